@@ -1,0 +1,214 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.position import Position
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    account_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    symbols: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["account_id"] = account_id
+
+    params["connection_id"] = connection_id
+
+    params["symbols"] = symbols
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/positions",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | list[Position] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = Position.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | list[Position]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    symbols: str | Unset = UNSET,
+) -> Response[Error | list[Position]]:
+    """List positions
+
+    Args:
+        account_id (str | Unset):
+        connection_id (str | Unset):
+        symbols (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[Position]]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        connection_id=connection_id,
+        symbols=symbols,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    account_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    symbols: str | Unset = UNSET,
+) -> Error | list[Position] | None:
+    """List positions
+
+    Args:
+        account_id (str | Unset):
+        connection_id (str | Unset):
+        symbols (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[Position]
+    """
+
+    return sync_detailed(
+        client=client,
+        account_id=account_id,
+        connection_id=connection_id,
+        symbols=symbols,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    symbols: str | Unset = UNSET,
+) -> Response[Error | list[Position]]:
+    """List positions
+
+    Args:
+        account_id (str | Unset):
+        connection_id (str | Unset):
+        symbols (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[Position]]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        connection_id=connection_id,
+        symbols=symbols,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    account_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    symbols: str | Unset = UNSET,
+) -> Error | list[Position] | None:
+    """List positions
+
+    Args:
+        account_id (str | Unset):
+        connection_id (str | Unset):
+        symbols (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[Position]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            account_id=account_id,
+            connection_id=connection_id,
+            symbols=symbols,
+        )
+    ).parsed

@@ -1,0 +1,28 @@
+from enum import StrEnum
+
+
+class BrokerCode(StrEnum):
+    ALPACA = "ALPACA"
+    BANKOFAMERICA = "BANKOFAMERICA"
+    CAPITALONE = "CAPITALONE"
+    CHASE = "CHASE"
+    CITI = "CITI"
+    FIDELITY = "FIDELITY"
+    INTERACTIVEBROKERS = "INTERACTIVEBROKERS"
+    LIGHTSPEED = "LIGHTSPEED"
+    MOOMOO = "MOOMOO"
+    PNC = "PNC"
+    PUBLIC = "PUBLIC"
+    SCHWAB = "SCHWAB"
+    STERLING = "STERLING"
+    TASTYTRADE = "TASTYTRADE"
+    TD = "TD"
+    TRADESTATION = "TRADESTATION"
+    TRADEZERO = "TRADEZERO"
+    TRADIER = "TRADIER"
+    USBANK = "USBANK"
+    WEBULL = "WEBULL"
+    WELLSFARGO = "WELLSFARGO"
+
+    def __str__(self) -> str:
+        return str(self.value)

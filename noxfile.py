@@ -1,0 +1,148 @@
+"""Every project task is a nox session; `nox -l` lists them, `nox` runs the CI set."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+SPEC = ROOT / "openapi" / "openapi.json"
+CODEGEN_CONFIG = ROOT / "openapi" / "codegen.yaml"
+STAMP = ROOT / "openapi" / "codegen.stamp.json"
+GENERATED = ROOT / "generated_client"
+PACKAGES = ["./generated_client", "./ergonomic", "./mock_server"]
+HANDWRITTEN = ["ergonomic/src", "mock_server/src", "tests", "openapi/validate.py", "noxfile.py"]
+
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "spec", "codegen_check", "tests"]
+
+
+def _group(name: str) -> tuple[str, ...]:
+    return nox.project.dependency_groups(PYPROJECT, name)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _generate(session: nox.Session, workdir: Path) -> Path:
+    """Run the pinned generator in an empty directory outside the repo and return the new tree."""
+    output = workdir / "generated_client"
+    with session.chdir(workdir):
+        session.run(
+            "openapi-python-client",
+            "generate",
+            "--path",
+            str(SPEC),
+            "--config",
+            str(CODEGEN_CONFIG),
+            "--meta",
+            "uv",
+            "--output-path",
+            str(output),
+            "--fail-on-warning",
+        )
+    # ruff's cache is a by-product of the post-hooks, not part of the client.
+    shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+    # The generator leaves out the PEP 561 marker; without it users' type checkers ignore our types.
+    (output / "connecttrade_client" / "py.typed").write_text("")
+    return output
+
+
+def _stamp(session: nox.Session) -> str:
+    generator = session.run("openapi-python-client", "--version", silent=True)
+    formatter = session.run("ruff", "--version", silent=True)
+    stamp = {
+        "generator": str(generator).strip(),
+        "formatter": str(formatter).strip(),
+        "spec": "openapi/openapi.json",
+        "spec_sha256": _sha256(SPEC),
+        "config_sha256": _sha256(CODEGEN_CONFIG),
+    }
+    return json.dumps(stamp, indent=2) + "\n"
+
+
+def _tree_differences(expected: Path, actual: Path) -> list[str]:
+    """Every file that is missing from, extra in, or different in `actual` (paths relative)."""
+    expected_files = {p.relative_to(expected) for p in expected.rglob("*") if p.is_file()}
+    actual_files = {
+        p.relative_to(actual)
+        for p in actual.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    problems = [f"missing: {p}" for p in sorted(expected_files - actual_files)]
+    problems += [f"extra:   {p}" for p in sorted(actual_files - expected_files)]
+    problems += [
+        f"changed: {p}"
+        for p in sorted(expected_files & actual_files)
+        if not filecmp.cmp(expected / p, actual / p, shallow=False)
+    ]
+    return problems
+
+
+@nox.session(default=False)
+def codegen(session: nox.Session) -> None:
+    """Regenerate generated_client/ from openapi/openapi.json (replaces the tree wholesale)."""
+    session.install(*_group("codegen"))
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = _generate(session, Path(tmp))
+        shutil.rmtree(GENERATED, ignore_errors=True)
+        shutil.copytree(fresh, GENERATED)
+    STAMP.write_text(_stamp(session))
+    session.log(f"generated_client/ regenerated; stamp written to {STAMP.relative_to(ROOT)}")
+
+
+@nox.session
+def codegen_check(session: nox.Session) -> None:
+    """Fail when generated_client/ or its stamp differs from a fresh regeneration."""
+    session.install(*_group("codegen"))
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = _generate(session, Path(tmp))
+        problems = _tree_differences(fresh, GENERATED)
+    if not STAMP.exists() or STAMP.read_text() != _stamp(session):
+        problems.append(f"changed: {STAMP.relative_to(ROOT)} (spec, config or tool versions moved)")
+    if problems:
+        listing = "\n  ".join(problems)
+        session.error(
+            "generated_client/ is out of date with openapi/openapi.json:\n  "
+            f"{listing}\nFix: run `nox -s codegen` and commit the result."
+        )
+    session.log("generated_client/ matches a fresh regeneration")
+
+
+@nox.session
+def spec(session: nox.Session) -> None:
+    """Validate the OpenAPI document, the AsyncAPI message schemas and every example in both."""
+    session.install(*_group("spec"))
+    session.run("python", "openapi/validate.py")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Run ruff's linter and formatter check on the handwritten code."""
+    session.install(*_group("lint"))
+    session.run("ruff", "check", *HANDWRITTEN)
+    session.run("ruff", "format", "--check", *HANDWRITTEN)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the handwritten code, against the installed packages."""
+    session.install(*PACKAGES, *_group("typecheck"), *_group("tests"))
+    session.run("mypy", *HANDWRITTEN)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite against the installed packages (not the source trees)."""
+    session.install(*PACKAGES, *_group("tests"))
+    session.run("pytest", *session.posargs)
