@@ -16,7 +16,8 @@ OPENAPI_DIR = Path(__file__).parents[2] / "openapi"
 
 def _load_validator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("contract_validate", OPENAPI_DIR / "validate.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

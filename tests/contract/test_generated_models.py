@@ -65,7 +65,7 @@ def test_every_enum_value_of_the_contract_is_a_distinct_member(
 
 
 def test_every_operation_has_a_generated_function() -> None:
-    """Each operationId becomes connecttrade_client.api.<tag>.<operationId> with sync and async calls."""
+    """Each operationId becomes api.<tag>.<operationId> with sync and async calls."""
     for item in SPEC["paths"].values():
         for method, operation in item.items():
             if method == "parameters":
