@@ -1,0 +1,1330 @@
+"""A seeded, deterministic market simulator: quotes, depth, trades, bars and options.
+
+The price path
+    Each symbol's log price is a random walk with one step per simulated second, built top
+    down so that any moment (or any bar, however long) costs the same to compute, whatever
+    was asked before:
+
+    1. day candles (86,400 s, starting 05:00 UTC, i.e. New York midnight in winter) chain
+       open-to-open from the clock's start day, where the open is the symbol's starting
+       price; history before the start is generated backwards the same way;
+    2. each candle is split into children (day -> 24 hours -> 60 minutes -> 60 seconds) by
+       a Brownian bridge from its open to its close, kept inside its high and low, with
+       one child touching the high and one the low; volume is split the same way and, at
+       the last level, into trades.
+
+    Every split draws from its own ``random.Random`` seeded with (seed, symbol, level,
+    index), so the path is a pure function of (seed, symbol, second): bars for any range
+    agree with the trades inside them and with the live quotes, a week-long clock jump is
+    as cheap as a one-second one, and backfill works for any history.
+
+    Variance and volume follow the equity sessions: the regular session carries the most,
+    extended hours less, and a closed equity market drifts little and prints no trades.
+    Futures close at weekends; crypto trades around the clock.
+
+Control
+    ``set_quote`` pins a symbol's quote from now until ``unpin``, after which the walk
+    resumes from the pinned mid. Scenario symbols (ZVZZT ...) have zero volatility and sit
+    at $10.00 for the order engine's scripted outcomes.
+
+Everything public is a frozen dataclass of ``Decimal`` values. The simulator is
+thread-safe (one lock) and does no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+from random import Random
+from typing import Final, Generic, NamedTuple, TypeVar
+
+from connecttrade_mock.clock import NEW_YORK, Session, VirtualClock, is_weekday, session_at
+from connecttrade_mock.options_math import Greeks, OptionRight, black_scholes
+
+__all__ = [
+    "MAX_BARS",
+    "OPTION_RATE",
+    "AssetClass",
+    "Bar",
+    "BarInterval",
+    "Depth",
+    "DepthLevel",
+    "Instrument",
+    "Market",
+    "OptionChain",
+    "OptionContract",
+    "OptionQuote",
+    "Quote",
+    "Trade",
+    "UnknownSymbol",
+]
+
+OPTION_RATE: Final = Decimal("0.04")
+"""The risk-free rate used to price options."""
+MAX_BARS: Final = 10_000
+"""The most bars one ``bars`` call may span."""
+
+_DAY: Final = 86_400
+_HOUR: Final = 3_600
+_MINUTE: Final = 60
+_GRID_EPOCH: Final = datetime(1970, 1, 1, 5, tzinfo=UTC)  # New York midnight, standard time
+_ONE_SECOND: Final = timedelta(seconds=1)
+_HISTORY_DAYS: Final = 20 * 366
+_LAST_TRADE_LOOKBACK_DAYS: Final = 14
+_SECONDS_PER_YEAR: Final = 365.0 * _DAY
+_CENT: Final = Decimal("0.01")
+_SUB_DOLLAR_TICK: Final = Decimal("0.0001")
+_OPTION_MULTIPLIER: Final = Decimal(100)
+_OPTION_CLOSE: Final = time(16, 0)
+
+
+class UnknownSymbol(LookupError):  # noqa: N818 - reads as "raise UnknownSymbol(symbol)"
+    """The simulator knows nothing about this symbol."""
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__(f"unknown symbol: {symbol!r}")
+        self.symbol = symbol
+
+
+class AssetClass(StrEnum):
+    """What kind of instrument a symbol is."""
+
+    EQUITY = "equity"
+    FUTURE = "future"
+    CRYPTO = "crypto"
+    OPTION = "option"
+
+
+class BarInterval(StrEnum):
+    """Bar lengths the simulator serves."""
+
+    ONE_MINUTE = "1m"
+    FIVE_MINUTES = "5m"
+    FIFTEEN_MINUTES = "15m"
+    ONE_HOUR = "1h"
+    ONE_DAY = "1d"
+
+    @property
+    def seconds(self) -> int:
+        """The bar length in seconds."""
+        return _INTERVAL_SECONDS[self]
+
+
+_INTERVAL_SECONDS: Final = {
+    BarInterval.ONE_MINUTE: 60,
+    BarInterval.FIVE_MINUTES: 300,
+    BarInterval.FIFTEEN_MINUTES: 900,
+    BarInterval.ONE_HOUR: 3_600,
+    BarInterval.ONE_DAY: 86_400,
+}
+
+_OCC = re.compile(
+    r"^(?P<root>[A-Z][A-Z0-9]{0,5}) *(?P<date>\d{6})(?P<right>[CP])(?P<strike>\d{8})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionContract:
+    """A listed option, as encoded in an OCC OSI symbol."""
+
+    root: str
+    expiry: date
+    right: OptionRight
+    strike: Decimal
+
+    @classmethod
+    def parse(cls, text: str) -> OptionContract | None:
+        """Read an OCC symbol, with the root padded to six characters or not."""
+        match = _OCC.match(text.strip())
+        if match is None:
+            return None
+        digits = match["date"]
+        try:
+            expiry = date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+        except ValueError:
+            return None
+        strike = Decimal(int(match["strike"])).scaleb(-3)
+        if strike <= 0:
+            return None
+        return cls(match["root"], expiry, OptionRight(match["right"]), strike)
+
+    @property
+    def symbol(self) -> str:
+        """The unpadded OCC symbol."""
+        return self.occ()
+
+    def occ(self, *, padded: bool = False) -> str:
+        """The OCC symbol, with the root padded to six characters on request."""
+        root = self.root.ljust(6) if padded else self.root
+        thousandths = int(self.strike.scaleb(3))
+        return f"{root}{self.expiry:%y%m%d}{self.right.value}{thousandths:08d}"
+
+    @property
+    def expires_at(self) -> datetime:
+        """The moment the contract stops trading: 16:00 New York on its expiry date (UTC)."""
+        return datetime.combine(self.expiry, _OPTION_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A tradable symbol and its market conventions."""
+
+    symbol: str
+    asset_class: AssetClass
+    description: str
+    tick_size: Decimal
+    """The price increment (equities below $1 trade in 0.0001, see ``tick_for``)."""
+    size_increment: Decimal
+    """The smallest quantity step (fractions for crypto)."""
+    multiplier: Decimal
+    """Contract multiplier: 1 for shares and coins, 100 for options, per contract for futures."""
+    volatility: Decimal
+    """Annualized volatility of the simulated path (0 for scenario symbols)."""
+    optionable: bool = False
+    scenario: bool = False
+    """A fixed-price symbol whose orders the engine scripts."""
+    underlying: str | None = None
+    option: OptionContract | None = None
+
+    def tick_for(self, price: Decimal) -> Decimal:
+        """The price increment at ``price``."""
+        if self.asset_class is AssetClass.EQUITY and price < 1:
+            return _SUB_DOLLAR_TICK
+        return self.tick_size
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Level 1: the best bid and offer and the last trade."""
+
+    symbol: str
+    time: datetime
+    bid: Decimal
+    ask: Decimal
+    bid_size: Decimal
+    ask_size: Decimal
+    last: Decimal
+    last_size: Decimal
+    """Zero if the symbol has not traded in the last two weeks."""
+
+    @property
+    def mid(self) -> Decimal:
+        """The midpoint of bid and ask."""
+        return (self.bid + self.ask) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class DepthLevel:
+    """One price level of the book."""
+
+    price: Decimal
+    size: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Depth:
+    """Level 2: bids best (highest) first, asks best (lowest) first."""
+
+    symbol: str
+    time: datetime
+    bids: tuple[DepthLevel, ...]
+    asks: tuple[DepthLevel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """One print on the tape."""
+
+    symbol: str
+    id: str
+    time: datetime
+    price: Decimal
+    size: Decimal
+    session: Session
+    """pre_market, regular or after_hours; futures and crypto always print as regular."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """An OHLCV candle over ``[start, start + interval)`` (the current one is partial)."""
+
+    symbol: str
+    interval: BarInterval
+    start: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OptionQuote:
+    """An option's quote with its model value and greeks."""
+
+    contract: OptionContract
+    quote: Quote
+    underlying_price: Decimal
+    theoretical: Decimal
+    implied_volatility: Decimal
+    greeks: Greeks
+
+    @property
+    def symbol(self) -> str:
+        """The OCC symbol."""
+        return self.contract.symbol
+
+
+@dataclass(frozen=True, slots=True)
+class OptionChain:
+    """The contracts of one expiry around the money, by strike, call before put."""
+
+    underlying: str
+    expiry: date
+    time: datetime
+    underlying_price: Decimal
+    contracts: tuple[OptionQuote, ...]
+
+
+# --------------------------------------------------------------------------------------
+# The universe
+
+
+class _Spec(NamedTuple):
+    instrument: Instrument
+    price: Decimal
+    spread_ticks: int
+    daily_volume: int  # in size increments, on a typical weekday
+    lot: int  # typical displayed size, in size increments
+
+
+def _equity(
+    symbol: str,
+    description: str,
+    price: str,
+    vol: str,
+    daily_volume: int,
+    *,
+    spread: int = 1,
+    lot: int = 100,
+    optionable: bool = True,
+    scenario: bool = False,
+) -> _Spec:
+    instrument = Instrument(
+        symbol=symbol,
+        asset_class=AssetClass.EQUITY,
+        description=description,
+        tick_size=_CENT,
+        size_increment=Decimal(1),
+        multiplier=Decimal(1),
+        volatility=Decimal(vol),
+        optionable=optionable,
+        scenario=scenario,
+    )
+    return _Spec(instrument, Decimal(price), spread, daily_volume, lot)
+
+
+def _future(
+    symbol: str, description: str, *, price: str, tick: str, multiplier: int, vol: str, daily: int
+) -> _Spec:
+    instrument = Instrument(
+        symbol=symbol,
+        asset_class=AssetClass.FUTURE,
+        description=description,
+        tick_size=Decimal(tick),
+        size_increment=Decimal(1),
+        multiplier=Decimal(multiplier),
+        volatility=Decimal(vol),
+    )
+    return _Spec(instrument, Decimal(price), 1, daily, 1)
+
+
+def _crypto(
+    symbol: str,
+    description: str,
+    *,
+    price: str,
+    tick: str,
+    size: str,
+    vol: str,
+    spread: int,
+    daily: int,
+    lot: int,
+) -> _Spec:
+    instrument = Instrument(
+        symbol=symbol,
+        asset_class=AssetClass.CRYPTO,
+        description=description,
+        tick_size=Decimal(tick),
+        size_increment=Decimal(size),
+        multiplier=Decimal(1),
+        volatility=Decimal(vol),
+    )
+    return _Spec(instrument, Decimal(price), spread, daily, lot)
+
+
+def _scenario(symbol: str) -> _Spec:
+    return _equity(
+        symbol, "Scenario test symbol", "10.00", "0", 200_000, spread=2, optionable=False,
+        scenario=True,
+    )  # fmt: skip
+
+
+# fmt: off
+_UNIVERSE: Final = (
+    _equity("AAPL", "Apple Inc.", "270.00", "0.28", 50_000_000),
+    _equity("MSFT", "Microsoft Corporation", "510.00", "0.25", 22_000_000),
+    _equity("TSLA", "Tesla, Inc.", "430.00", "0.60", 90_000_000),
+    _equity("NVDA", "NVIDIA Corporation", "185.00", "0.50", 180_000_000),
+    _equity("AMZN", "Amazon.com, Inc.", "230.00", "0.33", 45_000_000),
+    _equity("GOOGL", "Alphabet Inc. Class A", "280.00", "0.32", 35_000_000),
+    _equity("META", "Meta Platforms, Inc.", "600.00", "0.38", 12_000_000),
+    _equity("SPY", "SPDR S&P 500 ETF Trust", "670.00", "0.16", 70_000_000),
+    _equity("QQQ", "Invesco QQQ Trust", "600.00", "0.20", 45_000_000),
+    _equity("IWM", "iShares Russell 2000 ETF", "240.00", "0.22", 30_000_000),
+    _equity("IBM", "International Business Machines", "300.00", "0.25", 4_000_000, spread=2),
+    _equity("JPM", "JPMorgan Chase & Co.", "300.00", "0.24", 9_000_000),
+    _equity("BAC", "Bank of America Corporation", "52.00", "0.27", 35_000_000),
+    _equity("XOM", "Exxon Mobil Corporation", "115.00", "0.24", 15_000_000),
+    _equity("KO", "The Coca-Cola Company", "70.00", "0.16", 14_000_000),
+    _equity("DIS", "The Walt Disney Company", "110.00", "0.28", 9_000_000),
+    _equity("NFLX", "Netflix, Inc.", "110.00", "0.40", 30_000_000),
+    _equity("AMD", "Advanced Micro Devices, Inc.", "240.00", "0.55", 50_000_000),
+    _equity("BRK/B", "Berkshire Hathaway Inc. Class B", "500.00", "0.18", 4_000_000,
+            spread=3, optionable=False),
+    _equity("BACpL", "Bank of America 7.25% Series L Preferred", "1250.00", "0.12", 3_000,
+            spread=40, lot=10, optionable=False),
+    _scenario("ZVZZT"),
+    _scenario("ZWZZT"),
+    _scenario("ZXZZT"),
+    _scenario("ZAZZT"),
+    _scenario("ZBZZT"),
+    _future("ESZ6", "E-mini S&P 500 Dec 2026", price="6900.00", tick="0.25", multiplier=50,
+            vol="0.16", daily=1_500_000),
+    _future("NQZ6", "E-mini Nasdaq-100 Dec 2026", price="25500.00", tick="0.25", multiplier=20,
+            vol="0.22", daily=500_000),
+    _future("CLF7", "Crude Oil Jan 2027", price="62.00", tick="0.01", multiplier=1000,
+            vol="0.35", daily=300_000),
+    _crypto("BTC/USD", "Bitcoin", price="95000.00", tick="0.01", size="0.00001", vol="0.55",
+            spread=500, daily=2_000_000_000, lot=10_000),
+    _crypto("ETH/USD", "Ether", price="3200.00", tick="0.01", size="0.0001", vol="0.70",
+            spread=50, daily=3_000_000_000, lot=1_000),
+    _crypto("SOL/USD", "Solana", price="140.000", tick="0.001", size="0.001", vol="0.80",
+            spread=20, daily=3_000_000_000, lot=1_000),
+    _crypto("DOGE/USD", "Dogecoin", price="0.16000000", tick="0.00000001", size="1", vol="0.90",
+            spread=2_000, daily=1_000_000_000, lot=5_000),
+)
+# fmt: on
+
+_SPECS: Final = {spec.instrument.symbol: spec for spec in _UNIVERSE}
+
+# Per-second variance weight and volume weight of each session, by asset class.
+_EQUITY_WEIGHTS: Final = {
+    Session.REGULAR: (1.0, 1.0),
+    Session.PRE_MARKET: (0.25, 0.04),
+    Session.AFTER_HOURS: (0.25, 0.04),
+    Session.CLOSED: (0.01, 0.0),
+}
+
+
+class _Minute(NamedTuple):
+    session: Session  # the label trades in this minute carry
+    variance: float
+    volume: float
+
+
+class _Profile(NamedTuple):
+    minutes: tuple[_Minute, ...]  # the 1,440 minutes of a grid day
+    variance: float  # total variance weight, in weight-seconds
+    volume: float  # total volume weight
+
+
+def _minute_profile(asset_class: AssetClass, block_start: datetime) -> _Profile:
+    profile = []
+    for minute in range(_DAY // _MINUTE):
+        session = session_at(block_start + timedelta(minutes=minute))
+        if asset_class is AssetClass.EQUITY:
+            variance, volume = _EQUITY_WEIGHTS[session]
+            profile.append(_Minute(session, variance, volume))
+        elif asset_class is AssetClass.CRYPTO:
+            profile.append(_Minute(Session.REGULAR, 1.0, 1.0))
+        else:  # futures: closed at weekends, busiest in the equity session
+            local_day = (block_start + timedelta(hours=12)).astimezone(NEW_YORK).date()
+            if not is_weekday(local_day):
+                profile.append(_Minute(Session.REGULAR, 0.01, 0.0))
+            elif session is Session.REGULAR:
+                profile.append(_Minute(Session.REGULAR, 1.0, 1.0))
+            else:
+                profile.append(_Minute(Session.REGULAR, 0.4, 0.15))
+    return _Profile(
+        tuple(profile),
+        sum(m.variance for m in profile) * _MINUTE,
+        sum(m.volume for m in profile),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The path machinery (internal; log prices as floats, volume as whole size increments)
+
+
+class _Node(NamedTuple):
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: int
+
+
+def _allocate(total: int, weights: Sequence[float]) -> list[int]:
+    """Split ``total`` into whole parts proportional to ``weights`` (largest remainder)."""
+    weight_sum = sum(weights)
+    if total <= 0 or weight_sum <= 0:
+        return [0] * len(weights)
+    exact = [total * w / weight_sum for w in weights]
+    parts = [math.floor(x) for x in exact]
+    short = total - sum(parts)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (parts[i] - exact[i], i))
+    for i in by_remainder[:short]:
+        parts[i] += 1
+    return parts
+
+
+def _bridge(start: float, end: float, variances: Sequence[float], rng: Random) -> list[float]:
+    """Knots of a Brownian bridge from ``start`` to ``end`` with the given step variances."""
+    xs, taus = [], []
+    x = tau = 0.0
+    for variance in variances:
+        x += rng.gauss(0.0, math.sqrt(variance)) if variance > 0 else 0.0
+        tau += variance
+        xs.append(x)
+        taus.append(tau)
+    steps = len(variances)
+    if tau <= 0:
+        knots = [start + (end - start) * (j + 1) / steps for j in range(steps)]
+    else:
+        miss = x - (end - start)
+        knots = [start + xj - (tj / tau) * miss for xj, tj in zip(xs, taus, strict=True)]
+    knots[-1] = end
+    return [start, *knots]
+
+
+def _weighted_index(rng: Random, weights: Sequence[float], exclude: int = -1) -> int:
+    candidates = [i for i in range(len(weights)) if i != exclude]
+    chosen_weights = [weights[i] for i in candidates]
+    if sum(chosen_weights) <= 0:
+        return rng.choice(candidates)
+    return rng.choices(candidates, weights=chosen_weights)[0]
+
+
+def _subdivide(
+    parent: _Node,
+    length: int,
+    *,
+    variance: Sequence[float],
+    volume: Sequence[float],
+    unit: float,
+    rng: Random,
+) -> list[_Node]:
+    """Split ``parent`` into ``len(variance)`` children of ``length`` seconds each.
+
+    ``variance`` holds each child's per-second variance weight (times ``unit``), ``volume``
+    its share weight of the parent's volume. Children chain (each opens one second after
+    the previous closes), stay inside the parent's range and together touch its high and
+    low. Children of one second are points (open == high == low == close).
+    """
+    n = len(variance)
+    steps: list[float] = []
+    for i, weight in enumerate(variance):
+        steps.append(weight * (length - 1) * unit)
+        if i < n - 1:
+            steps.append(weight * unit)
+    knots = [
+        min(max(k, parent.low), parent.high) for k in _bridge(parent.open, parent.close, steps, rng)
+    ]
+    jitter = [rng.lognormvariate(0.0, 0.3) for _ in range(n)]
+    volumes = _allocate(parent.volume, [w * j for w, j in zip(volume, jitter, strict=True)])
+    if length == 1:
+        inner = range(1, n - 1)  # the first open and the last close are the parent's own
+        inner_weights = [variance[i] + 1e-12 for i in inner]
+        high_at = -1
+        if max(knots) < parent.high:
+            high_at = inner[_weighted_index(rng, inner_weights)]
+            knots[2 * high_at] = knots[2 * high_at + 1] = parent.high
+        if min(knots) > parent.low:
+            low_at = inner[_weighted_index(rng, inner_weights, exclude=high_at - 1)]
+            knots[2 * low_at] = knots[2 * low_at + 1] = parent.low
+        return [_Node(k, k, k, k, v) for k, v in zip(knots[0::2], volumes, strict=True)]
+    highs, lows = [], []
+    for i, weight in enumerate(variance):
+        spread = 0.35 * math.sqrt(weight * length * unit)
+        o, c = knots[2 * i], knots[2 * i + 1]
+        highs.append(min(max(o, c) + abs(rng.gauss(0.0, spread)), parent.high))
+        lows.append(max(min(o, c) - abs(rng.gauss(0.0, spread)), parent.low))
+    if max(highs) < parent.high:
+        highs[_weighted_index(rng, variance)] = parent.high
+    if min(lows) > parent.low:
+        lows[_weighted_index(rng, variance)] = parent.low
+    return [_Node(knots[2 * i], highs[i], lows[i], knots[2 * i + 1], volumes[i]) for i in range(n)]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _LRU(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        try:
+            self._data.move_to_end(key)
+            return self._data[key]
+        except KeyError:
+            value = make()
+            self._data[key] = value
+            if len(self._data) > self._size:
+                self._data.popitem(last=False)
+            return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Pin:
+    bid: Decimal
+    ask: Decimal
+    last: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class _Override:
+    at: int  # grid second from which it applies
+    pin: _Pin | None  # a pinned quote, or None for the walk shifted by ``shift``
+    shift: float = 0.0
+
+
+def _grid(moment: datetime) -> int:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"a naive datetime has no place on the clock: {moment!r}")
+    return (moment - _GRID_EPOCH) // _ONE_SECOND
+
+
+def _moment(second: int) -> datetime:
+    return _GRID_EPOCH + timedelta(seconds=second)
+
+
+def _round_to(value: Decimal, tick: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    return ((value / tick).to_integral_value(rounding=rounding) * tick).quantize(tick)
+
+
+def _key(*parts: object) -> str:
+    return "|".join(str(p) for p in parts)
+
+
+# --------------------------------------------------------------------------------------
+# The simulator
+
+
+class Market:
+    """The simulated market of one mock: deterministic for a seed and a clock start."""
+
+    def __init__(self, seed: int, clock: VirtualClock) -> None:
+        self._seed = seed
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._anchor_day = _grid(clock.start) // _DAY
+        self._profiles: dict[tuple[AssetClass, bool, int], _Profile] = {}
+        self._units: dict[AssetClass, tuple[float, float]] = {}
+        self._opens: dict[str, dict[int, float]] = {}
+        self._days: _LRU[tuple[str, int], _Node] = _LRU(8192)
+        self._hours: _LRU[tuple[str, int], list[_Node]] = _LRU(2048)
+        self._minutes: _LRU[tuple[str, int], list[_Node]] = _LRU(4096)
+        self._seconds: _LRU[tuple[str, int], list[_Node]] = _LRU(8192)
+        self._trades: _LRU[tuple[str, int], list[tuple[int, int]]] = _LRU(8192)
+        self._overrides: dict[str, list[_Override]] = {}
+        self._option_pins: dict[str, _Pin] = {}
+
+    # ---- symbols ---------------------------------------------------------------------
+
+    @property
+    def seed(self) -> int:
+        """The seed every path derives from."""
+        return self._seed
+
+    @property
+    def clock(self) -> VirtualClock:
+        """The clock the market reads its time from."""
+        return self._clock
+
+    def symbols(self) -> tuple[str, ...]:
+        """Every non-option symbol of the universe, in a stable order."""
+        return tuple(_SPECS)
+
+    def is_known(self, symbol: str) -> bool:
+        """Whether the symbol is in the universe or is an option on an optionable one."""
+        return self.instrument_of(symbol) is not None
+
+    def instrument_of(self, symbol: str) -> Instrument | None:
+        """The instrument behind a symbol (OCC symbols included), or ``None``."""
+        spec = _SPECS.get(symbol)
+        if spec is not None:
+            return spec.instrument
+        contract = OptionContract.parse(symbol)
+        if contract is None:
+            return None
+        underlying = _SPECS.get(contract.root)
+        if underlying is None or not underlying.instrument.optionable:
+            return None
+        kind = contract.right.name.lower()
+        return Instrument(
+            symbol=contract.symbol,
+            asset_class=AssetClass.OPTION,
+            description=f"{contract.root} {contract.expiry} {contract.strike:f} {kind}",
+            tick_size=_CENT,
+            size_increment=Decimal(1),
+            multiplier=_OPTION_MULTIPLIER,
+            volatility=underlying.instrument.volatility,
+            underlying=contract.root,
+            option=contract,
+        )
+
+    def _spec(self, symbol: str) -> _Spec:
+        spec = _SPECS.get(symbol)
+        if spec is None:
+            raise UnknownSymbol(symbol)
+        return spec
+
+    def _option(self, symbol: str) -> tuple[Instrument, OptionContract]:
+        instrument = self.instrument_of(symbol)
+        if instrument is None or instrument.option is None:
+            raise UnknownSymbol(symbol)
+        return instrument, instrument.option
+
+    # ---- sessions and normalization --------------------------------------------------
+
+    def _profile(self, asset_class: AssetClass, day: int) -> _Profile:
+        block_start = _moment(day * _DAY)
+        noon = (block_start + timedelta(hours=12)).astimezone(NEW_YORK)
+        offset = noon.utcoffset()
+        assert offset is not None
+        key = (asset_class, is_weekday(noon.date()), int(offset.total_seconds()))
+        profile = self._profiles.get(key)
+        if profile is None:
+            profile = self._profiles[key] = _minute_profile(asset_class, block_start)
+        return profile
+
+    def _normalizers(self, asset_class: AssetClass) -> tuple[float, float]:
+        """(variance weight-seconds per year, volume weight of a typical weekday)."""
+        cached = self._units.get(asset_class)
+        if cached is None:
+            monday = 4  # grid day 4 is Monday 1970-01-05, in winter
+            week = [self._profile(asset_class, monday + i) for i in range(7)]
+            weekly = sum(day.variance for day in week)
+            weekday_volume = week[0].volume
+            cached = self._units[asset_class] = (weekly * 365.25 / 7, weekday_volume)
+        return cached
+
+    def _variance_unit(self, spec: _Spec) -> float:
+        sigma = float(spec.instrument.volatility)
+        return sigma * sigma / self._normalizers(spec.instrument.asset_class)[0]
+
+    def _rng(self, spec: _Spec, level: str, index: int) -> Random:
+        return Random(_key(self._seed, spec.instrument.symbol, level, index))  # noqa: S311
+
+    # ---- the path --------------------------------------------------------------------
+
+    def _day_open(self, spec: _Spec, day: int) -> float:
+        if abs(day - self._anchor_day) > _HISTORY_DAYS:
+            raise ValueError("that moment lies outside the simulated history (20 years)")
+        opens = self._opens.setdefault(
+            spec.instrument.symbol, {self._anchor_day: math.log(spec.price)}
+        )
+        if day in opens:
+            return opens[day]
+        unit = self._variance_unit(spec)
+        step = 1 if day > self._anchor_day else -1
+        known = day - step
+        while known not in opens:
+            known -= step
+        value = opens[known]
+        while known != day:
+            moving_day = known if step > 0 else known - 1
+            variance = unit * self._profile(spec.instrument.asset_class, moving_day).variance
+            move = self._rng(spec, "step", moving_day).gauss(0.0, math.sqrt(variance))
+            value += move * step
+            known += step
+            opens[known] = value
+        return value
+
+    def _day(self, spec: _Spec, day: int) -> _Node:
+        def make() -> _Node:
+            profile = self._profile(spec.instrument.asset_class, day)
+            unit = self._variance_unit(spec)
+            spread = 0.35 * math.sqrt(unit * profile.variance)
+            o, c = self._day_open(spec, day), self._day_open(spec, day + 1)
+            rng = self._rng(spec, "day", day)
+            high = max(o, c) + abs(rng.gauss(0.0, spread))
+            low = min(o, c) - abs(rng.gauss(0.0, spread))
+            typical = self._normalizers(spec.instrument.asset_class)[1]
+            share = profile.volume / typical
+            volume = round(spec.daily_volume * share * rng.lognormvariate(0.0, 0.25))
+            return _Node(o, high, low, c, volume)
+
+        return self._days.get((spec.instrument.symbol, day), make)
+
+    def _hours_of(self, spec: _Spec, day: int) -> list[_Node]:
+        def make() -> list[_Node]:
+            minutes = self._profile(spec.instrument.asset_class, day).minutes
+            hours = [minutes[h * 60 : h * 60 + 60] for h in range(24)]
+            return _subdivide(
+                self._day(spec, day),
+                _HOUR,
+                variance=[sum(m.variance for m in hour) / 60 for hour in hours],
+                volume=[sum(m.volume for m in hour) for hour in hours],
+                unit=self._variance_unit(spec),
+                rng=self._rng(spec, "hour", day),
+            )
+
+        return self._hours.get((spec.instrument.symbol, day), make)
+
+    def _minutes_of(self, spec: _Spec, hour: int) -> list[_Node]:
+        def make() -> list[_Node]:
+            day, index = divmod(hour, 24)
+            profile = self._profile(spec.instrument.asset_class, day)
+            minutes = profile.minutes[index * 60 : index * 60 + 60]
+            return _subdivide(
+                self._hours_of(spec, day)[index],
+                _MINUTE,
+                variance=[m.variance for m in minutes],
+                volume=[m.volume for m in minutes],
+                unit=self._variance_unit(spec),
+                rng=self._rng(spec, "minute", hour),
+            )
+
+        return self._minutes.get((spec.instrument.symbol, hour), make)
+
+    def _minute(self, spec: _Spec, minute: int) -> _Node:
+        return self._minutes_of(spec, minute // 60)[minute % 60]
+
+    def _minute_trades(self, spec: _Spec, minute: int) -> list[tuple[int, int]]:
+        """The (grid second, size in increments) of each trade printed in a minute."""
+
+        def make() -> list[tuple[int, int]]:
+            volume = self._minute(spec, minute).volume
+            if volume <= 0:
+                return []
+            rng = self._rng(spec, "trades", minute)
+            count = min(volume, 60, max(1, round(volume / (spec.lot * 2))))
+            seconds = sorted(rng.sample(range(60), count))
+            sizes = _allocate(volume - count, [rng.expovariate(1.0) for _ in range(count)])
+            base = minute * _MINUTE
+            return [(base + s, size + 1) for s, size in zip(seconds, sizes, strict=True)]
+
+        return self._trades.get((spec.instrument.symbol, minute), make)
+
+    def _minute_weights(self, spec: _Spec, minute: int) -> _Minute:
+        return self._profile(spec.instrument.asset_class, minute // 1440).minutes[minute % 1440]
+
+    def _seconds_of(self, spec: _Spec, minute: int) -> list[_Node]:
+        def make() -> list[_Node]:
+            node = self._minute(spec, minute)
+            weight = self._minute_weights(spec, minute)
+            points = _subdivide(
+                node._replace(volume=0),
+                1,
+                variance=[weight.variance] * 60,
+                volume=[0.0] * 60,
+                unit=self._variance_unit(spec),
+                rng=self._rng(spec, "second", minute),
+            )
+            for second, size in self._minute_trades(spec, minute):
+                point = points[second % 60]
+                points[second % 60] = point._replace(volume=size)
+            return points
+
+        return self._seconds.get((spec.instrument.symbol, minute), make)
+
+    def _raw(self, spec: _Spec, second: int) -> float:
+        return self._seconds_of(spec, second // 60)[second % 60].close
+
+    def _collect(self, spec: _Spec, start: int, end: int) -> Iterator[_Node]:
+        """The nodes that exactly tile the grid seconds ``[start, end)``, in time order."""
+        yield from self._tile(spec, _DAY, start // _DAY, start, end)
+
+    def _tile(self, spec: _Spec, size: int, first: int, start: int, end: int) -> Iterator[_Node]:
+        index = first
+        while index * size < end:
+            lo, hi = index * size, (index + 1) * size
+            if start <= lo and hi <= end:
+                yield self._node(spec, size, index)
+            else:
+                child = {_DAY: _HOUR, _HOUR: _MINUTE, _MINUTE: 1}[size]
+                yield from self._tile(
+                    spec, child, max(lo, start) // child, max(lo, start), min(hi, end)
+                )
+            index += 1
+
+    def _node(self, spec: _Spec, size: int, index: int) -> _Node:
+        if size == _DAY:
+            return self._day(spec, index)
+        if size == _HOUR:
+            return self._hours_of(spec, index // 24)[index % 24]
+        if size == _MINUTE:
+            return self._minute(spec, index)
+        return self._seconds_of(spec, index // 60)[index % 60]
+
+    # ---- prices with overrides -------------------------------------------------------
+
+    def _override_at(self, symbol: str, second: int) -> _Override | None:
+        overrides = self._overrides.get(symbol)
+        if not overrides:
+            return None
+        i = bisect_right([o.at for o in overrides], second)
+        return overrides[i - 1] if i else None
+
+    def _price(self, spec: _Spec, log_price: float) -> Decimal:
+        value = Decimal(repr(math.exp(log_price)))
+        tick = spec.instrument.tick_for(value)
+        return max(_round_to(value, tick), tick)
+
+    def _trade_price(self, spec: _Spec, second: int) -> Decimal:
+        override = self._override_at(spec.instrument.symbol, second)
+        if override is not None and override.pin is not None:
+            return override.pin.last
+        shift = override.shift if override is not None else 0.0
+        return self._price(spec, self._raw(spec, second) + shift)
+
+    def _segments(
+        self, symbol: str, start: int, end: int
+    ) -> list[tuple[int, int, _Override | None]]:
+        cuts = [o for o in self._overrides.get(symbol, []) if start < o.at < end]
+        segments = []
+        cursor, current = start, self._override_at(symbol, start)
+        for override in cuts:
+            segments.append((cursor, override.at, current))
+            cursor, current = override.at, override
+        segments.append((cursor, end, current))
+        return segments
+
+    def _ohlcv(
+        self, spec: _Spec, start: int, end: int
+    ) -> tuple[Decimal, Decimal, Decimal, Decimal, int]:
+        """Open, high, low, close and volume (increments) over grid seconds [start, end)."""
+        opens, highs, lows, closes, volume = [], [], [], [], 0
+        for lo, hi, override in self._segments(spec.instrument.symbol, start, end):
+            nodes = list(self._collect(spec, lo, hi))
+            volume += sum(n.volume for n in nodes)
+            if override is not None and override.pin is not None:
+                last = override.pin.last
+                opens.append(last)
+                highs.append(last)
+                lows.append(last)
+                closes.append(last)
+                continue
+            shift = override.shift if override is not None else 0.0
+            opens.append(self._price(spec, nodes[0].open + shift))
+            highs.append(self._price(spec, max(n.high for n in nodes) + shift))
+            lows.append(self._price(spec, min(n.low for n in nodes) + shift))
+            closes.append(self._price(spec, nodes[-1].close + shift))
+        return opens[0], max(highs), min(lows), closes[-1], volume
+
+    def _size(self, spec: _Spec | None, increments: int) -> Decimal:
+        """A quantity of ``increments`` size steps (whole contracts for options)."""
+        if not increments:
+            return Decimal(0)
+        step = spec.instrument.size_increment if spec is not None else Decimal(1)
+        return (increments * step).quantize(step)
+
+    # ---- quotes ----------------------------------------------------------------------
+
+    def _now(self, at: datetime | None) -> datetime:
+        moment = at if at is not None else self._clock.now()
+        _grid(moment)  # refuses naive datetimes
+        return moment.astimezone(UTC)
+
+    def quote(self, symbol: str, at: datetime | None = None) -> Quote:
+        """The Level 1 quote of any known symbol (options too) now, or at ``at``."""
+        with self._lock:
+            moment = self._now(at)
+            if symbol not in _SPECS:
+                return self._option_quote(symbol, moment).quote
+            return self._quote(self._spec(symbol), moment)
+
+    def _quote(self, spec: _Spec, moment: datetime) -> Quote:
+        second = _grid(moment)
+        instrument = spec.instrument
+        override = self._override_at(instrument.symbol, second)
+        rng = self._rng(spec, "quote", second)
+        bid_size = self._size(spec, spec.lot * rng.randint(1, 20))
+        ask_size = self._size(spec, spec.lot * rng.randint(1, 20))
+        last_trade = self._last_trade(spec, second)
+        if last_trade is not None:
+            last, last_size = (
+                self._trade_price(spec, last_trade[0]),
+                self._size(spec, last_trade[1]),
+            )
+        else:
+            last, last_size = self._trade_price(spec, second), Decimal(0)
+        if override is not None and override.pin is not None:
+            pin = override.pin
+            return Quote(
+                instrument.symbol, moment, pin.bid, pin.ask, bid_size, ask_size, pin.last, last_size
+            )
+        shift = override.shift if override is not None else 0.0
+        value = Decimal(repr(math.exp(self._raw(spec, second) + shift)))
+        tick = instrument.tick_for(value)
+        width = spec.spread_ticks * tick
+        bid = max(_round_to(value - width / 2, tick), tick)
+        return Quote(
+            instrument.symbol, moment, bid, bid + width, bid_size, ask_size, last, last_size
+        )
+
+    def _last_trade(self, spec: _Spec, second: int) -> tuple[int, int] | None:
+        minute = second // 60
+        current = [t for t in self._minute_trades(spec, minute) if t[0] <= second]
+        if current:
+            return current[-1]
+        hour = minute // 60
+        for m in range(minute - 1, hour * 60 - 1, -1):
+            if self._minute(spec, m).volume > 0:
+                return self._minute_trades(spec, m)[-1]
+        day = hour // 24
+        for h in range(hour - 1, day * 24 - 1, -1):
+            if self._hours_of(spec, day)[h % 24].volume > 0:
+                return self._last_in_hour(spec, h)
+        for d in range(day - 1, day - _LAST_TRADE_LOOKBACK_DAYS, -1):
+            if self._day(spec, d).volume > 0:
+                for h in range(d * 24 + 23, d * 24 - 1, -1):
+                    if self._hours_of(spec, d)[h % 24].volume > 0:
+                        return self._last_in_hour(spec, h)
+        return None
+
+    def _last_in_hour(self, spec: _Spec, hour: int) -> tuple[int, int]:
+        minutes = self._minutes_of(spec, hour)
+        m = max(i for i, node in enumerate(minutes) if node.volume > 0)
+        return self._minute_trades(spec, hour * 60 + m)[-1]
+
+    def depth(self, symbol: str, levels: int = 10) -> Depth:
+        """Level 2 now: ``levels`` price levels a side, the first at the quote's bid and ask."""
+        if not 1 <= levels <= 50:
+            raise ValueError(f"levels must be between 1 and 50, not {levels}")
+        with self._lock:
+            moment = self._now(None)
+            if symbol in _SPECS:
+                spec = self._spec(symbol)
+                quote, instrument, lot = self._quote(spec, moment), spec.instrument, spec.lot
+            else:
+                instrument, _contract = self._option(symbol)
+                quote, lot = self._option_quote(symbol, moment).quote, 1
+                spec = None
+            rng = Random(_key(self._seed, symbol, "depth", _grid(moment)))  # noqa: S311
+            bids = [DepthLevel(quote.bid, quote.bid_size)]
+            asks = [DepthLevel(quote.ask, quote.ask_size)]
+            for _ in range(levels - 1):
+                below = bids[-1].price - instrument.tick_for(bids[-1].price) * rng.randint(1, 3)
+                above = asks[-1].price + instrument.tick_for(asks[-1].price) * rng.randint(1, 3)
+                bid_size = lot * rng.randint(1, 30)
+                ask_size = lot * rng.randint(1, 30)
+                if below > 0:
+                    bids.append(DepthLevel(below, self._size(spec, bid_size)))
+                asks.append(DepthLevel(above, self._size(spec, ask_size)))
+            return Depth(symbol, moment, tuple(bids), tuple(asks))
+
+    # ---- trades and bars -------------------------------------------------------------
+
+    def trades(
+        self, symbol: str, start: datetime, end: datetime | None = None, limit: int = 10_000
+    ) -> list[Trade]:
+        """Trades printed in ``[start, end)`` (end defaults to now and never passes it),
+        oldest first, at most ``limit`` of them."""
+        with self._lock:
+            spec = self._spec(symbol)
+            now = _grid(self._clock.now())
+            lo = _grid(start)
+            hi = min(_grid(end), now + 1) if end is not None else now + 1
+            found: list[Trade] = []
+            minute = lo // 60
+            while minute * 60 < hi and len(found) < limit:
+                hour = minute // 60
+                if self._day(spec, hour // 24).volume == 0:
+                    minute = (hour // 24 + 1) * 1440  # a day without trades
+                    continue
+                if self._hours_of(spec, hour // 24)[hour % 24].volume == 0:
+                    minute = (hour + 1) * 60  # an hour without trades
+                    continue
+                for second, size in self._minute_trades(spec, minute):
+                    if lo <= second < hi and len(found) < limit:
+                        found.append(self._trade(spec, second, size))
+                minute += 1
+            return found
+
+    def recent_trades(self, symbol: str, n: int = 50) -> list[Trade]:
+        """The last ``n`` trades at or before now (within two weeks), oldest first."""
+        if n < 1:
+            raise ValueError(f"n must be positive, not {n}")
+        with self._lock:
+            spec = self._spec(symbol)
+            cursor = _grid(self._clock.now())
+            found: list[Trade] = []
+            while len(found) < n:
+                last = self._last_trade(spec, cursor)
+                if last is None:
+                    break
+                minute = last[0] // 60
+                for second, size in reversed(self._minute_trades(spec, minute)):
+                    if second <= cursor and len(found) < n:
+                        found.append(self._trade(spec, second, size))
+                cursor = minute * 60 - 1
+            return found[::-1]
+
+    def _trade(self, spec: _Spec, second: int, size: int) -> Trade:
+        minute = second // 60
+        session = self._minute_weights(spec, minute).session
+        return Trade(
+            symbol=spec.instrument.symbol,
+            id=f"{spec.instrument.symbol}-{second}",
+            time=_moment(second),
+            price=self._trade_price(spec, second),
+            size=self._size(spec, size),
+            session=session,
+        )
+
+    def bars(
+        self, symbol: str, interval: BarInterval | str, start: datetime, end: datetime | None = None
+    ) -> list[Bar]:
+        """OHLCV bars starting in ``[start, end)`` (end defaults to now), oldest first.
+
+        Bars are aligned to the interval (days start at 05:00 UTC); the bar holding now
+        runs to now; bars without trades are left out.
+        """
+        step = BarInterval(interval)
+        with self._lock:
+            spec = self._spec(symbol)
+            now = _grid(self._clock.now())
+            first = _grid(start) // step.seconds
+            last = min(_grid(end) - 1 if end is not None else now, now) // step.seconds
+            if last - first + 1 > MAX_BARS:
+                raise ValueError(f"a request may span at most {MAX_BARS} bars")
+            found = []
+            for index in range(first, last + 1):
+                lo = index * step.seconds
+                hi = min(lo + step.seconds, now + 1)
+                o, h, low, c, volume = self._ohlcv(spec, lo, hi)
+                if volume:
+                    found.append(
+                        Bar(symbol, step, _moment(lo), o, h, low, c, self._size(spec, volume))
+                    )
+            return found
+
+    # ---- options ---------------------------------------------------------------------
+
+    def option_quote(self, symbol: str) -> OptionQuote:
+        """An option's quote now, with model value and greeks from its underlying's mid."""
+        with self._lock:
+            return self._option_quote(symbol, self._now(None))
+
+    def _option_quote(self, symbol: str, moment: datetime) -> OptionQuote:
+        instrument, contract = self._option(symbol)
+        underlying = self._quote(self._spec(contract.root), moment)
+        spot = underlying.mid
+        seconds = max((contract.expires_at - moment).total_seconds(), 0.0)
+        years = Decimal(repr(seconds / _SECONDS_PER_YEAR))
+        valuation = black_scholes(
+            contract.right,
+            spot,
+            contract.strike,
+            years=years,
+            volatility=instrument.volatility,
+            rate=OPTION_RATE,
+        )
+        theo = valuation.price
+        rng = Random(_key(self._seed, contract.symbol, "quote", _grid(moment)))  # noqa: S311
+        bid_size, ask_size, last_size = (Decimal(rng.randint(1, 200)) for _ in range(3))
+        pin = self._option_pins.get(contract.symbol)
+        if pin is not None:
+            bid, ask, last = pin.bid, pin.ask, pin.last
+        else:
+            half = max(_CENT, theo * Decimal("0.03"))
+            bid = max(_round_to(theo - half, _CENT, ROUND_FLOOR), Decimal("0.00"))
+            ask = max(_round_to(theo + half, _CENT, ROUND_CEILING), bid + _CENT)
+            last = theo
+        quote = Quote(contract.symbol, moment, bid, ask, bid_size, ask_size, last, last_size)
+        return OptionQuote(
+            contract=contract,
+            quote=quote,
+            underlying_price=spot,
+            theoretical=theo,
+            implied_volatility=instrument.volatility,
+            greeks=valuation.greeks,
+        )
+
+    def option_expiries(self, underlying: str) -> list[date]:
+        """Listed expiries: the next six Fridays and the next six monthly (third Friday)."""
+        with self._lock:
+            spec = self._spec(underlying)
+            if not spec.instrument.optionable:
+                raise UnknownSymbol(underlying)
+            now = self._clock.now()
+            today = now.astimezone(NEW_YORK).date()
+            expiries: set[date] = set()
+            day = today
+            while len(expiries) < 6:
+                if day.weekday() == 4 and _expiry_close(day) > now:
+                    expiries.add(day)
+                day += timedelta(days=1)
+            year, month = today.year, today.month
+            monthly = 0
+            while monthly < 6:
+                third_friday = _third_friday(year, month)
+                if _expiry_close(third_friday) > now:
+                    expiries.add(third_friday)
+                    monthly += 1
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            return sorted(expiries)
+
+    def options_chain(
+        self, underlying: str, expiry: date | None = None, strikes_around: int = 5
+    ) -> OptionChain:
+        """Calls and puts of one expiry (the nearest by default) at ``strikes_around``
+        strikes either side of the money."""
+        if not 0 <= strikes_around <= 50:
+            raise ValueError(f"strikes_around must be between 0 and 50, not {strikes_around}")
+        expiry = expiry if expiry is not None else self.option_expiries(underlying)[0]
+        with self._lock:
+            spec = self._spec(underlying)
+            if not spec.instrument.optionable:
+                raise UnknownSymbol(underlying)
+            moment = self._now(None)
+            spot = self._quote(spec, moment).mid
+            step = _strike_step(spot)
+            atm = _round_to(spot, step)
+            contracts = []
+            for k in range(-strikes_around, strikes_around + 1):
+                strike = atm + k * step
+                if strike <= 0:
+                    continue
+                for right in OptionRight:
+                    contract = OptionContract(
+                        underlying, expiry, right, strike.quantize(Decimal("0.001"))
+                    )
+                    contracts.append(self._option_quote(contract.symbol, moment))
+            return OptionChain(underlying, expiry, moment, spot, tuple(contracts))
+
+    # ---- control ---------------------------------------------------------------------
+
+    def set_quote(
+        self, symbol: str, bid: Decimal, ask: Decimal, last: Decimal | None = None
+    ) -> Quote:
+        """Pin a symbol's quote from now until ``unpin`` (control API); returns the quote."""
+        if not bid < ask:
+            raise ValueError(f"bid {bid} must be below ask {ask}")
+        with self._lock:
+            moment = self._now(None)
+            if symbol not in _SPECS:
+                _instrument, contract = self._option(symbol)
+                if bid < 0:
+                    raise ValueError(f"bid must not be negative, not {bid}")
+                if last is None:
+                    last = _round_to((bid + ask) / 2, _CENT)
+                self._option_pins[contract.symbol] = _Pin(bid, ask, last)
+                return self._option_quote(symbol, moment).quote
+            spec = self._spec(symbol)
+            if bid <= 0:
+                raise ValueError(f"bid must be positive, not {bid}")
+            if last is None:
+                mid = (bid + ask) / 2
+                last = _round_to(mid, spec.instrument.tick_for(mid))
+            if last <= 0:
+                raise ValueError(f"last must be positive, not {last}")
+            second = _grid(moment)
+            overrides = [o for o in self._overrides.get(symbol, []) if o.at < second]
+            overrides.append(_Override(second, _Pin(bid, ask, last)))
+            self._overrides[symbol] = overrides
+            return self._quote(spec, moment)
+
+    def unpin(self, symbol: str) -> None:
+        """Let a pinned symbol walk again, continuously from its pinned mid."""
+        with self._lock:
+            if symbol not in _SPECS:
+                _instrument, contract = self._option(symbol)
+                self._option_pins.pop(contract.symbol, None)
+                return
+            spec = self._spec(symbol)
+            second = _grid(self._clock.now())
+            current = self._override_at(symbol, second)
+            if current is None or current.pin is None:
+                return
+            mid = (current.pin.bid + current.pin.ask) / 2
+            shift = math.log(mid) - self._raw(spec, second)
+            overrides = [o for o in self._overrides[symbol] if o.at < second]
+            overrides.append(_Override(second, None, shift))
+            self._overrides[symbol] = overrides
+
+    def reference_price(self, symbol: str) -> Decimal:
+        """The previous regular-session close, or the latest pinned last if set since.
+
+        For options, the current theoretical value.
+        """
+        with self._lock:
+            if symbol not in _SPECS:
+                return self._option_quote(symbol, self._now(None)).theoretical
+            spec = self._spec(symbol)
+            day = self._clock.trading_day() - timedelta(days=1)
+            while not is_weekday(day):
+                day -= timedelta(days=1)
+            close = datetime.combine(day, time(16, 0), tzinfo=NEW_YORK)
+            second = _grid(close) - 1
+            pins = [
+                o for o in self._overrides.get(symbol, []) if o.pin is not None and o.at > second
+            ]
+            if pins:
+                pin = pins[-1].pin
+                assert pin is not None
+                return pin.last
+            return self._trade_price(spec, second)
+
+    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
+        """The (low, high) limit prices accepted: 10% either side of the reference price
+        (options: one tick up to twice the reference plus a dollar)."""
+        with self._lock:
+            reference = self.reference_price(symbol)
+            instrument = self.instrument_of(symbol)
+            assert instrument is not None
+            if instrument.asset_class is AssetClass.OPTION:
+                return _CENT, _round_to(reference * 2 + 1, _CENT)
+            tick = instrument.tick_for(reference)
+            low = max(_round_to(reference * Decimal("0.9"), tick, ROUND_CEILING), tick)
+            high = _round_to(
+                reference * Decimal("1.1"),
+                instrument.tick_for(reference * Decimal("1.1")),
+                ROUND_FLOOR,
+            )
+            return low, high
+
+
+def _expiry_close(day: date) -> datetime:
+    return datetime.combine(day, _OPTION_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
+
+
+def _third_friday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(4 - first.weekday()) % 7 + 14)
+
+
+def _strike_step(spot: Decimal) -> Decimal:
+    if spot < 25:
+        return Decimal("0.5")
+    if spot < 100:
+        return Decimal(1)
+    if spot < 250:
+        return Decimal("2.5")
+    if spot < 1000:
+        return Decimal(5)
+    return Decimal(10)
