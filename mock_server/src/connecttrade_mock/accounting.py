@@ -1,0 +1,225 @@
+"""Exact (Decimal) accounting: fills into positions and cash, balances from positions.
+
+Conventions
+- Quantities are signed: buys add, sells subtract; a negative position is short.
+- ``basis`` is the signed cost of what is held, fees included: a long's basis is what was
+  paid, a short's is minus what the sale brought in. So ``unrealized = qty*last*mult - basis``
+  and a round trip's realized P&L is exactly (exit - entry) * qty * mult - all fees.
+- Partial closes release basis proportionally, rounded to 9 places; the last close releases
+  whatever is left, so no rounding survives a round trip.
+- Margin (Reg T, simplified): 50% initial on equities long and short, 100% on long options
+  and crypto, short options 100% of premium + 20% of strike notional, futures 5% of notional.
+  Maintenance: 25% long, 30% short equities; the option/futures initial rates otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from connecttrade_mock.state import Account, Order, Position
+
+__all__ = [
+    "BUY_SIDES",
+    "BalanceFigures",
+    "FillEffect",
+    "apply_fill",
+    "balance",
+    "fee_for",
+    "initial_rate",
+    "order_reserve",
+    "roll_day",
+    "signed_quantity",
+]
+
+NINE_PLACES = Decimal("0.000000001")
+CENTS = Decimal("0.01")
+ZERO = Decimal(0)
+
+BUY_SIDES = frozenset({"BUY", "BUY_TO_COVER", "BUY_TO_OPEN", "BUY_TO_CLOSE"})
+OPENING_SHORT_SIDES = frozenset({"SELL_SHORT", "SELL_TO_OPEN"})
+
+OPTION_FEE_PER_CONTRACT = Decimal("0.65")
+FUTURE_FEE_PER_CONTRACT = Decimal("2.25")
+CRYPTO_FEE_RATE = Decimal("0.0025")
+
+
+def signed_quantity(side: str, quantity: Decimal) -> Decimal:
+    """+quantity for buying sides, -quantity for selling sides."""
+    return quantity if side in BUY_SIDES else -quantity
+
+
+def fee_for(instrument: str, quantity: Decimal, price: Decimal, multiplier: Decimal) -> Decimal:
+    """Commission of one fill: equities are commission-free, as at the brokers simulated."""
+    if instrument in ("OPT", "MLEG_OPT"):
+        return (OPTION_FEE_PER_CONTRACT * quantity).quantize(CENTS)
+    if instrument == "FUT":
+        return (FUTURE_FEE_PER_CONTRACT * quantity).quantize(CENTS)
+    if instrument == "CRYPTO":
+        return (CRYPTO_FEE_RATE * quantity * price * multiplier).quantize(CENTS)
+    return ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class FillEffect:
+    """What one fill did to the account."""
+
+    cash_delta: Decimal
+    realized: Decimal
+
+
+def _release(basis: Decimal, held: Decimal, closing: Decimal) -> Decimal:
+    """The part of ``basis`` that belongs to ``closing`` of ``held`` units (both > 0)."""
+    if closing == held:
+        return basis
+    return (basis * closing / held).quantize(NINE_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def apply_fill(
+    account: Account,
+    position: Position,
+    delta: Decimal,
+    price: Decimal,
+    fee: Decimal,
+) -> FillEffect:
+    """Book a fill of signed ``delta`` units at ``price`` into ``position`` and the account's
+    cash; return the cash moved and the P&L realized."""
+    multiplier = position.multiplier
+    cash_delta = -(delta * price * multiplier) - fee
+    account.cash += cash_delta
+    held = position.quantity
+    realized = ZERO
+    closing = ZERO
+    if held != 0 and (held > 0) != (delta > 0):
+        closing = min(abs(delta), abs(held))
+    opening = abs(delta) - closing
+    # Fees are split between the closing and opening parts in proportion to quantity.
+    close_fee = fee if opening == 0 else _release(fee, abs(delta), closing)
+    open_fee = fee - close_fee
+    if closing:
+        closing_delta = closing if delta > 0 else -closing
+        released = _release(position.basis, abs(held), closing)
+        day_released = _release(position.day_basis, abs(held), closing)
+        proceeds = -(closing_delta * price * multiplier) - close_fee
+        realized = proceeds - released
+        position.basis -= released
+        position.day_basis -= day_released
+        position.realized_pl += realized
+        position.realized_today += proceeds - day_released
+        position.quantity += closing_delta
+    if opening:
+        opening_delta = opening if delta > 0 else -opening
+        cost = opening_delta * price * multiplier + open_fee
+        position.basis += cost
+        position.day_basis += cost
+        position.quantity += opening_delta
+    position.version += 1
+    return FillEffect(cash_delta=cash_delta, realized=realized)
+
+
+def roll_day(position: Position, previous_close: Decimal) -> None:
+    """Start a new trading day: daily P&L is measured from the previous close."""
+    position.day_basis = position.quantity * previous_close * position.multiplier
+    position.realized_today = ZERO
+
+
+def initial_rate(instrument: str, margin_account: bool) -> Decimal:
+    """Share of an order's or position's value that must be covered by equity."""
+    if not margin_account:
+        return Decimal(1)
+    if instrument == "STK":
+        return Decimal("0.5")
+    if instrument == "FUT":
+        return Decimal("0.05")
+    return Decimal(1)
+
+
+def order_reserve(
+    order: Order, estimated_price: Decimal, multiplier: Decimal, margin_account: bool
+) -> Decimal:
+    """Buying power an open order blocks: its remaining cost at the initial margin rate.
+    Orders that only reduce a position block nothing (the engine passes those as zero)."""
+    if order.order_notional is not None and not order.fills:
+        notional = order.order_notional
+    else:
+        remaining = order.remaining_qty or ZERO
+        notional = abs(remaining * estimated_price * multiplier)
+    return (notional * initial_rate(order.instrument, margin_account)).quantize(CENTS)
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceFigures:
+    """Every figure of the Balance schema, computed."""
+
+    cash: Decimal
+    buying_power: Decimal
+    equity: Decimal
+    long_market_value: Decimal
+    short_market_value: Decimal
+    margin_used: Decimal
+    open_orders_reserved: Decimal
+    maintenance_margin: Decimal
+    collateral: Decimal
+    realized_pl: Decimal
+    daily_pl: Decimal
+
+
+def balance(
+    account: Account,
+    positions: Iterable[Position],
+    last_price: Callable[[Position], Decimal],
+    strike_of: Callable[[str], Decimal | None],
+    reserved: Decimal,
+) -> BalanceFigures:
+    """Derive the balance of ``account`` from its cash, positions and open-order reserve."""
+    margin = account.account_type == "margin"
+    long_mv = short_mv = initial = maintenance = collateral = realized = daily = ZERO
+    for position in positions:
+        last = last_price(position)
+        value = position.quantity * last * position.multiplier
+        realized += position.realized_today
+        daily += value - position.day_basis + position.realized_today
+        if position.quantity == 0:
+            continue
+        if value >= 0:
+            long_mv += value
+        else:
+            short_mv += -value
+        size = abs(value)
+        if position.instrument == "STK" and margin:
+            initial += size * Decimal("0.5")
+            maintenance += size * (Decimal("0.25") if value > 0 else Decimal("0.30"))
+            if value > 0:
+                collateral += size * Decimal("0.5")
+        elif position.instrument == "OPT" and value < 0:
+            strike = strike_of(position.symbol) or ZERO
+            requirement = size + Decimal("0.2") * strike * abs(position.quantity) * 100
+            initial += requirement
+            maintenance += requirement
+        elif position.instrument == "FUT":
+            initial += size * Decimal("0.05")
+            maintenance += size * Decimal("0.05")
+        elif margin:
+            initial += size
+            maintenance += size
+    equity = account.cash + long_mv - short_mv
+    if margin:
+        margin_used = initial + reserved
+        buying_power = max(ZERO, 2 * (equity - margin_used))
+    else:
+        margin_used = ZERO
+        buying_power = max(ZERO, account.cash - reserved)
+    return BalanceFigures(
+        cash=account.cash.quantize(NINE_PLACES),
+        buying_power=buying_power.quantize(NINE_PLACES),
+        equity=equity.quantize(NINE_PLACES),
+        long_market_value=long_mv.quantize(NINE_PLACES),
+        short_market_value=short_mv.quantize(NINE_PLACES),
+        margin_used=margin_used.quantize(NINE_PLACES),
+        open_orders_reserved=reserved.quantize(NINE_PLACES),
+        maintenance_margin=maintenance.quantize(NINE_PLACES),
+        collateral=collateral.quantize(NINE_PLACES),
+        realized_pl=realized.quantize(NINE_PLACES),
+        daily_pl=daily.quantize(NINE_PLACES),
+    )

@@ -1,0 +1,70 @@
+"""``connecttrade-mock``: run the mock broker, or a short demo against it."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from connecttrade_mock.clock import ClockMode
+from connecttrade_mock.simulator import Settings
+
+__all__ = ["main", "settings_from"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="connecttrade-mock", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the REST API, connect pages and controls")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--seed", type=int, default=42, help="seed of prices and ids")
+    serve.add_argument("--db", type=Path, default=None, help="keep state in this SQLite file")
+    serve.add_argument(
+        "--clock",
+        choices=[m.value for m in ClockMode],
+        default=ClockMode.REAL.value,
+        help="real: 1 s per second; fast: 60x; manual: only moves via the control API",
+    )
+    serve.add_argument(
+        "--start",
+        type=datetime.fromisoformat,
+        default=None,
+        help="virtual start time (ISO 8601 with offset); default: 10:00 New York today",
+    )
+    serve.add_argument("--order-rate", type=float, default=10.0, help="orders/s per user")
+    serve.add_argument(
+        "--no-validate-responses",
+        action="store_true",
+        help="skip checking each answer against the contract (faster)",
+    )
+    serve.add_argument("--log-level", default="info")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        seed=args.seed,
+        clock_mode=ClockMode(args.clock),
+        clock_start=args.start,
+        db_path=args.db,
+        order_rate_per_second=args.order_rate,
+        validate_responses=not args.no_validate_responses,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
+
+    from connecttrade_mock.app import create_app  # noqa: PLC0415
+
+    logging.basicConfig(level=args.log_level.upper())
+    app = create_app(settings_from(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+
+
+if __name__ == "__main__":
+    main()

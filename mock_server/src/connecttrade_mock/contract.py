@@ -1,0 +1,1057 @@
+"""The REST contract, read from the OpenAPI document: routing and request/response checks.
+
+Everything is derived from ``openapi.json`` when a :class:`Contract` is built: the route
+table, one :class:`Operation` per operation, and compiled jsonschema-rs validators for every
+component schema, every operation's path and query parameters, request body and documented
+responses. Nothing here checks a field by hand; the messages are translated from the
+validators' errors and name the offending field (``order_qty: must be greater than zero``).
+
+Errors::
+
+    ContractError                 root; ``message`` is safe to show to a client
+    ├── RouteNotFound             404: no path of the contract matches
+    ├── MethodNotAllowed          405: the path exists, the method does not (``allowed``)
+    ├── ContractViolation         400: the request breaks the contract
+    └── ResponseViolation         500: the mock's own answer breaks the contract
+
+Decisions the contract leaves open:
+
+- :meth:`Contract.match` takes the raw, still percent-encoded path (ASGI ``raw_path``) so
+  that an encoded ``/`` stays inside its segment; path parameters are decoded afterwards.
+- A request body must be UTF-8 JSON holding an object. A missing ``content-type`` is taken
+  as ``application/json`` (clients that post a JSON string without a header still work); a
+  different content type is refused. A body sent to an operation that declares none is
+  refused. An object naming the same field twice, and ``NaN``/``Infinity``/numbers that
+  overflow to infinity, are refused rather than silently collapsed.
+- Query parameters the operation does not declare are ignored; a declared one given twice
+  is refused. Integers parse strictly (``-?[0-9]+``), booleans are ``true``/``false``.
+  Header and cookie parameters are left to the HTTP layer.
+- Formats are validated (``date``, RFC 3339 ``date-time`` with its offset, ``uri``).
+- A ``oneOf`` whose variants carry a ``const`` tag property (``PlaceOrderRequest`` and its
+  ``instrument``) is explained through the one variant the tag selects, so the message
+  names the real problem instead of "not valid under any of the schemas".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from itertools import islice
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote, unquote
+
+import jsonschema_rs
+
+__all__ = [
+    "Contract",
+    "ContractError",
+    "ContractViolation",
+    "MethodNotAllowed",
+    "Operation",
+    "Parameter",
+    "ResponseViolation",
+    "RouteMatch",
+    "RouteNotFound",
+    "SchemaValidator",
+    "SecurityKind",
+    "ValidRequest",
+]
+
+_K = jsonschema_rs.ValidationErrorKind
+
+_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_JSON_MEDIA_TYPE: Final = "application/json"
+_ECHO_LIMIT: Final = 60
+_MESSAGE_LIMIT: Final = 400
+_MAX_ERRORS: Final = 64
+_FRAGMENT_SAFE: Final = "~!$&'()*+,;=:@-._"
+_INTEGER_TEXT: Final = re.compile(r"-?[0-9]{1,18}")
+_NUMBER_TEXT: Final = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+_PLATFORM_SCHEMES: Final = frozenset({"ClientId", "ClientSecret"})
+_USER_SCHEMES: Final = _PLATFORM_SCHEMES | {"UserId", "UserSecret"}
+# After these keywords the next schema-path element is a name, not a keyword.
+_NAME_CONTAINERS: Final = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas"}
+)
+# `not: {pattern: ...}` patterns whose meaning is worth saying in words.
+_ZERO_PATTERN: Final = "^[0.]*$"
+_FORMAT_HINTS: Final = {
+    "date": " (YYYY-MM-DD)",
+    "date-time": " (RFC 3339 with a timezone offset, e.g. 2026-11-20T10:00:00Z)",
+}
+_TYPE_NAMES: Final = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+_RANGE_KINDS: Final = (
+    _K.Type,
+    _K.Minimum,
+    _K.Maximum,
+    _K.ExclusiveMinimum,
+    _K.ExclusiveMaximum,
+    _K.MultipleOf,
+)
+
+
+class ContractError(Exception):
+    """Root of this module's errors; ``message`` is safe to show to a client."""
+
+    status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RouteNotFound(ContractError):  # noqa: N818 - reads as the HTTP status it maps to
+    """No path of the contract matches the request path."""
+
+    status = 404
+
+
+class MethodNotAllowed(ContractError):  # noqa: N818 - reads as the HTTP status it maps to
+    """The path exists but not with this method; ``allowed`` lists the methods it has."""
+
+    status = 405
+
+    def __init__(self, allowed: Sequence[str], *, method: str = "", path: str = "") -> None:
+        self.allowed = list(allowed)
+        where = f" on {_echo(path)}" if path else ""
+        super().__init__(
+            f"method {_echo(method)} is not allowed{where}; allowed: {', '.join(self.allowed)}"
+        )
+
+
+class ContractViolation(ContractError):  # noqa: N818 - names what happened, like InvalidTransition
+    """The request breaks the contract; ``message`` names the field and the problem."""
+
+    status = 400
+
+
+class ResponseViolation(ContractError):  # noqa: N818 - names what happened, like InvalidTransition
+    """An answer the mock produced does not match the contract."""
+
+    status = 500
+
+
+class SecurityKind(StrEnum):
+    """Which credentials an operation needs."""
+
+    NONE = "none"  # no credentials (e.g. the mock's control API)
+    PLATFORM = "platform"  # client-id and client-secret
+    USER = "user"  # client-id, client-secret, user-id and user-secret
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A path or query parameter; ``default`` is None unless the schema declares one."""
+
+    name: str
+    location: str
+    required: bool
+    type: str
+    default: str | int | float | bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of the contract, as the HTTP layer needs to know it."""
+
+    operation_id: str
+    method: str
+    path_template: str
+    tags: tuple[str, ...]
+    security: SecurityKind
+    parameters: tuple[Parameter, ...]
+    has_body: bool
+    body_required: bool
+    success_status: int
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMatch:
+    """The operation a request reaches and its decoded path parameters."""
+
+    operation: Operation
+    path_params: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidRequest:
+    """A request that passed the contract: typed query (with defaults) and parsed body."""
+
+    path: dict[str, str]
+    query: dict[str, object]
+    body: dict[str, Any] | None
+
+
+class SchemaValidator:
+    """A compiled validator for one schema of the contract, with readable messages."""
+
+    __slots__ = ("_dispatch", "_root", "_validator", "name")
+
+    def __init__(
+        self,
+        name: str,
+        root: Mapping[str, Any],
+        validator: jsonschema_rs.Validator,
+        dispatch: _TagDispatch | None = None,
+    ) -> None:
+        self.name = name
+        self._root = root
+        self._validator = validator
+        self._dispatch = dispatch
+
+    def __repr__(self) -> str:
+        return f"SchemaValidator({self.name!r})"
+
+    def __call__(self, instance: object) -> None:
+        """Raise :class:`ContractViolation` when ``instance`` does not match."""
+        self.validate(instance)
+
+    def is_valid(self, instance: object) -> bool:
+        """Whether ``instance`` matches the schema."""
+        try:
+            return self._validator.is_valid(instance)
+        except UnicodeEncodeError:
+            return False
+
+    def validate(self, instance: object, root: str = "body") -> None:
+        """Raise :class:`ContractViolation` naming the problem when ``instance`` does not match."""
+        message = self.describe(instance, root)
+        if message is not None:
+            raise ContractViolation(message)
+
+    def describe(
+        self, instance: object, root: str = "body", hints: Mapping[str, str] | None = None
+    ) -> str | None:
+        """None when ``instance`` matches, else one message naming the offending field."""
+        try:
+            if self._validator.is_valid(instance):
+                return None
+            return _bound(self._explain(instance, root, hints or {}))
+        except UnicodeEncodeError:
+            return f"{root}: contains text that is not valid Unicode (a lone surrogate)"
+
+    def _explain(self, instance: object, root: str, hints: Mapping[str, str]) -> str:
+        errors: list[jsonschema_rs.ValidationError] = []
+        doc = self._root
+        if self._dispatch is not None and isinstance(instance, dict):
+            picked = self._dispatch.pick(instance, root)
+            if isinstance(picked, str):
+                return picked
+            doc = picked.root
+            errors = list(islice(picked.validator.iter_errors(instance), _MAX_ERRORS))
+        if not errors:
+            doc = self._root
+            errors = list(islice(self._validator.iter_errors(instance), _MAX_ERRORS))
+        if not errors:  # pragma: no cover - is_valid said no, so there is an error
+            return f"{root}: does not match the contract"
+        return _explain(_most_specific(errors), doc, root, hints)
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    validator: jsonschema_rs.Validator
+    root: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _TagDispatch:
+    """The variants of a tagged ``oneOf``, keyed by the JSON text of their tag's ``const``."""
+
+    prop: str
+    variants: dict[str, _Variant]
+    labels: tuple[str, ...]
+    default: _Variant | None
+
+    def pick(self, instance: Mapping[str, Any], root: str) -> _Variant | str:
+        if self.prop not in instance:
+            if self.default is not None:
+                return self.default
+            return f"{root}: missing required field '{self.prop}'"
+        value = instance[self.prop]
+        variant = self.variants.get(json.dumps(value, sort_keys=True, default=repr))
+        if variant is None:
+            return f"{self.prop}: {_echo(value)} is not one of {', '.join(self.labels)}"
+        return variant
+
+
+@dataclass(frozen=True, slots=True)
+class _ParamSet:
+    location: str
+    params: tuple[Parameter, ...]
+    validator: SchemaValidator | None
+    hints: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _RequestPlan:
+    path: _ParamSet
+    query: _ParamSet
+    body: SchemaValidator | None
+    body_required: bool
+
+
+class Contract:
+    """The loaded contract: routes, operations and precompiled validators."""
+
+    def __init__(self, document: Mapping[str, Any], *, sha256: str = "") -> None:
+        self.document = document
+        self.sha256 = sha256
+        self.version = str(document["info"]["version"])
+        components = document.get("components", {})
+        self._universe: dict[str, Any] = {
+            "components": components,
+            "paths": document.get("paths", {}),
+        }
+        self._schemas: dict[str, SchemaValidator] = {}
+        for name in components.get("schemas", {}):
+            self._schemas[name] = self._compile(f"#/components/schemas/{_escape(name)}", name)
+        self._operations: dict[str, Operation] = {}
+        self._requests: dict[str, _RequestPlan] = {}
+        self._responses: dict[str, dict[str, SchemaValidator | None]] = {}
+        self._static: dict[str, dict[str, Operation]] = {}
+        templated: list[tuple[int, int, re.Pattern[str], tuple[str, ...], dict[str, Operation]]]
+        templated = []
+        for index, (template, item) in enumerate(document.get("paths", {}).items()):
+            methods = self._load_path(template, item)
+            names = tuple(re.findall(r"{([^{}]+)}", template))
+            if not names:
+                self._static[template] = methods
+            else:
+                regex = re.compile(_template_regex(template))
+                templated.append((len(names), index, regex, names, methods))
+        templated.sort(key=lambda entry: (entry[0], entry[1]))
+        self._templated = [(regex, names, ms) for _, _, regex, names, ms in templated]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Contract:
+        """Load the contract shipped in the package, or the one at ``path``."""
+        data = path.read_bytes() if path is not None else _default_contract_bytes()
+        return cls.from_bytes(data)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Contract:
+        """Build the contract from the bytes of an OpenAPI JSON document."""
+        return cls(json.loads(data), sha256=hashlib.sha256(data).hexdigest())
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        """Every operation, in document order."""
+        return tuple(self._operations.values())
+
+    def operation(self, operation_id: str) -> Operation:
+        """The operation with this id; KeyError if there is none."""
+        try:
+            return self._operations[operation_id]
+        except KeyError:
+            raise KeyError(f"no operation {operation_id!r} in the contract") from None
+
+    def schema_validator(self, schema_name: str) -> SchemaValidator:
+        """The validator of ``#/components/schemas/<schema_name>``; KeyError if unknown."""
+        try:
+            return self._schemas[schema_name]
+        except KeyError:
+            raise KeyError(f"no schema {schema_name!r} in the contract") from None
+
+    # -- routing -------------------------------------------------------------------------
+
+    def match(self, method: str, path: str) -> RouteMatch:
+        """The operation at ``method`` and raw ``path``, with decoded path parameters."""
+        params: dict[str, str] = {}
+        methods = self._static.get(path)
+        if methods is None:
+            for regex, names, candidate in self._templated:
+                found = regex.fullmatch(path)
+                if found is not None:
+                    methods = candidate
+                    params = {
+                        name: unquote(value, errors="surrogateescape")
+                        for name, value in zip(names, found.groups(), strict=True)
+                    }
+                    break
+            else:
+                raise RouteNotFound(f"no operation at path {_echo(path)}")
+        operation = methods.get(method.upper())
+        if operation is None:
+            raise MethodNotAllowed(sorted(methods), method=method, path=path)
+        return RouteMatch(operation=operation, path_params=params)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def validate_request(
+        self,
+        operation: Operation,
+        path_params: Mapping[str, str],
+        query: Mapping[str, Sequence[str]],
+        body: bytes | None,
+        content_type: str | None = None,
+    ) -> ValidRequest:
+        """Check a request against ``operation``; ContractViolation names what is wrong."""
+        plan = self._requests[operation.operation_id]
+        path = self._path_values(plan.path, path_params)
+        values = self._query_values(plan.query, query)
+        parsed = self._body(plan, body, content_type)
+        return ValidRequest(path=path, query=values, body=parsed)
+
+    def _path_values(self, spec: _ParamSet, given: Mapping[str, str]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for param in spec.params:
+            value = given.get(param.name)
+            if value is None:
+                continue
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                message = f"{param.name}: not valid UTF-8 after percent-decoding"
+                raise ContractViolation(message) from None
+            values[param.name] = value
+        _check(spec, values)
+        return values
+
+    def _query_values(
+        self, spec: _ParamSet, given: Mapping[str, Sequence[str]]
+    ) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for param in spec.params:
+            raw = given.get(param.name)
+            if isinstance(raw, str):
+                raw = (raw,)
+            if not raw:
+                if param.default is not None:
+                    values[param.name] = param.default
+                continue
+            if len(raw) > 1:
+                times = "twice" if len(raw) == 2 else f"{len(raw)} times"
+                raise ContractViolation(f"query parameter '{param.name}' given {times}")
+            values[param.name] = _coerce(param, raw[0], spec.hints)
+        _check(spec, values)
+        return values
+
+    def _body(
+        self, plan: _RequestPlan, body: bytes | None, content_type: str | None
+    ) -> dict[str, Any] | None:
+        if not body:
+            if plan.body_required:
+                raise ContractViolation("body: required")
+            return None
+        if plan.body is None:
+            raise ContractViolation("body: this operation takes no request body")
+        if content_type is not None:
+            media_type = content_type.partition(";")[0].strip().lower()
+            if media_type != _JSON_MEDIA_TYPE:
+                raise ContractViolation(
+                    f"body: content type {_echo(content_type)} is not supported; "
+                    f"send {_JSON_MEDIA_TYPE}"
+                )
+        value = _parse_json(body)
+        if not isinstance(value, dict):
+            raise ContractViolation(f"body: must be a JSON object, got {_json_type(value)}")
+        message = plan.body.describe(value, "body")
+        if message is not None:
+            raise ContractViolation(message)
+        return value
+
+    # -- responses -----------------------------------------------------------------------
+
+    def validate_response(self, operation: Operation, status: int, body: Any) -> None:
+        """Raise ResponseViolation unless ``status`` is documented and ``body`` matches it."""
+        documented = self._responses[operation.operation_id]
+        key = str(status)
+        if key not in documented:
+            key = f"{status // 100}XX"
+        if key not in documented:
+            key = "default"
+        if key not in documented:
+            raise ResponseViolation(
+                f"{operation.operation_id}: status {status} is not documented "
+                f"(documented: {', '.join(documented)})"
+            )
+        validator = documented[key]
+        if validator is None:
+            if body is not None:
+                raise ResponseViolation(
+                    f"{operation.operation_id} {status}: no body is documented, got one"
+                )
+            return
+        message = validator.describe(body, "body")
+        if message is not None:
+            raise ResponseViolation(f"{operation.operation_id} {status}: {message}")
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _load_path(self, template: str, item: Mapping[str, Any]) -> dict[str, Operation]:
+        item_pointer = f"#/paths/{_escape(template)}"
+        shared = self._parameter_refs(item.get("parameters", []), f"{item_pointer}/parameters")
+        methods: dict[str, Operation] = {}
+        for method in _METHODS:
+            raw = item.get(method)
+            if raw is None:
+                continue
+            pointer = f"{item_pointer}/{method}"
+            own = self._parameter_refs(raw.get("parameters", []), f"{pointer}/parameters")
+            merged = {**shared, **own}
+            operation_id = str(raw["operationId"])
+            params = tuple(self._parameter(value, ptr) for value, ptr in merged.values())
+            body_pointer, body_spec = (
+                self._resolve(raw["requestBody"], f"{pointer}/requestBody")
+                if "requestBody" in raw
+                else ("", None)
+            )
+            body: SchemaValidator | None = None
+            if body_spec is not None:
+                content = body_spec.get("content", {})
+                if _JSON_MEDIA_TYPE not in content:
+                    msg = f"{operation_id}: only {_JSON_MEDIA_TYPE} request bodies are supported"
+                    raise ValueError(msg)
+                schema_pointer = f"{body_pointer}/content/{_escape(_JSON_MEDIA_TYPE)}/schema"
+                body = self._schema_at(schema_pointer, f"{operation_id} request body")
+            responses = self._load_responses(operation_id, raw["responses"], pointer)
+            success = sorted(int(code) for code in responses if code.isdigit() and code[0] == "2")
+            if not success:
+                raise ValueError(f"{operation_id}: no 2xx response is documented")
+            operation = Operation(
+                operation_id=operation_id,
+                method=method.upper(),
+                path_template=template,
+                tags=tuple(raw.get("tags", ())),
+                security=self._security(operation_id, raw),
+                parameters=params,
+                has_body=body is not None,
+                body_required=body is not None and bool(body_spec and body_spec.get("required")),
+                success_status=success[0],
+            )
+            if operation_id in self._operations:
+                raise ValueError(f"operationId {operation_id!r} is used twice")
+            self._operations[operation_id] = operation
+            self._requests[operation_id] = _RequestPlan(
+                path=self._param_set("path", params, merged),
+                query=self._param_set("query", params, merged),
+                body=body,
+                body_required=operation.body_required,
+            )
+            self._responses[operation_id] = responses
+            methods[operation.method] = operation
+        return methods
+
+    def _parameter_refs(
+        self, values: Iterable[Any], pointer: str
+    ) -> dict[tuple[str, str], tuple[Mapping[str, Any], str]]:
+        found: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+        for index, value in enumerate(values):
+            ptr, param = self._resolve(value, f"{pointer}/{index}")
+            found[(str(param["name"]), str(param["in"]))] = (param, ptr)
+        return found
+
+    def _parameter(self, raw: Mapping[str, Any], pointer: str) -> Parameter:
+        location = str(raw["in"])
+        _, schema = self._resolve(raw.get("schema", {}), f"{pointer}/schema")
+        kind = schema.get("type", "string")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        if kind not in ("string", "integer", "number", "boolean"):
+            raise ValueError(f"parameter {raw['name']!r}: type {kind!r} is not supported")
+        if location == "path" and kind != "string":
+            raise ValueError(f"path parameter {raw['name']!r} must be a string")
+        default = schema.get("default")
+        return Parameter(
+            name=str(raw["name"]),
+            location=location,
+            required=bool(raw.get("required", location == "path")),
+            type=str(kind),
+            default=default if isinstance(default, str | int | float | bool) else None,
+        )
+
+    def _param_set(
+        self,
+        location: str,
+        params: tuple[Parameter, ...],
+        raw: Mapping[tuple[str, str], tuple[Mapping[str, Any], str]],
+    ) -> _ParamSet:
+        chosen = tuple(p for p in params if p.location == location)
+        if not chosen:
+            return _ParamSet(location, chosen, None, {})
+        properties = {p.name: {"$ref": f"{raw[(p.name, location)][1]}/schema"} for p in chosen}
+        schema = {
+            "type": "object",
+            "properties": properties,
+            "required": [p.name for p in chosen if p.required],
+        }
+        root = {**self._universe, **schema}
+        validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        hints = {}
+        for param in chosen:
+            _, param_schema = self._resolve(properties[param.name], "")
+            hint = _type_hint(param.type, param_schema)
+            if hint:
+                hints[param.name] = hint
+        return _ParamSet(location, chosen, SchemaValidator(location, root, validator), hints)
+
+    def _load_responses(
+        self, operation_id: str, responses: Mapping[str, Any], pointer: str
+    ) -> dict[str, SchemaValidator | None]:
+        loaded: dict[str, SchemaValidator | None] = {}
+        for status, raw in responses.items():
+            ptr, response = self._resolve(raw, f"{pointer}/responses/{_escape(status)}")
+            content = response.get("content")
+            if not content:
+                loaded[status] = None
+                continue
+            if _JSON_MEDIA_TYPE not in content:
+                msg = f"{operation_id} {status}: only {_JSON_MEDIA_TYPE} responses are supported"
+                raise ValueError(msg)
+            schema_pointer = f"{ptr}/content/{_escape(_JSON_MEDIA_TYPE)}/schema"
+            loaded[status] = self._schema_at(schema_pointer, f"{operation_id} {status}")
+        return loaded
+
+    def _security(self, operation_id: str, raw: Mapping[str, Any]) -> SecurityKind:
+        requirements = raw.get("security", self.document.get("security", []))
+        if not isinstance(requirements, list) or len(requirements) > 1:
+            raise ValueError(f"{operation_id}: expected at most one security requirement")
+        schemes = frozenset(requirements[0] if requirements else ())
+        if not schemes:
+            return SecurityKind.NONE
+        if schemes == _PLATFORM_SCHEMES:
+            return SecurityKind.PLATFORM
+        if schemes == _USER_SCHEMES:
+            return SecurityKind.USER
+        raise ValueError(f"{operation_id}: unsupported security schemes {sorted(schemes)}")
+
+    def _schema_at(self, pointer: str, name: str) -> SchemaValidator:
+        """A validator for the schema at ``pointer``, reusing a named one when it is a bare ref."""
+        node = _lookup(self._universe, pointer)
+        if isinstance(node, dict) and set(node) == {"$ref"}:
+            target = str(node["$ref"])
+            prefix = "#/components/schemas/"
+            if target.startswith(prefix):
+                named = _unescape(target.removeprefix(prefix))
+                if named in self._schemas:
+                    return self._schemas[named]
+        return self._compile(pointer, name)
+
+    def _compile(self, pointer: str, name: str) -> SchemaValidator:
+        root = {**self._universe, "$ref": pointer}
+        validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        return SchemaValidator(name, root, validator, self._tag_dispatch(pointer))
+
+    def _tag_dispatch(self, pointer: str) -> _TagDispatch | None:
+        """Variant validators keyed by tag, when the schema is a ``const``-tagged oneOf."""
+        ptr, node = self._resolve({"$ref": pointer}, pointer)
+        variants_raw = node.get("oneOf")
+        if not isinstance(variants_raw, list) or len(variants_raw) < 2:
+            return None
+        variants = [self._resolve(v, f"{ptr}/oneOf/{i}") for i, v in enumerate(variants_raw)]
+        for prop in variants[0][1].get("properties", {}):
+            consts = [self._const_of(v, prop) for _, v in variants]
+            keys = [json.dumps(c, sort_keys=True) for c in consts if c is not _NO_CONST]
+            if len(keys) != len(variants) or len(set(keys)) != len(keys):
+                continue
+            compiled = {}
+            untagged = []
+            for key, (vptr, variant) in zip(keys, variants, strict=True):
+                root = {**self._universe, "$ref": vptr}
+                entry = _Variant(
+                    jsonschema_rs.Draft202012Validator(root, validate_formats=True), root
+                )
+                compiled[key] = entry
+                if prop not in variant.get("required", ()):
+                    untagged.append(entry)
+            labels = tuple(c if isinstance(c, str) else json.dumps(c) for c in consts)
+            default = untagged[0] if len(untagged) == 1 else None
+            return _TagDispatch(prop, compiled, labels, default)
+        return None
+
+    def _const_of(self, variant: Mapping[str, Any], prop: str) -> object:
+        schema = variant.get("properties", {}).get(prop)
+        if not isinstance(schema, dict):
+            return _NO_CONST
+        _, resolved = self._resolve(schema, "")
+        return resolved.get("const", _NO_CONST)
+
+    def _resolve(self, value: Any, pointer: str) -> tuple[str, Mapping[str, Any]]:
+        """Follow ``$ref`` chains; the final object and the pointer where it lives."""
+        seen = set()
+        while isinstance(value, dict) and "$ref" in value:
+            pointer = str(value["$ref"])
+            if pointer in seen:
+                raise ValueError(f"circular $ref {pointer}")
+            seen.add(pointer)
+            value = _lookup(self._universe, pointer)
+        if not isinstance(value, dict):
+            raise ValueError(f"{pointer} is not an object")
+        return pointer, value
+
+
+_NO_CONST: Final = object()
+
+
+def _default_contract_bytes() -> bytes:
+    shipped = resources.files("connecttrade_mock") / "contract" / "openapi.json"
+    if shipped.is_file():
+        return shipped.read_bytes()
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "openapi" / "openapi.json"
+        if candidate.is_file():
+            return candidate.read_bytes()
+    raise FileNotFoundError("openapi.json is neither in the package nor in a parent folder")
+
+
+def _escape(token: str) -> str:
+    """A JSON pointer token as it appears in a URI fragment (``$ref``)."""
+    return quote(token.replace("~", "~0").replace("/", "~1"), safe=_FRAGMENT_SAFE)
+
+
+def _unescape(token: str) -> str:
+    return unquote(token).replace("~1", "/").replace("~0", "~")
+
+
+def _lookup(document: Mapping[str, Any], pointer: str) -> Any:
+    if not pointer.startswith("#"):
+        raise ValueError(f"only local references are supported, got {pointer!r}")
+    node: Any = document
+    for token in pointer[1:].split("/")[1:]:
+        key = _unescape(token)
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
+def _template_regex(template: str) -> str:
+    parts = re.split(r"{[^{}]+}", template)
+    return "([^/]+)".join(re.escape(part) for part in parts)
+
+
+def _type_hint(kind: str, schema: Mapping[str, Any]) -> str:
+    if kind == "boolean":
+        return "must be true or false"
+    if kind not in ("integer", "number"):
+        return ""
+    noun = "an integer" if kind == "integer" else "a number"
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f"must be {noun} between {low} and {high}"
+    if low is not None:
+        return f"must be {noun} of at least {low}"
+    if high is not None:
+        return f"must be {noun} of at most {high}"
+    return f"must be {noun}"
+
+
+def _coerce(param: Parameter, text: str, hints: Mapping[str, str]) -> object:
+    if param.type == "string":
+        return text
+    value: object = None
+    if param.type == "integer" and _INTEGER_TEXT.fullmatch(text):
+        value = int(text)
+    elif param.type == "number" and _NUMBER_TEXT.fullmatch(text):
+        number = float(text)
+        value = number if math.isfinite(number) else None
+    elif param.type == "boolean" and text in ("true", "false"):
+        value = text == "true"
+    if value is None:
+        raise ContractViolation(_bound(f"{param.name}: {hints[param.name]}, got {_echo(text)}"))
+    return value
+
+
+def _check(spec: _ParamSet, values: Mapping[str, object]) -> None:
+    if spec.validator is None:
+        return
+    message = spec.validator.describe(values, spec.location, spec.hints)
+    if message is not None:
+        raise ContractViolation(message)
+
+
+class _DuplicateFieldError(ValueError):
+    pass
+
+
+class _NonFiniteError(ValueError):
+    pass
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateFieldError(key)
+            seen.add(key)
+    return obj
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NonFiniteError(text)
+    return number
+
+
+def _reject_constant(text: str) -> object:
+    raise _NonFiniteError(text)
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ContractViolation("body: not valid UTF-8") from None
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_object,
+            parse_float=_finite_float,
+            parse_constant=_reject_constant,
+        )
+    except _DuplicateFieldError as exc:
+        raise ContractViolation(f"body: field {_echo(str(exc))} given twice") from None
+    except _NonFiniteError as exc:
+        message = f"body: not valid JSON (number {_echo(str(exc))} is not finite)"
+        raise ContractViolation(message) from None
+    except json.JSONDecodeError as exc:
+        message = f"body: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        raise ContractViolation(message) from None
+    except RecursionError:
+        raise ContractViolation("body: not valid JSON (nested too deeply)") from None
+    except ValueError:
+        raise ContractViolation("body: not valid JSON (a number is too long)") from None
+
+
+# -- messages --------------------------------------------------------------------------------
+
+
+def _bound(message: str) -> str:
+    return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 3] + "..."
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _ECHO_LIMIT else text[: _ECHO_LIMIT - 3] + "..."
+
+
+def _echo(value: object) -> str:
+    """A short rendering of a value for a message: strings quoted, the rest as JSON."""
+    if isinstance(value, str):
+        return "'" + _cut(json.dumps(value, ensure_ascii=False)[1:-1]) + "'"
+    try:
+        return _cut(json.dumps(value, ensure_ascii=False, default=repr))
+    except (ValueError, TypeError, RecursionError):
+        return _cut(repr(value))
+
+
+def _show(value: object) -> str:
+    """A constant from the schema: bare when it is a string."""
+    return _cut(value) if isinstance(value, str) else _echo(value)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _field(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + _cut(part)
+    return out
+
+
+def _node(doc: Mapping[str, Any], path: Sequence[str | int]) -> Any:
+    node: Any = doc
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _most_specific(errors: list[jsonschema_rs.ValidationError]) -> jsonschema_rs.ValidationError:
+    """The first error, unless it is a generic combinator failure and a plainer one exists."""
+    plain = [e for e in errors if not isinstance(e.kind, _K.AnyOf | _K.OneOfNotValid)]
+    return plain[0] if plain else errors[0]
+
+
+def _condition(doc: Mapping[str, Any], schema_path: Sequence[str | int]) -> str:
+    """`` when order_type is LMT`` if the failing keyword sits in an if/then/else branch."""
+    branch = -1
+    name_next = False
+    for index, part in enumerate(schema_path):
+        if name_next:
+            name_next = False
+            continue
+        if part in ("then", "else"):
+            branch = index
+        name_next = part in _NAME_CONTAINERS
+    if branch < 0:
+        return ""
+    condition = _node(doc, [*schema_path[:branch], "if"])
+    words = _describe_if(condition)
+    if words is None:
+        return ""
+    return f" when {words}" if schema_path[branch] == "then" else f" unless {words}"
+
+
+def _describe_if(schema: object) -> str | None:
+    if not isinstance(schema, dict) or not set(schema) <= {"properties", "required", "type"}:
+        return None
+    parts: list[str] = []
+    for prop, sub in schema.get("properties", {}).items():
+        if isinstance(sub, dict) and "const" in sub:
+            parts.append(f"{prop} is {_show(sub['const'])}")
+        elif isinstance(sub, dict) and isinstance(sub.get("enum"), list):
+            parts.append(f"{prop} is one of {', '.join(_show(v) for v in sub['enum'])}")
+        else:
+            return None
+    parts.extend(f"{prop} is given" for prop in schema.get("required", ()))
+    return " and ".join(parts) if parts else None
+
+
+def _required_names(schema: object) -> list[str] | None:
+    """``[a, b]`` for ``{required: [a]}`` or ``anyOf/oneOf`` of such; else None."""
+    if isinstance(schema, dict) and set(schema) == {"required"}:
+        return [str(name) for name in schema["required"]]
+    if isinstance(schema, dict) and len(schema) == 1:
+        branches = schema.get("anyOf", schema.get("oneOf"))
+        if isinstance(branches, list):
+            return _branch_names(branches)
+    return None
+
+
+def _branch_names(branches: list[Any]) -> list[str] | None:
+    names: list[str] = []
+    for branch in branches:
+        if not (isinstance(branch, dict) and set(branch) == {"required"}):
+            return None
+        names.extend(str(name) for name in branch["required"])
+    return names
+
+
+def _explain(
+    error: jsonschema_rs.ValidationError,
+    doc: Mapping[str, Any],
+    root: str,
+    hints: Mapping[str, str],
+) -> str:
+    path = list(error.instance_path)
+    field = _field(path) or root
+    kind = error.kind
+    value = error.instance
+    hinted = len(path) == 1 and isinstance(path[0], str) and path[0] in hints
+    if hinted and isinstance(kind, _RANGE_KINDS):
+        return f"{field}: {hints[str(path[0])]}, got {_echo(value)}"
+    if isinstance(kind, _K.Required):
+        when = _condition(doc, error.schema_path)
+        if when:
+            return f"{_field([*path, kind.property])}: required{when}"
+        if not path and root in ("query", "path"):
+            return f"{root} parameter '{kind.property}' is required"
+        return f"{field}: missing required field {_echo(kind.property)}"
+    if isinstance(kind, _K.AdditionalProperties | _K.UnevaluatedProperties):
+        names = [_echo(name) for name in kind.unexpected[:5]]
+        if len(kind.unexpected) == 1:
+            return f"{field}: additional field {names[0]} is not allowed"
+        return f"{field}: additional fields {', '.join(names)} are not allowed"
+    if isinstance(kind, _K.Type):
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in kind.types)
+        return f"{field}: must be {wanted}, got {_json_type(value)}"
+    if isinstance(kind, _K.Enum):
+        options = ", ".join(_show(option) for option in kind.options[:25])
+        more = ", ..." if len(kind.options) > 25 else ""
+        return f"{field}: {_echo(value)} is not one of {options}{more}"
+    if isinstance(kind, _K.Constant):
+        when = _condition(doc, error.schema_path)
+        return f"{field}: must be {_show(kind.expected_value)}{when}, got {_echo(value)}"
+    if isinstance(kind, _K.Pattern):
+        return f"{field}: {_echo(value)} does not match pattern {kind.pattern[:100]}"
+    if isinstance(kind, _K.Format):
+        hint = _FORMAT_HINTS.get(kind.format, "")
+        return f"{field}: {_echo(value)} is not a valid {kind.format}{hint}"
+    if isinstance(kind, _K.MinLength):
+        if kind.limit == 1:
+            return f"{field}: must not be empty"
+        return f"{field}: must be at least {kind.limit} characters long"
+    if isinstance(kind, _K.MaxLength):
+        return f"{field}: must be at most {kind.limit} characters long"
+    if isinstance(kind, _K.Minimum):
+        return f"{field}: must be at least {kind.limit}, got {_echo(value)}"
+    if isinstance(kind, _K.Maximum):
+        return f"{field}: must be at most {kind.limit}, got {_echo(value)}"
+    if isinstance(kind, _K.ExclusiveMinimum):
+        return f"{field}: must be greater than {kind.limit}, got {_echo(value)}"
+    if isinstance(kind, _K.ExclusiveMaximum):
+        return f"{field}: must be less than {kind.limit}, got {_echo(value)}"
+    if isinstance(kind, _K.MinItems):
+        count = len(value) if isinstance(value, list) else "fewer"
+        return f"{field}: must have at least {kind.limit} items, got {count}"
+    if isinstance(kind, _K.MaxItems):
+        count = len(value) if isinstance(value, list) else "more"
+        return f"{field}: must have at most {kind.limit} items, got {count}"
+    if isinstance(kind, _K.UniqueItems):
+        return f"{field}: items must be unique"
+    if isinstance(kind, _K.MinProperties):
+        count = len(value) if isinstance(value, dict) else "fewer"
+        return f"{field}: must have at least {kind.limit} fields, got {count}"
+    if isinstance(kind, _K.MaxProperties):
+        count = len(value) if isinstance(value, dict) else "more"
+        return f"{field}: must have at most {kind.limit} fields, got {count}"
+    if isinstance(kind, _K.Not):
+        return _explain_not(kind.schema, error, doc, path, field)
+    if isinstance(kind, _K.OneOfMultipleValid | _K.OneOfNotValid | _K.AnyOf):
+        branches = _branch_names(_node(doc, error.schema_path) or [None])
+        if branches is not None:
+            listed = " and ".join(branches) if len(branches) == 2 else ", ".join(branches)
+            if isinstance(kind, _K.OneOfMultipleValid):
+                return f"{field}: give only one of {listed}, not several"
+            verb = "exactly" if isinstance(kind, _K.OneOfNotValid) else "at least"
+            return f"{field}: give {verb} one of {listed}"
+        return f"{field}: {_echo(value)} matches none of the allowed schemas"
+    if isinstance(kind, _K.FalseSchema):
+        return f"{field}: is not allowed"
+    return f"{field}: {_cut(error.message)}"
+
+
+def _explain_not(
+    negated: object,
+    error: jsonschema_rs.ValidationError,
+    doc: Mapping[str, Any],
+    path: list[str | int],
+    field: str,
+) -> str:
+    when = _condition(doc, error.schema_path)
+    if isinstance(negated, dict) and negated.get("pattern") == _ZERO_PATTERN:
+        sibling = _node(doc, [*error.schema_path[:-1], "pattern"])
+        signed = isinstance(sibling, str) and sibling.startswith("^-")
+        return f"{field}: must {'not be zero' if signed else 'be greater than zero'}{when}"
+    names = _required_names(negated)
+    if names is not None:
+        value = error.instance
+        present = [n for n in names if isinstance(value, dict) and n in value] or names
+        fields = ", ".join(_field([*path, name]) for name in present)
+        return f"{fields}: not allowed{when}"
+    return f"{field}: matches a schema it must not match{when}"

@@ -1,0 +1,846 @@
+"""The order engine: admission, rejection, matching against the simulated market, the
+lifecycle (through ``lifecycle.transition`` only) and booking fills.
+
+Time only moves through ``step(now)``. The HTTP layer calls it before each request and a
+background task calls it while the clock runs, so a request handler never sees stale state.
+Work that a real broker answers "a moment later" (cancel and replace confirmations, the
+parts of a scripted partial fill) happens on the next step, which is why ``DELETE`` answers
+``pending_cancel`` and the next read shows ``cancelled``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from connecttrade_mock import accounting
+from connecttrade_mock.brokers import lookup
+from connecttrade_mock.clock import Session, regular_close, regular_open, session_at
+from connecttrade_mock.errors import ApiError
+from connecttrade_mock.ids import IdFactory
+from connecttrade_mock.lifecycle import (
+    CANCELLABLE,
+    REPLACEABLE,
+    OrderEvent,
+    OrderStatus,
+    cancel_rejected,
+    transition,
+)
+from connecttrade_mock.state import (
+    Account,
+    Fill,
+    Leg,
+    Order,
+    Position,
+    Store,
+    Transaction,
+    UserKey,
+)
+
+__all__ = [
+    "SCENARIO_SYMBOLS",
+    "Engine",
+    "EngineEvent",
+    "MarketPort",
+    "Outcome",
+    "QuoteView",
+]
+
+NEW_YORK = ZoneInfo("America/New_York")
+AFTER_HOURS_CLOSE = time(20, 0)
+ZERO = Decimal(0)
+NINE_PLACES = Decimal("0.000000001")
+ONE_SECOND = timedelta(seconds=1)
+
+
+class Outcome(StrEnum):
+    """Scripted outcomes for deterministic tests (scenario symbols or the control API)."""
+
+    FILL = "fill"
+    """Fills completely at once, whatever the market or session."""
+    PARTIAL = "partial"
+    """Fills in three equal parts, one per engine step (one per simulated second)."""
+    REJECT = "reject"
+    """Rejected by the broker."""
+    HOLD = "hold"
+    """Accepted, never fills."""
+    CANCEL_REFUSED = "cancel_refused"
+    """Accepted, never fills, and the broker refuses every cancel."""
+
+
+SCENARIO_SYMBOLS: Mapping[str, Outcome] = {
+    # Nasdaq's own test symbols, so they can never collide with a real listing.
+    "ZVZZT": Outcome.FILL,
+    "ZWZZT": Outcome.PARTIAL,
+    "ZXZZT": Outcome.REJECT,
+    "ZAZZT": Outcome.HOLD,
+    "ZBZZT": Outcome.CANCEL_REFUSED,
+}
+PARTIAL_STEPS = 3
+
+
+class QuoteView(Protocol):
+    """The top of book the engine trades against."""
+
+    @property
+    def bid(self) -> Decimal: ...
+    @property
+    def ask(self) -> Decimal: ...
+    @property
+    def bid_size(self) -> Decimal: ...
+    @property
+    def ask_size(self) -> Decimal: ...
+    @property
+    def last(self) -> Decimal: ...
+
+
+class MarketPort(Protocol):
+    """What the engine needs from the market simulator."""
+
+    def is_known(self, symbol: str) -> bool: ...
+    def quote(self, symbol: str) -> QuoteView: ...
+    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]: ...
+    def reference_price(self, symbol: str) -> Decimal: ...
+    def multiplier(self, symbol: str) -> Decimal: ...
+    def underlying_of(self, option_symbol: str) -> str | None: ...
+    def strike_of(self, option_symbol: str) -> Decimal | None: ...
+    def expiry_of(self, option_symbol: str) -> date | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineEvent:
+    """A change the streams publish: ``kind`` is order, position or balance."""
+
+    kind: str
+    user_key: UserKey
+    account_id: str
+    entity: Order | Position | Account
+
+
+Listener = Callable[[EngineEvent], None]
+
+
+class Engine:
+    """Owns every state change of orders, positions and cash."""
+
+    def __init__(self, store: Store, market: MarketPort, ids: IdFactory) -> None:
+        self.store = store
+        self.market = market
+        self.ids = ids
+        self.listeners: list[Listener] = []
+        self.forced_outcome: Outcome | None = None
+        self.forced_reason: str | None = None
+        self.forced_session: Session | None = None
+        self._now = datetime.min.replace(tzinfo=UTC)
+        self._last_sweep: datetime | None = None
+        self._immediate: dict[str, Order] = {}
+
+    # ------------------------------------------------------------------ time
+    def session(self, now: datetime | None = None) -> Session:
+        if self.forced_session is not None:
+            return self.forced_session
+        return session_at(now or self._now)
+
+    def step(self, now: datetime) -> None:
+        """Bring every order up to ``now``: confirmations first, then expiries and fills.
+
+        Orders are swept at most once per simulated second, so a burst of requests at
+        one moment costs O(1) each rather than O(open orders)."""
+        self._now = max(self._now, now)
+        if self._immediate:
+            pending, self._immediate = self._immediate, {}
+            for order in sorted(pending.values(), key=lambda o: o.seq):
+                self._settle_request(order)
+        if self._last_sweep is not None and self._now - self._last_sweep < ONE_SECOND:
+            return
+        self._last_sweep = self._now
+        for order in sorted(self.store.open_orders.values(), key=lambda o: o.seq):
+            if order.is_open and order.status not in (
+                OrderStatus.PENDING_CANCEL,
+                OrderStatus.PENDING_REPLACE,
+            ):
+                self._work(order)
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    # ------------------------------------------------------------------ admission
+    def account_for(self, user_key: UserKey, account_id: str) -> Account:
+        account = self.store.accounts.get(account_id)
+        if account is None or account.user_key != user_key:
+            raise ApiError(404, f"account {account_id} not found")
+        return account
+
+    def order_for(self, user_key: UserKey, account_id: str, order_id: str) -> Order:
+        self.account_for(user_key, account_id)
+        order = self.store.orders.get(order_id)
+        if order is None or order.account_id != account_id:
+            raise ApiError(404, f"order {order_id} not found in account {account_id}")
+        return order
+
+    def _check_entitled(self, account: Account, broker_given: str) -> None:
+        broker = lookup(broker_given)
+        if broker is None or broker.code != account.broker:
+            raise ApiError(
+                400,
+                f"broker: {broker_given!r} does not match account {account.account_id}, "
+                f"which is at {account.broker}",
+            )
+        connection = self.store.connections[account.connection_id]
+        if not broker.trading:
+            raise ApiError(
+                401, f"not entitled: {broker.code} is a read-only broker; orders are refused"
+            )
+        if connection.connection_type != "trade" or not account.can_trade:
+            raise ApiError(
+                401,
+                f"not entitled: connection {connection.connection_id} is read-only; "
+                "create a 'trade' connection to place orders",
+            )
+
+    def _check_cl_order_id(self, account: Account, cl_order_id: str, field: str) -> None:
+        key = (account.account_id, self._trading_day(), cl_order_id)
+        if key in self.store.cl_order_ids:
+            raise ApiError(
+                409,
+                f"{field}: {cl_order_id!r} was already used today on account "
+                f"{account.account_id} (order {self.store.cl_order_ids[key]})",
+            )
+
+    def _trading_day(self) -> date:
+        return self._now.astimezone(NEW_YORK).date()
+
+    def place(self, user_key: UserKey, body: Mapping[str, Any]) -> Order:
+        """Admit an order (404/401/409 as ``ApiError``), then let the broker accept or
+        reject it, and fill what is marketable at once."""
+        account = self.account_for(user_key, body["account_id"])
+        self._check_entitled(account, body["broker"])
+        self._check_cl_order_id(account, body["cl_order_id"], "cl_order_id")
+        instrument = body.get("instrument", "STK")
+        legs = tuple(
+            Leg(leg["symbol"].replace(" ", ""), leg["action"], int(leg["ratio"]))
+            for leg in body.get("legs", ())
+        )
+        symbol = body.get("symbol")
+        order = Order(
+            order_id=self.ids.new("ord"),
+            seq=self.store.next_seq(),
+            account_id=account.account_id,
+            client_id=account.client_id,
+            user_id=account.user_id,
+            cl_order_id=body["cl_order_id"],
+            broker=account.broker,
+            instrument=instrument,
+            symbol=symbol.replace(" ", "") if isinstance(symbol, str) else None,
+            side=body.get("side"),
+            order_type=body["order_type"],
+            order_tif=body["order_tif"],
+            order_qty=_dec(body.get("order_qty")),
+            order_notional=_dec(body.get("order_notional")),
+            order_limit_price=_dec(body.get("order_limit_price")),
+            stop_price=_dec(body.get("stop_price")),
+            legs=legs,
+            status=OrderStatus.PENDING,
+            created_at=self._now,
+            updated_at=self._now,
+            trading_day=self._trading_day(),
+            expires_at=None,
+        )
+        order.expires_at = self._expiry(order)
+        order.scenario = self._take_outcome(order)
+        self.store.add(order)
+        self._emit_order(order)
+        reason = self._rejection(account, order)
+        if reason is not None:
+            self._reject(order, reason)
+            return order
+        self._apply(order, OrderEvent.ACCEPT)
+        self._emit_balance(account)
+        self._work(order)
+        return order
+
+    def _take_outcome(self, order: Order) -> str | None:
+        if self.forced_outcome is not None:
+            outcome, self.forced_outcome = self.forced_outcome, None
+            return outcome.value
+        symbols = [order.symbol] if order.symbol else [leg.symbol for leg in order.legs]
+        for symbol in symbols:
+            root = self.market.underlying_of(symbol) if order.instrument != "STK" else symbol
+            if root is not None and root in SCENARIO_SYMBOLS:
+                return SCENARIO_SYMBOLS[root].value
+        return None
+
+    def _expiry(self, order: Order) -> datetime | None:
+        day = self._trading_day()
+        if order.order_tif == "OPEN":
+            # Market-on-open executes in the opening auction: the next regular open.
+            if self._now < regular_open(day) and day.weekday() < 5:
+                return regular_open(day)
+            return regular_open(_next_weekday(day))
+        if order.order_tif in ("DAY", "CLOSE"):
+            close = regular_close(day)
+            return close if self._now < close else regular_close(_next_weekday(day))
+        if order.order_tif == "DAY+":
+            end = datetime.combine(day, AFTER_HOURS_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
+            return end if self._now < end else regular_close(_next_weekday(day))
+        return None
+
+    def _rejection(self, account: Account, order: Order) -> str | None:
+        """Why the broker refuses the order, or None. Order of checks follows a broker's:
+        scripted outcome, permissions, symbols, account rules, session, price, money."""
+        if order.scenario == Outcome.REJECT:
+            return self.forced_reason or "rejected by broker (scenario)"
+        broker = lookup(order.broker)
+        assert broker is not None
+        if order.instrument in ("OPT", "MLEG_OPT") and not broker.options:
+            return f"options not permitted at {broker.code}"
+        if order.instrument == "FUT" and not broker.futures:
+            return f"futures not permitted at {broker.code}"
+        if order.instrument == "CRYPTO" and not broker.crypto:
+            return f"crypto not permitted at {broker.code}"
+        if order.instrument == "MLEG_OPT":
+            legs_problem = self._legs_problem(order.legs)
+            if legs_problem is not None:
+                return legs_problem
+        elif order.symbol is None or not self.market.is_known(order.symbol):
+            return f"unknown symbol {order.symbol}"
+        elif order.instrument == "OPT" and self._expired(order.symbol):
+            return f"option {order.symbol} has expired"
+        cash_account = account.account_type == "cash"
+        if cash_account and order.side == "SELL_TO_OPEN":
+            return "options not permitted: uncovered short options in a cash account"
+        if cash_account and any(leg.action == "SELL_TO_OPEN" for leg in order.legs):
+            return "options not permitted: multi-leg spreads need a margin account"
+        if cash_account and order.side == "SELL_SHORT":
+            return "short sale not allowed in a cash account"
+        if order.side in ("SELL", "SELL_TO_CLOSE") and order.symbol is not None and order.order_qty:
+            held = self._position_qty(account.account_id, order.symbol)
+            if cash_account and order.order_qty > max(held, ZERO):
+                return (
+                    f"short sale not allowed in a cash account: selling {order.order_qty} "
+                    f"{order.symbol}, holding {max(held, ZERO)}"
+                )
+        if order.scenario is None and order.order_type == "MKT" and not self._may_trade_now(order):
+            return f"market order while the market is {self.session().value.replace('_', '-')}"
+        band_problem = self._band_problem(order)
+        if band_problem is not None:
+            return band_problem
+        cost = self._reserve(account, order)
+        if cost > 0:
+            figures = self.balance_figures(account, exclude=order)
+            available = (
+                figures.buying_power
+                if account.account_type == "cash"
+                else figures.equity - figures.margin_used
+            )
+            if cost > available:
+                return (
+                    f"insufficient buying power: order needs {cost.quantize(Decimal('0.01'))}, "
+                    f"available {max(available, ZERO).quantize(Decimal('0.01'))}"
+                )
+        return None
+
+    def _legs_problem(self, legs: tuple[Leg, ...]) -> str | None:
+        symbols = [leg.symbol for leg in legs]
+        if len(set(symbols)) != len(symbols):
+            return "bad legs: the same contract appears in two legs"
+        underlyings = {self.market.underlying_of(s) for s in symbols}
+        if None in underlyings:
+            unknown = next(s for s in symbols if self.market.underlying_of(s) is None)
+            return f"bad legs: {unknown} is not an option symbol"
+        if len(underlyings) != 1:
+            names = ", ".join(sorted(map(str, underlyings)))
+            return f"bad legs: legs span several underlyings ({names})"
+        for symbol in symbols:
+            if not self.market.is_known(symbol):
+                return f"unknown symbol {symbol}"
+            if self._expired(symbol):
+                return f"bad legs: {symbol} has expired"
+        if math.gcd(*(leg.ratio for leg in legs)) != 1:
+            return "bad legs: ratios must be in lowest terms (e.g. 1:2, not 2:4)"
+        return None
+
+    def _expired(self, option_symbol: str) -> bool:
+        expiry = self.market.expiry_of(option_symbol)
+        return expiry is not None and expiry < self._trading_day()
+
+    def _band_problem(self, order: Order) -> str | None:
+        if order.symbol is None:
+            return None
+        for name, price in (("limit", order.order_limit_price), ("stop", order.stop_price)):
+            if price is None:
+                continue
+            low, high = self.market.circuit_band(order.symbol)
+            if not low <= price <= high:
+                return (
+                    f"price outside the circuit band: {name} {price} is outside "
+                    f"{low}-{high} for {order.symbol}"
+                )
+        return None
+
+    def _position_qty(self, account_id: str, symbol: str) -> Decimal:
+        position = self.store.positions.get((account_id, symbol))
+        return position.quantity if position else ZERO
+
+    # ------------------------------------------------------------------ money
+    def _estimated_price(self, order: Order) -> Decimal:
+        if order.instrument == "MLEG_OPT":
+            return abs(order.order_limit_price or self._net_market_price(order))
+        if order.order_limit_price is not None:
+            return order.order_limit_price
+        assert order.symbol is not None
+        quote = self.market.quote(order.symbol)
+        reference = quote.ask if order.side in accounting.BUY_SIDES else quote.bid
+        return max(reference, order.stop_price or ZERO)
+
+    def _multiplier(self, order: Order) -> Decimal:
+        if order.instrument == "MLEG_OPT":
+            return Decimal(100)
+        assert order.symbol is not None
+        return self.market.multiplier(order.symbol)
+
+    def _reserve(self, account: Account, order: Order) -> Decimal:
+        """Buying power the order blocks while open (zero if it only reduces a position)."""
+        if order.instrument == "MLEG_OPT":
+            if order.order_limit_price is not None and order.order_limit_price < 0:
+                return (
+                    ZERO  # a net credit brings money in; the short legs' margin is booked on fill
+                )
+        elif order.side is not None and order.symbol is not None:
+            held = self._position_qty(account.account_id, order.symbol)
+            buying = order.side in accounting.BUY_SIDES
+            if (buying and held < 0) or (not buying and held > 0):
+                return ZERO
+            if not buying and order.side not in ("SELL_SHORT", "SELL_TO_OPEN", "SELL"):
+                return ZERO
+        if order.scenario is not None and not self.market.is_known(order.symbol or ""):
+            return ZERO
+        try:
+            price = self._estimated_price(order)
+        except LookupError:
+            return ZERO  # an unknown symbol blocks nothing; the order is rejected for it
+        return accounting.order_reserve(
+            order, price, self._multiplier(order), account.account_type == "margin"
+        )
+
+    def balance_figures(
+        self, account: Account, exclude: Order | None = None
+    ) -> accounting.BalanceFigures:
+        """The account's balance now, with open orders' reserve (``exclude`` not counted)."""
+        reserved = sum(
+            (
+                self._reserve(account, o)
+                for o in self.store.open_orders_of(account.account_id)
+                if o is not exclude
+            ),
+            ZERO,
+        )
+        return accounting.balance(
+            account,
+            self.store.positions_of(account.account_id),
+            self.last_price,
+            self.market.strike_of,
+            reserved,
+        )
+
+    def last_price(self, position: Position) -> Decimal:
+        return self.market.quote(position.symbol).last
+
+    def deposit(self, account: Account, amount: Decimal, description: str) -> None:
+        """Credit (or debit, if negative) cash, as a deposit or withdrawal transaction."""
+        account.cash += amount
+        self._record(
+            account,
+            "deposit" if amount >= 0 else "withdrawal",
+            amount,
+            description,
+        )
+        self._emit_balance(account)
+
+    # ------------------------------------------------------------------ modify / cancel
+    def cancel(self, user_key: UserKey, account_id: str, order_id: str) -> Order:
+        order = self.order_for(user_key, account_id, order_id)
+        if order.status not in CANCELLABLE:
+            raise ApiError(
+                409,
+                f"order {order_id} is {order.status.value} and cannot be cancelled",
+            )
+        self._apply(order, OrderEvent.CANCEL_REQUEST)
+        self._immediate[order.order_id] = order
+        return order
+
+    def modify(
+        self, user_key: UserKey, account_id: str, order_id: str, body: Mapping[str, Any]
+    ) -> Order:
+        original = self.order_for(user_key, account_id, order_id)
+        account = self.store.accounts[account_id]
+        if original.status not in REPLACEABLE:
+            raise ApiError(
+                409, f"order {order_id} is {original.status.value} and cannot be modified"
+            )
+        self._check_entitled(account, body["broker"])
+        self._check_cl_order_id(account, body["new_cl_order_id"], "new_cl_order_id")
+        changes = {
+            k: _dec(body.get(k))
+            for k in ("order_qty", "order_notional", "order_limit_price", "stop_price")
+        }
+        if changes["order_limit_price"] is not None and original.order_type not in (
+            "LMT",
+            "STPLMT",
+        ):
+            raise ApiError(
+                400, f"order_limit_price: a {original.order_type} order has no limit price"
+            )
+        if changes["stop_price"] is not None and original.order_type not in ("STP", "STPLMT"):
+            raise ApiError(400, f"stop_price: a {original.order_type} order has no stop price")
+        if changes["order_notional"] is not None and original.order_notional is None:
+            raise ApiError(400, "order_notional: only notional orders can change their notional")
+        if changes["order_qty"] is not None and original.order_qty is None:
+            raise ApiError(400, "order_qty: a notional order cannot be given a quantity")
+        new_qty = changes["order_qty"]
+        if new_qty is not None and new_qty <= original.filled_qty:
+            raise ApiError(
+                400,
+                f"order_qty: {new_qty} is not more than the {original.filled_qty} already filled",
+            )
+        remaining_qty = (
+            (new_qty if new_qty is not None else original.order_qty) - original.filled_qty
+            if original.order_qty is not None
+            else None
+        )
+        replacement = Order(
+            order_id=self.ids.new("ord"),
+            seq=self.store.next_seq(),
+            account_id=original.account_id,
+            client_id=original.client_id,
+            user_id=original.user_id,
+            cl_order_id=body["new_cl_order_id"],
+            broker=original.broker,
+            instrument=original.instrument,
+            symbol=original.symbol,
+            side=original.side,
+            order_type=original.order_type,
+            order_tif=body.get("order_tif", original.order_tif),
+            order_qty=remaining_qty,
+            order_notional=changes["order_notional"] or original.order_notional,
+            order_limit_price=changes["order_limit_price"] or original.order_limit_price,
+            stop_price=changes["stop_price"] or original.stop_price,
+            legs=original.legs,
+            status=OrderStatus.PENDING,
+            created_at=self._now,
+            updated_at=self._now,
+            trading_day=self._trading_day(),
+            expires_at=None,
+            replaces_order_id=original.order_id,
+            scenario=original.scenario,
+            triggered=original.triggered,
+        )
+        replacement.expires_at = self._expiry(replacement)
+        band_problem = self._band_problem(replacement)
+        if band_problem is not None:
+            raise ApiError(400, band_problem.replace("price outside", "order_limit_price: outside"))
+        self._apply(original, OrderEvent.REPLACE_REQUEST)
+        original.pending_replacement_id = replacement.order_id
+        self.store.add(replacement)
+        self._emit_order(replacement)
+        self._immediate[original.order_id] = original
+        return replacement
+
+    def _settle_request(self, order: Order) -> None:
+        """The broker's answer to a pending cancel or replace."""
+        if order.status is OrderStatus.PENDING_CANCEL:
+            if order.scenario == Outcome.CANCEL_REFUSED:
+                self._apply(order, cancel_rejected(filled_any=bool(order.fills)))
+            else:
+                self._apply(order, OrderEvent.CANCEL_CONFIRM)
+            self._emit_balance(self.store.accounts[order.account_id])
+        elif order.status is OrderStatus.PENDING_REPLACE:
+            replacement = self.store.orders[order.pending_replacement_id or ""]
+            self._apply(order, OrderEvent.REPLACE_CONFIRM)
+            order.replaced_by_order_id = replacement.order_id
+            order.pending_replacement_id = None
+            self._apply(replacement, OrderEvent.ACCEPT)
+            self._work(replacement)
+        elif order.pending_replacement_id is not None:
+            # The original filled or expired before the broker got to the replace.
+            replacement = self.store.orders[order.pending_replacement_id]
+            order.pending_replacement_id = None
+            self._reject(replacement, f"original order {order.order_id} is {order.status.value}")
+
+    # ------------------------------------------------------------------ matching
+    def _may_trade_now(self, order: Order) -> bool:
+        session = self.session()
+        if order.order_tif in ("DAY+", "GTC+"):
+            return session in (Session.PRE_MARKET, Session.REGULAR, Session.AFTER_HOURS)
+        if order.instrument == "CRYPTO":
+            return True  # crypto trades around the clock
+        return session is Session.REGULAR
+
+    def _work(self, order: Order) -> None:
+        """Expire, trigger and fill one open order as far as the market allows now."""
+        if order.expires_at is not None and self._now >= order.expires_at:
+            if order.order_tif in ("OPEN", "CLOSE") and order.scenario is None:
+                # On/at-the-close orders trade in the auction at that moment, whole or not at all.
+                self._fill_at_market(order, auction=True)
+            if order.is_open:
+                self._apply(order, OrderEvent.EXPIRE)
+                self._emit_balance(self.store.accounts[order.account_id])
+            return
+        if order.scenario is not None:
+            self._work_scripted(order)
+            return
+        if order.order_tif in ("OPEN", "CLOSE"):
+            return  # waits for its auction (handled above when the moment comes)
+        if self._may_trade_now(order) and not (
+            order.last_fill_at is not None and self._now - order.last_fill_at < ONE_SECOND
+        ):
+            self._fill_at_market(order)
+        if order.is_open and order.order_tif in ("IOC", "FOK"):
+            self._apply(order, OrderEvent.CANCEL_CONFIRM)
+            self._emit_balance(self.store.accounts[order.account_id])
+
+    def _work_scripted(self, order: Order) -> None:
+        if order.scenario == Outcome.FILL:
+            self._execute(order, self._remaining_or_notional(order), self._scripted_price(order))
+        elif order.scenario == Outcome.PARTIAL:
+            if order.last_fill_at is not None and self._now - order.last_fill_at < ONE_SECOND:
+                return
+            if order.partial_steps_left == 0 and not order.fills:
+                order.partial_steps_left = PARTIAL_STEPS
+            total = order.order_qty or ZERO
+            remaining = order.remaining_qty or ZERO
+            part = (
+                remaining
+                if order.partial_steps_left <= 1
+                else (total / PARTIAL_STEPS).quantize(NINE_PLACES, rounding=ROUND_DOWN)
+            )
+            order.partial_steps_left -= 1
+            self._execute(order, min(part, remaining), self._scripted_price(order))
+
+    def _scripted_price(self, order: Order) -> Decimal:
+        if order.order_limit_price is not None:
+            return order.order_limit_price
+        if order.instrument == "MLEG_OPT":
+            return self._net_market_price(order)
+        assert order.symbol is not None
+        return self.market.quote(order.symbol).last
+
+    def _remaining_or_notional(self, order: Order) -> Decimal:
+        if order.order_qty is None:
+            price = self._scripted_price(order)
+            return ((order.order_notional or ZERO) / price).quantize(NINE_PLACES, ROUND_DOWN)
+        return order.remaining_qty or ZERO
+
+    def _net_market_price(self, order: Order) -> Decimal:
+        """What the spread costs now per unit: + for a debit, - for a credit."""
+        net = ZERO
+        for leg in order.legs:
+            quote = self.market.quote(leg.symbol)
+            price = quote.ask if leg.action in accounting.BUY_SIDES else quote.bid
+            net += (price if leg.action in accounting.BUY_SIDES else -price) * leg.ratio
+        return net
+
+    def _fill_at_market(self, order: Order, *, auction: bool = False) -> None:
+        if order.instrument == "MLEG_OPT":
+            net = self._net_market_price(order)
+            if order.order_type == "MKT" or net <= (order.order_limit_price or ZERO):
+                self._execute(order, order.remaining_qty or ZERO, net)
+            return
+        assert order.symbol is not None
+        assert order.side is not None
+        quote = self.market.quote(order.symbol)
+        buying = order.side in accounting.BUY_SIDES
+        if order.order_type in ("STP", "STPLMT") and not order.triggered:
+            stop = order.stop_price or ZERO
+            if (buying and quote.last >= stop) or (not buying and quote.last <= stop):
+                order.triggered = True
+                self.store.touch(order)
+            else:
+                return
+        price = quote.ask if buying else quote.bid
+        size = quote.ask_size if buying else quote.bid_size
+        limit = order.order_limit_price
+        if limit is not None and ((buying and price > limit) or (not buying and price < limit)):
+            return
+        if order.order_qty is None:
+            quantity = ((order.order_notional or ZERO) / price).quantize(NINE_PLACES, ROUND_DOWN)
+        else:
+            remaining = order.remaining_qty or ZERO
+            if order.order_tif == "FOK" and size < remaining:
+                return
+            quantity = remaining if auction else min(remaining, size)
+        if quantity > 0:
+            self._execute(order, quantity, price)
+
+    def _execute(self, order: Order, quantity: Decimal, price: Decimal) -> None:
+        """Book one fill: the order's fills, the positions, cash and transactions."""
+        if quantity <= 0:
+            return
+        account = self.store.accounts[order.account_id]
+        if order.order_qty is None:
+            order.order_qty = quantity  # a notional order's quantity is known once it fills
+        fill = Fill(fill_id=self.ids.new("fill"), time=self._now, quantity=quantity, price=price)
+        order.fills.append(fill)
+        order.last_fill_at = self._now
+        if order.instrument == "MLEG_OPT":
+            net_allocated = ZERO
+            legs = list(order.legs)
+            for index, leg in enumerate(legs):
+                quote = self.market.quote(leg.symbol)
+                buying = leg.action in accounting.BUY_SIDES
+                leg_price = quote.ask if buying else quote.bid
+                if index == len(legs) - 1:
+                    # The last leg absorbs the difference so the legs add up to the net price.
+                    rest = (price - net_allocated) / leg.ratio
+                    leg_price = rest if buying else -rest
+                net_allocated += (leg_price if buying else -leg_price) * leg.ratio
+                self._book(
+                    account=account,
+                    order=order,
+                    symbol=leg.symbol,
+                    instrument="OPT",
+                    side=leg.action,
+                    quantity=quantity * leg.ratio,
+                    price=leg_price,
+                    fill=fill,
+                )
+        else:
+            assert order.symbol is not None
+            assert order.side is not None
+            self._book(
+                account=account,
+                order=order,
+                symbol=order.symbol,
+                instrument=order.instrument,
+                side=order.side,
+                quantity=quantity,
+                price=price,
+                fill=fill,
+            )
+        done = order.remaining_qty is not None and order.remaining_qty <= 0
+        self._apply(order, OrderEvent.FILL if done else OrderEvent.PARTIAL_FILL)
+        self._emit_balance(account)
+
+    def _book(
+        self,
+        *,
+        account: Account,
+        order: Order,
+        symbol: str,
+        instrument: str,
+        side: str,
+        quantity: Decimal,
+        price: Decimal,
+        fill: Fill,
+    ) -> None:
+        key = (account.account_id, symbol)
+        position = self.store.positions.get(key)
+        if position is None:
+            position = Position(
+                account_id=account.account_id,
+                symbol=symbol,
+                instrument=instrument,
+                multiplier=self.market.multiplier(symbol),
+                trading_day=self._trading_day(),
+            )
+            self.store.add(position)
+        self._roll(position)
+        fee = accounting.fee_for(instrument, quantity, price, position.multiplier)
+        delta = accounting.signed_quantity(side, quantity)
+        effect = accounting.apply_fill(account, position, delta, price, fee)
+        verb = "Bought" if delta > 0 else "Sold"
+        self._record(
+            account,
+            "fill",
+            effect.cash_delta + fee,
+            f"{verb} {quantity} {symbol} @ {price}",
+            symbol=symbol,
+            side=side,
+            quantity=quantity,
+            price=price,
+            order_id=order.order_id,
+            fill_id=fill.fill_id,
+        )
+        if fee:
+            self._record(
+                account,
+                "fee",
+                -fee,
+                f"Commission on {symbol}",
+                symbol=symbol,
+                order_id=order.order_id,
+                fill_id=fill.fill_id,
+            )
+        self.store.touch(position)
+        self.store.touch(account)
+        for listener in self.listeners:
+            listener(EngineEvent("position", account.user_key, account.account_id, position))
+
+    def _roll(self, position: Position) -> None:
+        today = self._trading_day()
+        if position.trading_day != today:
+            accounting.roll_day(position, self.market.reference_price(position.symbol))
+            position.trading_day = today
+
+    def _record(
+        self,
+        account: Account,
+        kind: str,
+        amount: Decimal,
+        description: str,
+        **details: Any,
+    ) -> None:
+        txn = Transaction(
+            transaction_id=self.ids.new("txn"),
+            seq=self.store.next_seq(),
+            account_id=account.account_id,
+            type=kind,
+            time=self._now,
+            trade_date=self._trading_day(),
+            amount=amount,
+            description=description,
+            **details,
+        )
+        self.store.add(txn)
+
+    # ------------------------------------------------------------------ lifecycle
+    def _apply(self, order: Order, event: OrderEvent) -> None:
+        """The only place an order's status changes: through the transition table."""
+        order.status = transition(order.status, event)
+        order.updated_at = self._now
+        order.version += 1
+        self.store.reindex_order(order)
+        self.store.touch(order)
+        self._emit_order(order)
+
+    def _reject(self, order: Order, reason: str) -> None:
+        order.reject_reason = reason
+        self._apply(order, OrderEvent.REJECT)
+
+    def _emit_order(self, order: Order) -> None:
+        for listener in self.listeners:
+            listener(EngineEvent("order", order.user_key, order.account_id, order))
+
+    def _emit_balance(self, account: Account) -> None:
+        account.balance_version += 1
+        self.store.touch(account)
+        for listener in self.listeners:
+            listener(EngineEvent("balance", account.user_key, account.account_id, account))
+
+
+def _dec(value: object) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
+
+
+def _next_weekday(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

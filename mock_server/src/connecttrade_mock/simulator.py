@@ -1,0 +1,237 @@
+"""The mock's whole world: clock, market, records, engine and (optionally) the database.
+
+``Simulator`` is what the HTTP app, the control API, the CLI and the pytest plugin share.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from connecttrade_mock.brokers import lookup
+from connecttrade_mock.clock import ClockMode, Session, VirtualClock
+from connecttrade_mock.engine import Engine
+from connecttrade_mock.ids import IdFactory
+from connecttrade_mock.market import Market, OptionContract, Quote
+from connecttrade_mock.persistence import Database
+from connecttrade_mock.state import Account, Client, Connection, Store, User
+
+__all__ = ["DEMO", "MarketAdapter", "Settings", "Simulator"]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTenant:
+    """The tenant that exists on start (documented in the README)."""
+
+    client_id: str = "demo-client"
+    client_secret: str = "demo-secret"  # noqa: S105 - the documented demo tenant
+    user_id: str = "demo-user"
+    user_secret: str = "demo-user-secret"  # noqa: S105 - the documented demo tenant
+    margin_account_id: str = "acc_demo_margin"
+    cash_account_id: str = "acc_demo_cash"
+    margin_connection_id: str = "conn_demo_alpaca"
+    cash_connection_id: str = "conn_demo_tradier"
+    margin_funding: Decimal = Decimal("1000000.00")
+    cash_funding: Decimal = Decimal("250000.00")
+
+
+DEMO = DemoTenant()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How a mock is started (CLI flags and plugin options)."""
+
+    seed: int = 42
+    clock_mode: ClockMode = ClockMode.REAL
+    clock_start: datetime | None = None
+    db_path: Path | None = None
+    order_rate_per_second: float = 10.0
+    validate_responses: bool = True
+
+
+class MarketAdapter:
+    """The engine's view of the market simulator (see ``engine.MarketPort``)."""
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+
+    def is_known(self, symbol: str) -> bool:
+        return self.market.is_known(symbol)
+
+    def quote(self, symbol: str) -> Quote:
+        return self.market.quote(symbol)
+
+    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
+        return self.market.circuit_band(symbol)
+
+    def reference_price(self, symbol: str) -> Decimal:
+        return self.market.reference_price(symbol)
+
+    def multiplier(self, symbol: str) -> Decimal:
+        instrument = self.market.instrument_of(symbol)
+        return instrument.multiplier if instrument is not None else Decimal(1)
+
+    def underlying_of(self, option_symbol: str) -> str | None:
+        contract = OptionContract.parse(option_symbol)
+        return contract.root if contract is not None else None
+
+    def strike_of(self, option_symbol: str) -> Decimal | None:
+        contract = OptionContract.parse(option_symbol)
+        return contract.strike if contract is not None else None
+
+    def expiry_of(self, option_symbol: str) -> date | None:
+        contract = OptionContract.parse(option_symbol)
+        return contract.expiry if contract is not None else None
+
+
+class Simulator:
+    """Owns the state of one mock broker and everything that changes it."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.db = Database(self.settings.db_path) if self.settings.db_path else None
+        self._build(self.settings.seed, self.settings.clock_start)
+        if self.db is not None and not self.db.is_empty():
+            self._restore()
+        else:
+            self._bootstrap()
+            self.flush()
+
+    def _build(self, seed: int, start: datetime | None) -> None:
+        self.seed = seed
+        self.clock = VirtualClock(self.settings.clock_mode, start=start)
+        self.market = Market(seed, self.clock)
+        self.store = Store()
+        self.ids = IdFactory(seed)
+        self.engine = Engine(self.store, MarketAdapter(self.market), self.ids)
+        self.engine.step(self.clock.now())
+
+    def _bootstrap(self) -> None:
+        """Create the demo tenant: one platform, one user, two funded paper accounts."""
+        now = self.clock.now()
+        self.store.add(Client(DEMO.client_id, DEMO.client_secret))
+        self.store.add(User(DEMO.client_id, DEMO.user_id, DEMO.user_secret, now))
+        for connection_id, broker, account_id, kind, funding, number in (
+            (
+                DEMO.margin_connection_id,
+                "ALPACA",
+                DEMO.margin_account_id,
+                "margin",
+                DEMO.margin_funding,
+                "PA-DEMO-0001",
+            ),
+            (
+                DEMO.cash_connection_id,
+                "TRADIER",
+                DEMO.cash_account_id,
+                "cash",
+                DEMO.cash_funding,
+                "VA-DEMO-0002",
+            ),
+        ):
+            self.store.add(
+                Connection(
+                    connection_id,
+                    DEMO.client_id,
+                    DEMO.user_id,
+                    broker,
+                    "trade",
+                    f"{DEMO.user_id}@{broker.lower()}",
+                    now,
+                )
+            )
+            account = Account(
+                account_id=account_id,
+                connection_id=connection_id,
+                client_id=DEMO.client_id,
+                user_id=DEMO.user_id,
+                account_number=number,
+                broker=broker,
+                account_type=kind,
+                is_paper=True,
+                can_trade=True,
+                cash=Decimal(0),
+            )
+            self.store.add(account)
+            self.engine.deposit(account, funding, "Initial paper funding")
+
+    # ------------------------------------------------------------------ persistence
+    def _meta(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "seq": self.store.next_seq(),
+            "now": self.clock.now().isoformat(),
+            "ids": self.ids.state(),
+        }
+
+    def flush(self) -> None:
+        """Write what changed to the database, if there is one."""
+        if self.db is not None and (self.store.dirty or self.store.deleted):
+            self.db.flush(self.store, self._meta())
+
+    def _restore(self) -> None:
+        assert self.db is not None
+        store = Store()
+        meta = self.db.load(store)
+        resume_at = datetime.fromisoformat(meta["now"])
+        self._build(int(meta["seed"]), resume_at)
+        self.store = store
+        self.engine.store = store
+        self.ids.restore(_as_tuple(meta["ids"]))
+        self.engine.step(self.clock.now())
+
+    # ------------------------------------------------------------------ control
+    def sync(self) -> None:
+        """Bring the engine up to the clock (every request and tick starts here)."""
+        self.engine.step(self.clock.now())
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget everything and start again from the demo tenant."""
+        if self.db is not None:
+            self.db.clear()
+        self._build(self.settings.seed if seed is None else seed, self.settings.clock_start)
+        self._bootstrap()
+        self.flush()
+
+    def advance(self, seconds: float) -> datetime:
+        now = self.clock.advance(timedelta(seconds=seconds))
+        self.sync()
+        self.flush()
+        return now
+
+    def force_session(self, session: Session | None) -> None:
+        self.clock.force_session(session)
+        self.engine.forced_session = session
+        self.sync()
+
+    # ------------------------------------------------------------------ auth
+    def client(self, client_id: str | None, secret: str | None) -> Client | None:
+        if not client_id or not secret:
+            return None
+        client = self.store.clients.get(client_id)
+        if client is None or not hmac.compare_digest(client.secret, secret):
+            return None
+        return client
+
+    def user(self, client: Client, user_id: str | None, secret: str | None) -> User | None:
+        if not user_id or not secret:
+            return None
+        user = self.store.users.get((client.client_id, user_id))
+        if user is None or not hmac.compare_digest(user.secret, secret):
+            return None
+        return user
+
+    def broker_known(self, code: str) -> bool:
+        return lookup(code) is not None
+
+
+def _as_tuple(value: Any) -> Any:
+    """JSON turned the RNG state's tuples into lists; ``setstate`` needs them back."""
+    if isinstance(value, list):
+        return tuple(_as_tuple(v) for v in value)
+    return value

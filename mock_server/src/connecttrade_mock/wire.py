@@ -1,0 +1,199 @@
+"""Records to the contract's JSON shapes: every number a string, every time ISO 8601 UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from connecttrade_mock.accounting import BalanceFigures
+from connecttrade_mock.brokers import lookup
+from connecttrade_mock.state import Account, Connection, Order, Position, Transaction, User
+
+__all__ = [
+    "account_json",
+    "balance_json",
+    "connection_json",
+    "decimal_text",
+    "order_json",
+    "position_json",
+    "time_text",
+    "transaction_json",
+    "user_json",
+]
+
+CENTS = Decimal("0.01")
+NINE_PLACES = Decimal("0.000000001")
+
+
+def decimal_text(value: Decimal) -> str:
+    """Cents when the value is whole cents (as brokers print money), else up to 9 places,
+    never an exponent."""
+    value = value.quantize(NINE_PLACES)
+    if value == value.quantize(CENTS):
+        return format(value.quantize(CENTS), "f")
+    return format(value.normalize(), "f")
+
+
+def quantity_text(value: Decimal) -> str:
+    """Quantities print without padding: 10, 2.5, 0.000123."""
+    text = format(value.quantize(NINE_PLACES).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _opt(value: Decimal | None, fmt: Any = decimal_text) -> str | None:
+    return None if value is None else str(fmt(value))
+
+
+def time_text(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def user_json(user: User, connection_count: int) -> dict[str, Any]:
+    return {
+        "user_id": user.user_id,
+        "created_at": time_text(user.created_at),
+        "connection_count": str(connection_count),
+    }
+
+
+def account_ref_json(account: Account) -> dict[str, Any]:
+    broker = lookup(account.broker)
+    return {
+        "account_id": account.account_id,
+        "account_number": account.account_number,
+        "institution_name": broker.institution_name if broker else account.broker,
+    }
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    return {
+        **account_ref_json(account),
+        "connection_id": account.connection_id,
+        "broker": account.broker,
+        "account_type": account.account_type,
+        "is_paper": account.is_paper,
+        "can_trade": account.can_trade,
+        "currency": "USD",
+    }
+
+
+def connection_json(connection: Connection, accounts: list[Account]) -> dict[str, Any]:
+    return {
+        "connection_id": connection.connection_id,
+        "broker": connection.broker,
+        "connection_type": connection.connection_type,
+        "created_at": time_text(connection.created_at),
+        "accounts": [account_ref_json(a) for a in accounts],
+    }
+
+
+def balance_json(account: Account, figures: BalanceFigures) -> dict[str, Any]:
+    return {
+        "account_id": account.account_id,
+        "account_number": account.account_number,
+        "broker": account.broker,
+        "account_type": account.account_type,
+        "currency": "USD",
+        "cash": decimal_text(figures.cash),
+        "buying_power": decimal_text(figures.buying_power),
+        "equity": decimal_text(figures.equity),
+        "long_market_value": decimal_text(figures.long_market_value),
+        "short_market_value": decimal_text(figures.short_market_value),
+        "margin_used": decimal_text(figures.margin_used),
+        "open_orders_reserved": decimal_text(figures.open_orders_reserved),
+        "maintenance_margin": decimal_text(figures.maintenance_margin),
+        "collateral": decimal_text(figures.collateral),
+        "realized_pl": decimal_text(figures.realized_pl),
+        "daily_pl": decimal_text(figures.daily_pl),
+    }
+
+
+def position_json(position: Position, last: Decimal) -> dict[str, Any]:
+    quantity = position.quantity
+    size = abs(quantity) * position.multiplier
+    avg_price = abs(position.basis) / size if size else Decimal(0)
+    market_value = quantity * last * position.multiplier
+    unrealized = market_value - position.basis
+    daily = market_value - position.day_basis + position.realized_today
+    return {
+        "account_id": position.account_id,
+        "symbol": position.symbol,
+        "instrument": position.instrument,
+        "quantity": quantity_text(quantity),
+        "avg_price": decimal_text(avg_price),
+        "cost_basis": decimal_text(abs(position.basis)),
+        "multiplier": quantity_text(position.multiplier),
+        "last_price": decimal_text(last),
+        "market_value": decimal_text(market_value),
+        "unrealized_pl": decimal_text(unrealized),
+        "realized_pl": decimal_text(position.realized_pl),
+        "daily_pl": decimal_text(daily),
+        "total_pl": decimal_text(position.realized_pl + unrealized),
+    }
+
+
+def order_json(order: Order) -> dict[str, Any]:
+    broker = lookup(order.broker)
+    filled = order.filled_qty
+    avg = sum((f.quantity * f.price for f in order.fills), Decimal(0)) / filled if filled else None
+    remaining = order.remaining_qty
+    if remaining is not None and not order.is_open:
+        remaining = Decimal(0)
+    return {
+        "order_id": order.order_id,
+        "account_id": order.account_id,
+        "cl_order_id": order.cl_order_id,
+        "broker": order.broker,
+        "instrument": order.instrument,
+        "symbol": order.symbol,
+        "side": order.side,
+        "order_type": order.order_type,
+        "order_tif": order.order_tif,
+        "order_qty": _opt(order.order_qty, quantity_text),
+        "order_notional": _opt(order.order_notional),
+        "order_limit_price": _opt(order.order_limit_price),
+        "stop_price": _opt(order.stop_price),
+        "legs": [
+            {"symbol": leg.symbol, "action": leg.action, "ratio": str(leg.ratio)}
+            for leg in order.legs
+        ],
+        "status": order.status.value,
+        "broker_status": broker.broker_status(order.status) if broker else order.status.value,
+        "reject_reason": order.reject_reason,
+        "filled_qty": quantity_text(filled),
+        "remaining_qty": _opt(remaining, quantity_text),
+        "avg_fill_price": _opt(avg),
+        "fills": [
+            {
+                "fill_id": f.fill_id,
+                "time": time_text(f.time),
+                "quantity": quantity_text(f.quantity),
+                "price": decimal_text(f.price),
+            }
+            for f in order.fills
+        ],
+        "created_at": time_text(order.created_at),
+        "updated_at": time_text(order.updated_at),
+        "replaces_order_id": order.replaces_order_id,
+        "replaced_by_order_id": order.replaced_by_order_id,
+        "version": str(order.version),
+    }
+
+
+def transaction_json(txn: Transaction) -> dict[str, Any]:
+    return {
+        "transaction_id": txn.transaction_id,
+        "account_id": txn.account_id,
+        "type": txn.type,
+        "time": time_text(txn.time),
+        "trade_date": txn.trade_date.isoformat(),
+        "symbol": txn.symbol,
+        "side": txn.side,
+        "quantity": _opt(txn.quantity, quantity_text),
+        "price": _opt(txn.price),
+        "amount": decimal_text(txn.amount),
+        "order_id": txn.order_id,
+        "fill_id": txn.fill_id,
+        "description": txn.description,
+    }
