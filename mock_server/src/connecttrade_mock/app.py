@@ -23,7 +23,7 @@ from starlette.routing import Route
 from connecttrade_mock import __version__
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.connect_page import connect_routes
-from connecttrade_mock.contract import Contract, ContractError, SecurityKind
+from connecttrade_mock.contract import Contract, ContractError, MethodNotAllowed, SecurityKind
 from connecttrade_mock.control import control_routes
 from connecttrade_mock.errors import ApiError
 from connecttrade_mock.faults import Faults
@@ -95,8 +95,13 @@ class MockBroker:
         if faults.should_fail():
             return self.error(faults.error_status, "injected fault (control API)", request_id)
         contract = self.contract
+        # match() decodes path parameters itself, so it needs the path still percent-encoded.
+        raw_path = request.scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else request.url.path
         try:
-            match = contract.match(request.method, request.url.path)
+            match = contract.match(request.method, path)
+        except MethodNotAllowed as exc:
+            return self.error(405, exc.message, request_id, {"allow": ", ".join(exc.allowed)})
         except ContractError as exc:
             return self.error(exc.status, exc.message, request_id)
         operation = match.operation
