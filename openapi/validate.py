@@ -120,6 +120,7 @@ def check_openapi(doc: Json) -> list[str]:
     operation_ids = {op["operationId"]: op for _, _, op in _operations(doc) if "operationId" in op}
     for path, method, op in _operations(doc):
         where = f"{method.upper()} {path}"
+        item = doc["paths"][path]
         for key in ("operationId", "tags", "security", "summary"):
             if key not in op:
                 problems.append(f"{where}: missing {key}")
@@ -129,8 +130,9 @@ def check_openapi(doc: Json) -> list[str]:
         if "requestBody" in op:
             schema = op["requestBody"]["content"]["application/json"]["schema"]
             problems += _closed(doc, schema, where)
-            if "400" not in op["responses"]:
-                problems.append(f"{where}: takes a body but does not document 400")
+        takes_input = "requestBody" in op or op.get("parameters") or item.get("parameters")
+        if takes_input and "400" not in op["responses"]:
+            problems.append(f"{where}: takes input but does not document 400")
         for status, declared_response in op["responses"].items():
             response = _resolve(doc, declared_response)
             for link_name, link in response.get("links", {}).items():

@@ -16,8 +16,8 @@ class CreateConnectionRequest:
 
     Attributes:
         connection_type (ConnectionType): `trade` may place orders; `readonly` may only read.
-        broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. Unknown
-            codes are answered with 400.
+        broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. The
+            pattern is the 21 codes of BrokerCode, spelled case-insensitively.
         redirect_url (str): Where the browser goes afterwards, with `?connection_id=...` on success or
             `?error=...&error_details=...` on failure.
     """

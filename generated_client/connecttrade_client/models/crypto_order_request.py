@@ -21,8 +21,8 @@ class CryptoOrderRequest:
         instrument (Literal['CRYPTO']): Variant tag.
         account_id (str):
         cl_order_id (str): Client order id; unique per account per day. A repeat is answered with 409.
-        broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. Unknown
-            codes are answered with 400.
+        broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. The
+            pattern is the 21 codes of BrokerCode, spelled case-insensitively.
         symbol (str): Base/quote pair.
         side (EquitySide): Side of an equity, future or crypto order.
         order_type (OrderType): MKT market, LMT limit, STP stop (becomes market when triggered), STPLMT stop-limit

@@ -18,8 +18,8 @@ class ModifyOrderRequest:
 
         Attributes:
             new_cl_order_id (str): Client order id; unique per account per day. A repeat is answered with 409.
-            broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. Unknown
-                codes are answered with 400.
+            broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. The
+                pattern is the 21 codes of BrokerCode, spelled case-insensitively.
             order_qty (str | Unset): Quantity in shares, contracts or coins; positive.
             order_notional (str | Unset): Dollar amount to buy or sell instead of a quantity (market orders only).
             order_limit_price (str | Unset): Limit price; required for LMT and STPLMT, absent otherwise.

@@ -25,8 +25,8 @@ class MultiLegOrderRequest:
             instrument (Literal['MLEG_OPT']): Variant tag.
             account_id (str):
             cl_order_id (str): Client order id; unique per account per day. A repeat is answered with 409.
-            broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. Unknown
-                codes are answered with 400.
+            broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. The
+                pattern is the 21 codes of BrokerCode, spelled case-insensitively.
             order_type (MultiLegOrderRequestOrderType):
             order_tif (MultiLegOrderRequestOrderTif):
             order_qty (str): Number of spreads.

@@ -21,8 +21,8 @@ class OptionOrderRequest:
         instrument (Literal['OPT']): Variant tag.
         account_id (str):
         cl_order_id (str): Client order id; unique per account per day. A repeat is answered with 409.
-        broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. Unknown
-            codes are answered with 400.
+        broker (str): Broker code in any case (broker codes are case-insensitive), e.g. `alpaca` or `ALPACA`. The
+            pattern is the 21 codes of BrokerCode, spelled case-insensitively.
         symbol (str): OCC OSI symbol, root padded to 6 or not.
         side (OptionSide): Side of a single-leg option order or action of a leg.
         order_type (OrderType): MKT market, LMT limit, STP stop (becomes market when triggered), STPLMT stop-limit

@@ -16,9 +16,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from connecttrade_mock import __version__
 from connecttrade_mock.clock import ClockMode
@@ -175,8 +176,14 @@ def create_app(settings: Settings | None = None, *, broker: MockBroker | None = 
     """The mock broker as an ASGI app (``app.state.broker`` is the ``MockBroker``)."""
     mock = broker or MockBroker(settings)
 
-    async def api(request: Request) -> Response:
-        return await mock.handle(request)
+    async def api(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            response = await mock.handle(Request(scope, receive))
+            await response(scope, receive, send)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return mock.error(exc.status_code, str(exc.detail), "ctl", dict(exc.headers or {}))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -192,15 +199,14 @@ def create_app(settings: Settings | None = None, *, broker: MockBroker | None = 
                     await ticker
             mock.sim.flush()
 
-    methods = ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS"]
     app = Starlette(
-        routes=[
-            *connect_routes(mock),
-            *control_routes(mock),
-            Route("/{path:path}", api, methods=methods),
-        ],
+        routes=[*connect_routes(mock), *control_routes(mock)],
         lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
     )
+    # Everything else is the contract's API. As the router's default it sees every path as
+    # sent, including ones a route pattern would not match (e.g. a decoded newline).
+    app.router.default = api
     app.state.broker = mock
     return app
 

@@ -881,6 +881,15 @@ def _field(path: Sequence[str | int]) -> str:
     return out
 
 
+def _pattern_description(doc: Mapping[str, Any], error: jsonschema_rs.ValidationError) -> str:
+    """The ``x-pattern-description`` of the schema whose pattern failed, if it has one."""
+    for path in (error.schema_path[:-1], getattr(error, "evaluation_path", [])[:-1]):
+        parent = _node(doc, list(path))
+        if isinstance(parent, dict) and isinstance(parent.get("x-pattern-description"), str):
+            return str(parent["x-pattern-description"])
+    return ""
+
+
 def _node(doc: Mapping[str, Any], path: Sequence[str | int]) -> Any:
     node: Any = doc
     for part in path:
@@ -988,6 +997,10 @@ def _explain(
         when = _condition(doc, error.schema_path)
         return f"{field}: must be {_show(kind.expected_value)}{when}, got {_echo(value)}"
     if isinstance(kind, _K.Pattern):
+        # A contract may say in words what a long pattern means (x-pattern-description).
+        described = _pattern_description(doc, error)
+        if described:
+            return f"{field}: {_echo(value)} is not {described}"
         return f"{field}: {_echo(value)} does not match pattern {kind.pattern[:100]}"
     if isinstance(kind, _K.Format):
         hint = _FORMAT_HINTS.get(kind.format, "")

@@ -139,6 +139,7 @@ class Engine:
         self.forced_session: Session | None = None
         self._now = datetime.min.replace(tzinfo=UTC)
         self._last_sweep: datetime | None = None
+        self._day: date | None = None
         self._immediate: dict[str, Order] = {}
 
     # ------------------------------------------------------------------ time
@@ -153,6 +154,15 @@ class Engine:
         Orders are swept at most once per simulated second, so a burst of requests at
         one moment costs O(1) each rather than O(open orders)."""
         self._now = max(self._now, now)
+        today = self._trading_day()
+        if today != self._day:
+            # A new day: daily P&L and today's realized P&L start again from the previous
+            # close for every position, traded today or not.
+            self._day = today
+            for position in self.store.positions.values():
+                if position.trading_day != today:
+                    self._roll(position)
+                    self.store.touch(position)
         if self._immediate:
             pending, self._immediate = self._immediate, {}
             for order in sorted(pending.values(), key=lambda o: o.seq):
@@ -171,6 +181,17 @@ class Engine:
     def now(self) -> datetime:
         return self._now
 
+    def use_store(self, store: Store) -> None:
+        """Work on ``store`` (records loaded from disk): the next step rolls its positions
+        into today and settles the cancels and replaces it left pending."""
+        self.store = store
+        self._day = None
+        self._immediate = {
+            order.order_id: order
+            for order in store.open_orders.values()
+            if order.status in (OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE)
+        }
+
     # ------------------------------------------------------------------ admission
     def account_for(self, user_key: UserKey, account_id: str) -> Account:
         account = self.store.accounts.get(account_id)
@@ -188,10 +209,11 @@ class Engine:
     def _check_entitled(self, account: Account, broker_given: str) -> None:
         broker = lookup(broker_given)
         if broker is None or broker.code != account.broker:
+            # Accounts live under their broker: this one does not exist at the broker named.
             raise ApiError(
-                400,
-                f"broker: {broker_given!r} does not match account {account.account_id}, "
-                f"which is at {account.broker}",
+                404,
+                f"account {account.account_id} not found at {broker_given.upper()} "
+                f"(it is at {account.broker})",
             )
         connection = self.store.connections[account.connection_id]
         if not broker.trading:
@@ -327,7 +349,12 @@ class Engine:
                     f"short sale not allowed in a cash account: selling {order.order_qty} "
                     f"{order.symbol}, holding {max(held, ZERO)}"
                 )
-        if order.scenario is None and order.order_type == "MKT" and not self._may_trade_now(order):
+        if (
+            order.scenario is None
+            and order.order_type == "MKT"
+            and order.order_tif not in ("OPEN", "CLOSE")  # auction orders wait for their moment
+            and not self._may_trade_now(order)
+        ):
             return f"market order while the market is {self.session().value.replace('_', '-')}"
         band_problem = self._band_problem(order)
         if band_problem is not None:
@@ -496,18 +523,18 @@ class Engine:
             "STPLMT",
         ):
             raise ApiError(
-                400, f"order_limit_price: a {original.order_type} order has no limit price"
+                409, f"order_limit_price: a {original.order_type} order has no limit price"
             )
         if changes["stop_price"] is not None and original.order_type not in ("STP", "STPLMT"):
-            raise ApiError(400, f"stop_price: a {original.order_type} order has no stop price")
+            raise ApiError(409, f"stop_price: a {original.order_type} order has no stop price")
         if changes["order_notional"] is not None and original.order_notional is None:
-            raise ApiError(400, "order_notional: only notional orders can change their notional")
+            raise ApiError(409, "order_notional: only notional orders can change their notional")
         if changes["order_qty"] is not None and original.order_qty is None:
-            raise ApiError(400, "order_qty: a notional order cannot be given a quantity")
+            raise ApiError(409, "order_qty: a notional order cannot be given a quantity")
         new_qty = changes["order_qty"]
         if new_qty is not None and new_qty <= original.filled_qty:
             raise ApiError(
-                400,
+                409,
                 f"order_qty: {new_qty} is not more than the {original.filled_qty} already filled",
             )
         remaining_qty = (
@@ -545,7 +572,9 @@ class Engine:
         replacement.expires_at = self._expiry(replacement)
         band_problem = self._band_problem(replacement)
         if band_problem is not None:
-            raise ApiError(400, band_problem.replace("price outside", "order_limit_price: outside"))
+            # The replacement would be refused by the broker: the order stays as it was.
+            field = "stop_price" if ": stop " in band_problem else "order_limit_price"
+            raise ApiError(409, f"{field}: {band_problem}")
         self._apply(original, OrderEvent.REPLACE_REQUEST)
         original.pending_replacement_id = replacement.order_id
         self.store.add(replacement)

@@ -95,7 +95,7 @@ def paginate(
                 last = (
                     hi if anchor is None else min(hi, bisect.bisect_left(items, anchor, key=seq_of))
                 )
-                runs.append(items[i] for i in range(last - 1, lo - 1, -1))
+                runs.append(_downward(items, last, lo))
         merged = heapq.merge(*runs, key=seq_of, reverse=not upward)
         return (item for item in merged if matches(item))
 
@@ -117,6 +117,12 @@ def paginate(
         _encode(last_seq, True, filters_print) if has_next else None,
         _encode(first_seq, False, filters_print) if has_prev else None,
     )
+
+
+def _downward(items: Sequence[T], stop: int, lo: int) -> Iterator[T]:
+    """items[stop-1], items[stop-2], ... items[lo] (a function, so ``items`` is bound now)."""
+    for index in range(stop - 1, lo - 1, -1):
+        yield items[index]
 
 
 def _any(items: Iterator[Any]) -> bool:

@@ -166,6 +166,8 @@ class Simulator:
             "seed": self.seed,
             "seq": self.store.next_seq(),
             "now": self.clock.now().isoformat(),
+            # The market's walk is anchored at the clock's start: a restart must keep it.
+            "start": self.clock.start.isoformat(),
             "ids": self.ids.state(),
         }
 
@@ -179,9 +181,10 @@ class Simulator:
         store = Store()
         meta = self.db.load(store)
         resume_at = datetime.fromisoformat(meta["now"])
-        self._build(int(meta["seed"]), resume_at)
+        self._build(int(meta["seed"]), datetime.fromisoformat(meta.get("start", meta["now"])))
+        self.clock.advance_to(resume_at)
         self.store = store
-        self.engine.store = store
+        self.engine.use_store(store)
         self.ids.restore(_as_tuple(meta["ids"]))
         self.engine.step(self.clock.now())
 

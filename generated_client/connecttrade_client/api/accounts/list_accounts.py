@@ -54,6 +54,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 500:
         response_500 = Error.from_dict(response.json())
 
@@ -87,7 +92,8 @@ def sync_detailed(
     Args:
         connection_id (str | Unset):
         broker (str | Unset): Broker code in any case (broker codes are case-insensitive), e.g.
-            `alpaca` or `ALPACA`. Unknown codes are answered with 400.
+            `alpaca` or `ALPACA`. The pattern is the 21 codes of BrokerCode, spelled case-
+            insensitively.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,7 +126,8 @@ def sync(
     Args:
         connection_id (str | Unset):
         broker (str | Unset): Broker code in any case (broker codes are case-insensitive), e.g.
-            `alpaca` or `ALPACA`. Unknown codes are answered with 400.
+            `alpaca` or `ALPACA`. The pattern is the 21 codes of BrokerCode, spelled case-
+            insensitively.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +155,8 @@ async def asyncio_detailed(
     Args:
         connection_id (str | Unset):
         broker (str | Unset): Broker code in any case (broker codes are case-insensitive), e.g.
-            `alpaca` or `ALPACA`. Unknown codes are answered with 400.
+            `alpaca` or `ALPACA`. The pattern is the 21 codes of BrokerCode, spelled case-
+            insensitively.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,7 +187,8 @@ async def asyncio(
     Args:
         connection_id (str | Unset):
         broker (str | Unset): Broker code in any case (broker codes are case-insensitive), e.g.
-            `alpaca` or `ALPACA`. Unknown codes are answered with 400.
+            `alpaca` or `ALPACA`. The pattern is the 21 codes of BrokerCode, spelled case-
+            insensitively.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,1 @@
+"""Internals of the connecttrade SDK: nothing here is public API."""

@@ -1,0 +1,127 @@
+"""Typed reads of one JSON object from an answer, with errors that never show values.
+
+Answers are decoded with ``parse_float=Decimal`` (see :func:`decode_json`), so even a
+number a broker sends unquoted never passes through ``float``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+
+from connecttrade.client_errors import UnexpectedResponseError
+
+__all__ = ["Fields", "decode_json"]
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def decode_json(content: bytes) -> object:
+    """The JSON value of a body, numbers with a fraction as ``Decimal``; ``None`` if not JSON."""
+    if not content:
+        return None
+    try:
+        return json.loads(content, parse_float=Decimal)
+    except ValueError:
+        return None
+
+
+class Fields:
+    """One JSON object of an answer, read field by field as the contract types them.
+
+    Every failure raises :class:`UnexpectedResponseError` naming the object and the field
+    but never the value, which may be a secret.
+    """
+
+    __slots__ = ("_data", "_what")
+
+    def __init__(self, data: object, what: str) -> None:
+        if not isinstance(data, dict):
+            raise UnexpectedResponseError(f"{what}: expected a JSON object")
+        self._data: dict[str, object] = data
+        self._what = what
+
+    def _fail(self, key: str, expected: str) -> UnexpectedResponseError:
+        return UnexpectedResponseError(f"{self._what}.{key}: expected {expected}")
+
+    def _get(self, key: str) -> object:
+        try:
+            return self._data[key]
+        except KeyError:
+            raise UnexpectedResponseError(f"{self._what}.{key}: missing") from None
+
+    def text(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise self._fail(key, "a string")
+        return value
+
+    def opt_text(self, key: str) -> str | None:
+        return None if self._data.get(key) is None else self.text(key)
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self._fail(key, "a boolean")
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            return int(value)
+        raise self._fail(key, "a whole number")
+
+    def decimal(self, key: str) -> Decimal:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            raise self._fail(key, "a decimal number")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise self._fail(key, "a decimal number") from None
+        if not number.is_finite():
+            raise self._fail(key, "a finite decimal number")
+        return number
+
+    def opt_decimal(self, key: str) -> Decimal | None:
+        return None if self._data.get(key) is None else self.decimal(key)
+
+    def datetime(self, key: str) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(self.text(key))
+        except ValueError:
+            raise self._fail(key, "an ISO 8601 date-time") from None
+
+    def date(self, key: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(self.text(key))
+        except ValueError:
+            raise self._fail(key, "an ISO 8601 date") from None
+
+    def enum(self, key: str, enum: type[_E]) -> _E | str:
+        """The member for the text, or the text itself when this release does not know it."""
+        value = self.text(key)
+        try:
+            return enum(value)
+        except ValueError:
+            return value
+
+    def opt_enum(self, key: str, enum: type[_E]) -> _E | str | None:
+        return None if self._data.get(key) is None else self.enum(key, enum)
+
+    def items(self, key: str) -> list[object]:
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise self._fail(key, "an array")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self.items(key)
+        if not all(isinstance(value, str) for value in values):
+            raise self._fail(key, "an array of strings")
+        return tuple(str(value) for value in values)

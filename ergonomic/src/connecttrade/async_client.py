@@ -1,0 +1,175 @@
+"""The asynchronous client: ``connecttrade.AsyncClient``, the awaitable twin of ``Client``.
+
+::
+
+    async with connecttrade.AsyncClient(client_id=..., client_secret=...,
+                                        user_id=..., user_secret=...) as ct:
+        handle = await ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
+                                       account_id="acc_...")
+        order = await handle.wait(timeout=30)
+
+Credentials left out are read from ``CONNECTTRADE_CLIENT_ID``, ``CONNECTTRADE_CLIENT_SECRET``,
+``CONNECTTRADE_USER_ID``, ``CONNECTTRADE_USER_SECRET`` (and the base URL from
+``CONNECTTRADE_BASE_URL``). The user pair is optional: platform calls (``users``) need
+only the client pair, and a user-level call without it raises
+:class:`~connecttrade.client_errors.MissingCredentialsError` before sending anything.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from connecttrade._private.async_driver import AsyncDriver
+from connecttrade._private.rate_limit import TokenBucket
+from connecttrade._private.settings import DEFAULT_TIMEOUT, Settings, as_timeout
+from connecttrade.async_resources import (
+    AsyncAccounts,
+    AsyncAgentTokens,
+    AsyncBalances,
+    AsyncConnections,
+    AsyncOrders,
+    AsyncPortfolio,
+    AsyncPositions,
+    AsyncTransactions,
+    AsyncUsers,
+)
+from connecttrade.secret import Secret
+
+__all__ = ["AsyncClient"]
+
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_ORDER_RATE = 10.0
+
+
+class AsyncClient:
+    """A Connect Trade client over one ``httpx.AsyncClient`` connection pool.
+
+    Idempotent calls (GET, DELETE) and order calls are retried on connection errors, 429
+    (waiting at least ``Retry-After``) and 5xx, up to ``max_retries`` times with
+    exponential backoff and jitter. Order placement, modification and cancellation are
+    paced below ``order_rate_per_second`` (``None`` turns pacing off).
+
+    Pass ``http_client`` to use your own ``httpx.AsyncClient`` (proxies, transports, tests); it
+    is then yours to close, and its own timeout applies unless ``timeout`` is given.
+    """
+
+    users: AsyncUsers
+    connections: AsyncConnections
+    accounts: AsyncAccounts
+    balances: AsyncBalances
+    positions: AsyncPositions
+    orders: AsyncOrders
+    transactions: AsyncTransactions
+    agent_tokens: AsyncAgentTokens
+    portfolio: AsyncPortfolio
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | Secret | None = None,
+        user_id: str | None = None,
+        user_secret: str | Secret | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        order_rate_per_second: float | None = DEFAULT_ORDER_RATE,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        # Our own pool carries the timeout; a pool passed in keeps its own unless
+        # timeout= is given, which is then sent with every request.
+        explicit = http_client is not None and timeout is not DEFAULT_TIMEOUT
+        settings = Settings.resolve(
+            base_url=base_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            user_id=user_id,
+            user_secret=user_secret,
+            timeout=as_timeout(timeout) if explicit else None,
+            max_retries=max_retries,
+        )
+        self._setup(
+            settings,
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=as_timeout(timeout)),
+            owns_http=http_client is None,
+            order_rate=order_rate_per_second,
+        )
+
+    def _setup(
+        self,
+        settings: Settings,
+        http: httpx.AsyncClient,
+        *,
+        owns_http: bool,
+        order_rate: float | None,
+    ) -> None:
+        limiter = None if order_rate is None else TokenBucket(order_rate)
+        self._driver = AsyncDriver(http, settings, limiter)
+        self._owns_http = owns_http
+        self._order_rate = order_rate
+        self.users = AsyncUsers(self._driver)
+        self.connections = AsyncConnections(self._driver)
+        self.accounts = AsyncAccounts(self._driver)
+        self.balances = AsyncBalances(self._driver)
+        self.positions = AsyncPositions(self._driver)
+        self.orders = AsyncOrders(self._driver)
+        self.transactions = AsyncTransactions(self._driver)
+        self.agent_tokens = AsyncAgentTokens(self._driver)
+        self.portfolio = AsyncPortfolio(self._driver)
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._driver.settings.base_url
+
+    @property
+    def client_id(self) -> str:
+        """The platform client id."""
+        return self._driver.settings.client_id
+
+    @property
+    def user_id(self) -> str | None:
+        """The end user this client acts for, if any."""
+        return self._driver.settings.user_id
+
+    def for_user(self, user_id: str, user_secret: str | Secret) -> AsyncClient:
+        """A client acting for another end user, sharing this one's connection pool.
+
+        It has its own order pacing and account cache. Closing it leaves the pool open;
+        closing this client closes the pool for both.
+        """
+        clone = object.__new__(AsyncClient)
+        clone._setup(
+            self._driver.settings.for_user(user_id, user_secret),
+            self._driver.http,
+            owns_http=False,
+            order_rate=self._order_rate,
+        )
+        return clone
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless it was passed in or is shared from a parent."""
+        if self._owns_http:
+            await self._driver.http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, client_id={self.client_id!r}, "
+            f"user_id={self.user_id!r})"
+        )

@@ -1,0 +1,172 @@
+"""The synchronous client: ``connecttrade.Client``.
+
+::
+
+    with connecttrade.Client(client_id=..., client_secret=..., user_id=..., user_secret=...) as ct:
+        handle = ct.orders.place(connecttrade.limit("AAPL", 10, "171.25", side="BUY"),
+                                 account_id="acc_...")
+        order = handle.wait(timeout=30)
+
+Credentials left out are read from ``CONNECTTRADE_CLIENT_ID``, ``CONNECTTRADE_CLIENT_SECRET``,
+``CONNECTTRADE_USER_ID``, ``CONNECTTRADE_USER_SECRET`` (and the base URL from
+``CONNECTTRADE_BASE_URL``). The user pair is optional: platform calls (``users``) need
+only the client pair, and a user-level call without it raises
+:class:`~connecttrade.client_errors.MissingCredentialsError` before sending anything.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from connecttrade._private.rate_limit import TokenBucket
+from connecttrade._private.settings import DEFAULT_TIMEOUT, Settings, as_timeout
+from connecttrade._private.sync_driver import SyncDriver
+from connecttrade.resources import (
+    Accounts,
+    AgentTokens,
+    Balances,
+    Connections,
+    Orders,
+    Portfolio,
+    Positions,
+    Transactions,
+    Users,
+)
+from connecttrade.secret import Secret
+
+__all__ = ["Client"]
+
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_ORDER_RATE = 10.0
+
+
+class Client:
+    """A Connect Trade client over one ``httpx.Client`` connection pool.
+
+    Idempotent calls (GET, DELETE) and order calls are retried on connection errors, 429
+    (waiting at least ``Retry-After``) and 5xx, up to ``max_retries`` times with
+    exponential backoff and jitter. Order placement, modification and cancellation are
+    paced below ``order_rate_per_second`` (``None`` turns pacing off).
+
+    Pass ``http_client`` to use your own ``httpx.Client`` (proxies, transports, tests); it
+    is then yours to close, and its own timeout applies unless ``timeout`` is given.
+    """
+
+    users: Users
+    connections: Connections
+    accounts: Accounts
+    balances: Balances
+    positions: Positions
+    orders: Orders
+    transactions: Transactions
+    agent_tokens: AgentTokens
+    portfolio: Portfolio
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | Secret | None = None,
+        user_id: str | None = None,
+        user_secret: str | Secret | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        order_rate_per_second: float | None = DEFAULT_ORDER_RATE,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        # Our own pool carries the timeout; a pool passed in keeps its own unless
+        # timeout= is given, which is then sent with every request.
+        explicit = http_client is not None and timeout is not DEFAULT_TIMEOUT
+        settings = Settings.resolve(
+            base_url=base_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            user_id=user_id,
+            user_secret=user_secret,
+            timeout=as_timeout(timeout) if explicit else None,
+            max_retries=max_retries,
+        )
+        self._setup(
+            settings,
+            http_client if http_client is not None else httpx.Client(timeout=as_timeout(timeout)),
+            owns_http=http_client is None,
+            order_rate=order_rate_per_second,
+        )
+
+    def _setup(
+        self,
+        settings: Settings,
+        http: httpx.Client,
+        *,
+        owns_http: bool,
+        order_rate: float | None,
+    ) -> None:
+        limiter = None if order_rate is None else TokenBucket(order_rate)
+        self._driver = SyncDriver(http, settings, limiter)
+        self._owns_http = owns_http
+        self._order_rate = order_rate
+        self.users = Users(self._driver)
+        self.connections = Connections(self._driver)
+        self.accounts = Accounts(self._driver)
+        self.balances = Balances(self._driver)
+        self.positions = Positions(self._driver)
+        self.orders = Orders(self._driver)
+        self.transactions = Transactions(self._driver)
+        self.agent_tokens = AgentTokens(self._driver)
+        self.portfolio = Portfolio(self._driver)
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._driver.settings.base_url
+
+    @property
+    def client_id(self) -> str:
+        """The platform client id."""
+        return self._driver.settings.client_id
+
+    @property
+    def user_id(self) -> str | None:
+        """The end user this client acts for, if any."""
+        return self._driver.settings.user_id
+
+    def for_user(self, user_id: str, user_secret: str | Secret) -> Client:
+        """A client acting for another end user, sharing this one's connection pool.
+
+        It has its own order pacing and account cache. Closing it leaves the pool open;
+        closing this client closes the pool for both.
+        """
+        clone = object.__new__(Client)
+        clone._setup(
+            self._driver.settings.for_user(user_id, user_secret),
+            self._driver.http,
+            owns_http=False,
+            order_rate=self._order_rate,
+        )
+        return clone
+
+    def close(self) -> None:
+        """Close the connection pool, unless it was passed in or is shared from a parent."""
+        if self._owns_http:
+            self._driver.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, client_id={self.client_id!r}, "
+            f"user_id={self.user_id!r})"
+        )

@@ -1,0 +1,97 @@
+"""Tests pinning the package's public surface."""
+
+from __future__ import annotations
+
+import connecttrade
+
+EXPECTED_ALL = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Account",
+    "AccountRef",
+    "AccountType",
+    "AgentToken",
+    "AsyncClient",
+    "AsyncOrderHandle",
+    "AuthenticationError",
+    "BadRequestError",
+    "Balance",
+    "Broker",
+    "Client",
+    "ConflictError",
+    "ConnectTradeError",
+    "Connection",
+    "ConnectionRequest",
+    "ConnectionType",
+    "DailySummary",
+    "EquitySymbol",
+    "Fill",
+    "Instrument",
+    "InternalServerError",
+    "InvalidEquitySymbol",
+    "InvalidOptionSymbol",
+    "InvalidOrder",
+    "InvalidStrategy",
+    "Leg",
+    "LegAction",
+    "MarketDataToken",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "OptionRight",
+    "OptionSymbol",
+    "Order",
+    "OrderHandle",
+    "OrderLeg",
+    "OrderRequest",
+    "OrderSide",
+    "OrderStatus",
+    "OrderTracker",
+    "OrderType",
+    "OrderWaitTimeoutError",
+    "PermissionDeniedError",
+    "Position",
+    "RateLimitError",
+    "Secret",
+    "TimeInForce",
+    "Transaction",
+    "TransactionType",
+    "UnexpectedResponseError",
+    "User",
+    "UserCredentials",
+    "__version__",
+    "limit",
+    "market",
+    "new_cl_order_id",
+    "stop",
+    "stop_limit",
+    "strategies",
+    "vwap",
+]
+
+
+def test_all_is_pinned() -> None:
+    """The package exports exactly this list of names; changing it is a deliberate act."""
+    assert connecttrade.__all__ == EXPECTED_ALL
+
+
+def test_all_is_sorted() -> None:
+    """__all__ is kept sorted so additions are easy to review."""
+    assert connecttrade.__all__ == sorted(connecttrade.__all__)
+
+
+def test_every_exported_name_exists() -> None:
+    """Every name in __all__ is importable from the package root."""
+    missing = [name for name in connecttrade.__all__ if not hasattr(connecttrade, name)]
+    assert missing == []
+
+
+def test_no_generated_names_leak() -> None:
+    """Nothing exported comes from the generated client."""
+    leaked = [
+        name
+        for name in connecttrade.__all__
+        if getattr(getattr(connecttrade, name), "__module__", "").startswith("connecttrade_client")
+    ]
+    assert leaked == []

@@ -1,0 +1,116 @@
+"""Pins the types of connecttrade's public API; type-checked by mypy, never run.
+
+Like stamina's ``tests/typing/api.py``: if a change alters what a call returns, mypy fails
+here. The file has no ``test_`` prefix, so pytest does not collect it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from typing import assert_type
+
+import httpx
+
+import connecttrade
+from connecttrade import (
+    Account,
+    AgentToken,
+    AsyncClient,
+    AsyncOrderHandle,
+    Balance,
+    Client,
+    Connection,
+    ConnectionRequest,
+    DailySummary,
+    Fill,
+    MarketDataToken,
+    Order,
+    OrderHandle,
+    OrderStatus,
+    Position,
+    Secret,
+    Transaction,
+    User,
+    UserCredentials,
+)
+from connecttrade.broker import Broker
+from connecttrade.enums import OrderSide
+
+
+def sync_api(client: Client) -> None:
+    assert_type(client.for_user("u", "s"), Client)
+    assert_type(client.users.create("u"), UserCredentials)
+    assert_type(client.users.create("u").user_secret, Secret)
+    assert_type(client.users.list(), list[User])
+    assert_type(client.users.delete("u"), None)
+    assert_type(client.users.rotate_secret("u"), UserCredentials)
+    assert_type(client.connections.create("ALPACA", "https://x"), ConnectionRequest)
+    assert_type(client.connections.list(), list[Connection])
+    assert_type(client.connections.delete("c"), None)
+    assert_type(client.connections.market_data_token("c"), MarketDataToken)
+    assert_type(client.accounts.list(), list[Account])
+    assert_type(client.balances.list(), list[Balance])
+    assert_type(client.positions.list(symbols=["AAPL"]), list[Position])
+    handle = client.orders.place(connecttrade.market("AAPL", 1, side="BUY"), account_id="a")
+    assert_type(handle, OrderHandle)
+    assert_type(handle.order, Order)
+    assert_type(handle.fills, tuple[Fill, ...])
+    assert_type(handle.status_log, list[tuple[dt.datetime, OrderStatus | str]])
+    assert_type(handle.refresh(), Order)
+    assert_type(handle.wait(timeout=1.0, poll_interval=0.1), Order)
+    assert_type(handle.cancel(), Order)
+    assert_type(handle.modify(limit_price="1.5"), OrderHandle)
+    assert_type(handle.is_done, bool)
+    assert_type(handle.apply(handle.order), bool)
+    assert_type(client.orders.get("a", "o"), Order)
+    assert_type(client.orders.list(status="all"), Iterator[Order])
+    assert_type(client.orders.modify("a", "o", qty=2), OrderHandle)
+    assert_type(client.orders.cancel("a", "o"), Order)
+    assert_type(client.orders.partially_filled(), list[Order])
+    assert_type(client.transactions.list(start_date=dt.date(2026, 1, 1)), Iterator[Transaction])
+    assert_type(client.agent_tokens.create(("read", "trade")), AgentToken)
+    assert_type(client.agent_tokens.create().access_token, Secret)
+    assert_type(client.portfolio.total_unrealized_pl(), Decimal)
+    assert_type(client.portfolio.daily_summary("a"), DailySummary)
+    client.close()
+
+
+async def async_api(client: AsyncClient) -> None:
+    assert_type(client.for_user("u", "s"), AsyncClient)
+    assert_type(await client.users.create("u"), UserCredentials)
+    assert_type(await client.users.list(), list[User])
+    assert_type(await client.accounts.list(), list[Account])
+    assert_type(await client.balances.list(), list[Balance])
+    assert_type(await client.positions.list(), list[Position])
+    handle = await client.orders.place(connecttrade.market("AAPL", 1, side="BUY"))
+    assert_type(handle, AsyncOrderHandle)
+    assert_type(await handle.refresh(), Order)
+    assert_type(await handle.wait(), Order)
+    assert_type(await handle.cancel(), Order)
+    assert_type(await handle.modify(qty=1), AsyncOrderHandle)
+    assert_type(client.orders.list(), AsyncIterator[Order])
+    assert_type(client.transactions.list(), AsyncIterator[Transaction])
+    assert_type(await client.orders.partially_filled(), list[Order])
+    assert_type(await client.agent_tokens.create(), AgentToken)
+    assert_type(await client.portfolio.total_unrealized_pl("a"), Decimal)
+    assert_type(await client.portfolio.daily_summary("a"), DailySummary)
+    await client.aclose()
+
+
+def results(order: Order, position: Position, balance: Balance) -> None:
+    assert_type(order.status, OrderStatus | str)
+    assert_type(order.broker, Broker | str)
+    assert_type(order.side, OrderSide | str | None)
+    assert_type(order.limit_price, Decimal | None)
+    assert_type(order.filled_qty, Decimal)
+    assert_type(order.version, int)
+    assert_type(position.unrealized_pl, Decimal | None)
+    assert_type(balance.cash, Decimal)
+    assert_type(connecttrade.vwap(order.fills), Decimal)
+
+
+def construction() -> None:
+    assert_type(Client(http_client=httpx.Client()), Client)
+    assert_type(AsyncClient(http_client=httpx.AsyncClient()), AsyncClient)
