@@ -6,7 +6,11 @@ import filecmp
 import hashlib
 import json
 import shutil
+import socket
+import subprocess
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import nox
@@ -17,13 +21,20 @@ CODEGEN_CONFIG = ROOT / "openapi" / "codegen.yaml"
 STAMP = ROOT / "openapi" / "codegen.stamp.json"
 GENERATED = ROOT / "generated_client"
 PACKAGES = ["./generated_client", "./ergonomic", "./mock_server"]
-HANDWRITTEN = ["ergonomic/src", "mock_server/src", "tests", "openapi/validate.py", "noxfile.py"]
+HANDWRITTEN = [
+    "ergonomic/src",
+    "mock_server/src",
+    "tests",
+    "examples",
+    "openapi/validate.py",
+    "noxfile.py",
+]
 
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "spec", "codegen_check", "tests"]
+nox.options.sessions = ["lint", "typecheck", "spec", "codegen_check", "tests", "contract_cli"]
 
 
 def _group(name: str) -> tuple[str, ...]:
@@ -148,3 +159,61 @@ def tests(session: nox.Session) -> None:
     """Run the test suite against the installed packages (not the source trees)."""
     session.install(*PACKAGES, *_group("tests"))
     session.run("pytest", *session.posargs)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@nox.session
+def contract_cli(session: nox.Session) -> None:
+    """Run the schemathesis CLI (all phases, all checks) against the mock on real uvicorn."""
+    session.install(*PACKAGES, *_group("tests"))
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+        [
+            str(Path(session.bin) / "connecttrade-mock"),
+            "serve",
+            "--port",
+            str(port),
+            "--clock",
+            "manual",
+            "--order-rate",
+            "1000000",
+            "--log-level",
+            "warning",
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base_url}/_mock/state", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    session.error("the mock broker did not start")
+                time.sleep(0.2)
+        session.run(
+            "schemathesis",
+            "--config-file",
+            "tests/contract/schemathesis_cli.toml",
+            "run",
+            "openapi/openapi.json",
+            "--url",
+            base_url,
+            env={"PYTHONPATH": str(ROOT / "tests" / "contract")},
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """Start the mock broker and watch the SDK trade against it (examples/quickstart.py)."""
+    session.install(*PACKAGES)
+    session.run("python", "examples/quickstart.py")
