@@ -48,7 +48,10 @@ def _state(mock: MockBroker, _body: dict[str, Any]) -> Any:
 
 
 def _reset(mock: MockBroker, body: dict[str, Any]) -> Any:
-    mock.reset(body.get("seed"))
+    seed = body.get("seed")
+    # JSON Schema counts 7.0 as the integer 7; the seed must be the int, or ids and prices
+    # (derived from the seed's text) would differ from a reset with 7.
+    mock.reset(None if seed is None else int(seed))
     return _state(mock, body)
 
 
@@ -118,10 +121,10 @@ def _faults_json(mock: MockBroker) -> Any:
 
 def _set_faults(mock: MockBroker, body: dict[str, Any]) -> Any:
     faults = mock.faults
-    faults.latency_ms = body.get("latency_ms", faults.latency_ms)
-    faults.error_rate = body.get("error_rate", faults.error_rate)
-    faults.fail_next = body.get("fail_next", faults.fail_next)
-    faults.error_status = body.get("error_status", faults.error_status)
+    faults.latency_ms = int(body.get("latency_ms", faults.latency_ms))
+    faults.error_rate = float(body.get("error_rate", faults.error_rate))
+    faults.fail_next = int(body.get("fail_next", faults.fail_next))
+    faults.error_status = int(body.get("error_status", faults.error_status))
     return _faults_json(mock)
 
 

@@ -83,6 +83,7 @@ SCENARIO_SYMBOLS: Mapping[str, Outcome] = {
     "ZBZZT": Outcome.CANCEL_REFUSED,
 }
 PARTIAL_STEPS = 3
+SELLING_SIDES = frozenset({"SELL", "SELL_TO_CLOSE"})
 
 
 class QuoteView(Protocol):
@@ -300,19 +301,20 @@ class Engine:
         return None
 
     def _expiry(self, order: Order) -> datetime | None:
+        """When the order's time in force runs out: the next such moment of a weekday (an
+        order entered at the weekend or after the cut-off belongs to the next trading day)."""
+        cutoff = {
+            "OPEN": regular_open,  # market-on-open executes in the opening auction
+            "DAY": regular_close,
+            "CLOSE": regular_close,
+            "DAY+": _after_hours_close,
+        }.get(order.order_tif)
+        if cutoff is None:
+            return None
         day = self._trading_day()
-        if order.order_tif == "OPEN":
-            # Market-on-open executes in the opening auction: the next regular open.
-            if self._now < regular_open(day) and day.weekday() < 5:
-                return regular_open(day)
-            return regular_open(_next_weekday(day))
-        if order.order_tif in ("DAY", "CLOSE"):
-            close = regular_close(day)
-            return close if self._now < close else regular_close(_next_weekday(day))
-        if order.order_tif == "DAY+":
-            end = datetime.combine(day, AFTER_HOURS_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
-            return end if self._now < end else regular_close(_next_weekday(day))
-        return None
+        if day.weekday() < 5 and self._now < cutoff(day):
+            return cutoff(day)
+        return cutoff(_next_weekday(day))
 
     def _rejection(self, account: Account, order: Order) -> str | None:
         """Why the broker refuses the order, or None. Order of checks follows a broker's:
@@ -342,13 +344,33 @@ class Engine:
             return "options not permitted: multi-leg spreads need a margin account"
         if cash_account and order.side == "SELL_SHORT":
             return "short sale not allowed in a cash account"
-        if order.side in ("SELL", "SELL_TO_CLOSE") and order.symbol is not None and order.order_qty:
-            held = self._position_qty(account.account_id, order.symbol)
-            if cash_account and order.order_qty > max(held, ZERO):
+        if cash_account and order.side in SELLING_SIDES and order.symbol is not None:
+            # What the account holds, less what resting sells already promised, is all a
+            # cash account may sell (notional sells count at the bid).
+            selling = (
+                order.order_qty if order.order_qty is not None else self._notional_quantity(order)
+            )
+            held = max(self._position_qty(account.account_id, order.symbol), ZERO)
+            committed = sum(
+                (
+                    o.remaining_qty or ZERO
+                    for o in self.store.open_orders_of(account.account_id)
+                    if o is not order and o.symbol == order.symbol and o.side in SELLING_SIDES
+                ),
+                ZERO,
+            )
+            if selling > held - committed:
+                promised = f", {committed} of it in open sell orders" if committed else ""
                 return (
-                    f"short sale not allowed in a cash account: selling {order.order_qty} "
-                    f"{order.symbol}, holding {max(held, ZERO)}"
+                    f"short sale not allowed in a cash account: selling {selling} "
+                    f"{order.symbol}, holding {held}{promised}"
                 )
+        if (
+            order.order_notional is not None
+            and order.symbol is not None
+            and self._notional_quantity(order) <= 0
+        ):
+            return f"order_notional {order.order_notional} is too small to trade any {order.symbol}"
         if (
             order.scenario is None
             and order.order_type == "MKT"
@@ -426,6 +448,13 @@ class Engine:
         quote = self.market.quote(order.symbol)
         reference = quote.ask if order.side in accounting.BUY_SIDES else quote.bid
         return max(reference, order.stop_price or ZERO)
+
+    def _notional_quantity(self, order: Order) -> Decimal:
+        """What a notional order would trade at today's touch (9 places, rounded down)."""
+        price = self._estimated_price(order)
+        if price <= 0:
+            return ZERO
+        return ((order.order_notional or ZERO) / price).quantize(NINE_PLACES, ROUND_DOWN)
 
     def _multiplier(self, order: Order) -> Decimal:
         if order.instrument == "MLEG_OPT":
@@ -623,7 +652,9 @@ class Engine:
                 self._emit_balance(self.store.accounts[order.account_id])
             return
         if order.scenario is not None:
-            self._work_scripted(order)
+            if not (order.order_tif == "FOK" and order.scenario == Outcome.PARTIAL):
+                self._work_scripted(order)  # a FOK cannot take a scripted part-fill
+            self._cancel_unfilled_immediate(order)
             return
         if order.order_tif in ("OPEN", "CLOSE"):
             return  # waits for its auction (handled above when the moment comes)
@@ -631,6 +662,10 @@ class Engine:
             order.last_fill_at is not None and self._now - order.last_fill_at < ONE_SECOND
         ):
             self._fill_at_market(order)
+        self._cancel_unfilled_immediate(order)
+
+    def _cancel_unfilled_immediate(self, order: Order) -> None:
+        """IOC and FOK never rest: what did not fill at once is cancelled."""
         if order.is_open and order.order_tif in ("IOC", "FOK"):
             self._apply(order, OrderEvent.CANCEL_CONFIRM)
             self._emit_balance(self.store.accounts[order.account_id])
@@ -643,6 +678,9 @@ class Engine:
                 return
             if order.partial_steps_left == 0 and not order.fills:
                 order.partial_steps_left = PARTIAL_STEPS
+            if order.order_qty is None:
+                # A notional order's quantity is fixed by its first part, at the scripted price.
+                order.order_qty = self._remaining_or_notional(order)
             total = order.order_qty or ZERO
             remaining = order.remaining_qty or ZERO
             part = (
@@ -866,6 +904,10 @@ class Engine:
 
 def _dec(value: object) -> Decimal | None:
     return Decimal(str(value)) if value is not None else None
+
+
+def _after_hours_close(day: date) -> datetime:
+    return datetime.combine(day, AFTER_HOURS_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
 
 
 def _next_weekday(day: date) -> date:

@@ -255,11 +255,7 @@ def list_transactions(call: Call) -> tuple[int, Json]:
             time_of=lambda t: datetime.combine(t.trade_date, time(), tzinfo=UTC),
             matches=lambda t: True,
             start=datetime.combine(start_date, time(), tzinfo=UTC) if start_date else None,
-            end=(
-                datetime.combine(end_date + timedelta(days=1), time(), tzinfo=UTC)
-                if end_date
-                else None
-            ),
+            end=_day_after(end_date),
             descending=call.query.get("sort", "desc") == "desc",
             limit=int(str(call.query.get("limit", 50))),
             cursor=call.text("cursor"),
@@ -268,6 +264,13 @@ def list_transactions(call: Call) -> tuple[int, Json]:
     except CursorError as exc:
         raise ApiError(400, str(exc)) from None
     return 200, _page_json(page, "transactions", transaction_json)
+
+
+def _day_after(day: date | None) -> datetime | None:
+    """The exclusive upper bound of a last day; none at all for the calendar's last day."""
+    if day is None or day == date.max:
+        return None
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
 
 
 def _date(text: str | None) -> date | None:
@@ -353,7 +356,15 @@ def list_orders(call: Call) -> tuple[int, Json]:
 
 
 def _datetime(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    """A filter time in UTC; one beyond what UTC can hold (e.g. year 1 at +14:00) is
+    clamped to the earliest or latest moment, which selects the same orders."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        offset = moment.utcoffset() or timedelta(0)
+        edge = datetime.min if offset > timedelta(0) else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 # ---------------------------------------------------------------------- agent tokens

@@ -1,0 +1,80 @@
+"""The pytest plugin: a test project gets a real loopback mock broker through the
+``mock_broker`` fixture."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+PLUGIN = "connecttrade_mock.pytest_plugin"
+
+
+def plugin_args() -> list[str]:
+    """Load the plugin explicitly unless the installed distribution registers it already."""
+    installed = any(ep.value == PLUGIN for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", PLUGIN]
+
+
+def test_mock_broker_fixture_serves_a_real_broker(pytester: pytest.Pytester) -> None:
+    """A test using ``mock_broker`` places an order over real HTTP with httpx and sees it
+    filled; the control API moves its clock; the next test starts from a reset."""
+    pytester.makepyfile(
+        test_strategy="""
+        import httpx
+
+        def test_order_fills(mock_broker):
+            headers = mock_broker.credentials.headers()
+            with httpx.Client(base_url=mock_broker.base_url, headers=headers) as http:
+                answer = http.post("/orders", json={
+                    "account_id": "acc_demo_margin", "broker": "ALPACA",
+                    "cl_order_id": "plugin-1", "symbol": "ZVZZT", "side": "BUY",
+                    "order_type": "MKT", "order_tif": "DAY", "order_qty": "5",
+                })
+                assert answer.status_code == 201, answer.text
+                order = answer.json()
+                assert order["status"] == "filled"
+                assert order["filled_qty"] == "5"
+                resting = http.post("/orders", json={
+                    "account_id": "acc_demo_margin", "broker": "ALPACA",
+                    "cl_order_id": "plugin-2", "symbol": "ZAZZT", "side": "BUY",
+                    "order_type": "LMT", "order_limit_price": "10.00",
+                    "order_tif": "DAY", "order_qty": "1",
+                }).json()
+                assert resting["status"] == "working"
+                mock_broker.control.advance(24 * 3600)
+                path = f"/accounts/acc_demo_margin/orders/{resting['order_id']}"
+                assert http.get(path).json()["status"] == "expired"
+                positions = http.get("/positions").json()
+                assert [p["symbol"] for p in positions] == ["ZVZZT"]
+
+        def test_next_test_starts_fresh(mock_broker):
+            headers = mock_broker.credentials.headers()
+            with httpx.Client(base_url=mock_broker.base_url, headers=headers) as http:
+                assert http.get("/positions").json() == []
+                orders = http.get("/orders", params={"status": "all"}).json()
+                assert orders["orders"] == []
+            assert mock_broker.control.state()["seed"] == 42
+            assert set(mock_broker.sdk_credentials) == {
+                "client_id", "client_secret", "user_id", "user_secret"
+            }
+        """
+    )
+    result = pytester.runpytest_subprocess(*plugin_args(), "-W", "error", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_seed_option_reaches_the_mock(pytester: pytest.Pytester) -> None:
+    """``--mock-broker-seed`` sets the seed each test's reset uses."""
+    pytester.makepyfile(
+        test_seed="""
+        def test_seed(mock_broker):
+            assert mock_broker.control.state()["seed"] == 1234
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        *plugin_args(), "--mock-broker-seed", "1234", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
