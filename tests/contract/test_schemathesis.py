@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from demo_identity import protect_demo_identity
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
@@ -23,15 +24,6 @@ SPEC: dict[str, Any] = json.loads(
     (Path(__file__).parents[2] / "openapi" / "openapi.json").read_text()
 )
 CONTRACT = Contract.from_bytes(json.dumps(SPEC).encode())
-
-# The run authenticates as the demo user; deleting it, rotating its secret or deleting its
-# connections is legal API use, but would end the run's access to accounts and orders. Such
-# calls are sent to ids that do not exist instead (and answered 404).
-PROTECTED = {
-    "user_id": {DEMO.user_id},
-    "connection_id": {DEMO.margin_connection_id, DEMO.cash_connection_id},
-}
-DESTRUCTIVE = {"delete_user", "rotate_user_secret", "delete_connection"}
 
 # Realistic values steered into schema-valid order bodies, so that the run reaches fills,
 # partial fills, rejections, cancels and replaces instead of stopping at "unknown symbol".
@@ -123,12 +115,9 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
       prices near the market, so the run reaches fills, cancels and replaces; a body that
       is invalid (a negative case) is left exactly as generated.
     ``_run`` registers this global hook only for the duration of the run."""
+    protect_demo_identity(case)
     operation_id = case.operation.definition.raw.get("operationId")
     path = case.path_parameters or {}
-    if operation_id in DESTRUCTIVE:
-        for name, values in PROTECTED.items():
-            if path.get(name) in values:
-                path[name] = f"{path[name]}-protected"
     validator = VALID_BODY.get(operation_id)
     body = case.body
     if validator is None or not isinstance(body, dict) or not validator.is_valid(body):

@@ -23,6 +23,7 @@ from typing import Self
 import httpx
 
 from connecttrade._private.async_driver import AsyncDriver
+from connecttrade._private.client_base import ClientBase, resolve_client_settings
 from connecttrade._private.rate_limit import TokenBucket
 from connecttrade._private.settings import DEFAULT_TIMEOUT, Settings, as_timeout
 from connecttrade.async_resources import (
@@ -44,7 +45,7 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_ORDER_RATE = 10.0
 
 
-class AsyncClient:
+class AsyncClient(ClientBase):
     """A Connect Trade client over one ``httpx.AsyncClient`` connection pool.
 
     Idempotent calls (GET, DELETE) and order calls are retried on connection errors, 429
@@ -65,6 +66,7 @@ class AsyncClient:
     transactions: AsyncTransactions
     agent_tokens: AsyncAgentTokens
     portfolio: AsyncPortfolio
+    _driver: AsyncDriver
 
     def __init__(
         self,
@@ -79,17 +81,15 @@ class AsyncClient:
         order_rate_per_second: float | None = DEFAULT_ORDER_RATE,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        # Our own pool carries the timeout; a pool passed in keeps its own unless
-        # timeout= is given, which is then sent with every request.
-        explicit = http_client is not None and timeout is not DEFAULT_TIMEOUT
-        settings = Settings.resolve(
+        settings = resolve_client_settings(
             base_url=base_url,
             client_id=client_id,
             client_secret=client_secret,
             user_id=user_id,
             user_secret=user_secret,
-            timeout=as_timeout(timeout) if explicit else None,
+            timeout=timeout,
             max_retries=max_retries,
+            pool_given=http_client is not None,
         )
         self._setup(
             settings,
@@ -122,21 +122,6 @@ class AsyncClient:
         self.agent_tokens = AsyncAgentTokens(self._driver)
         self.portfolio = AsyncPortfolio(self._driver)
 
-    @property
-    def base_url(self) -> str:
-        """The API's base URL."""
-        return self._driver.settings.base_url
-
-    @property
-    def client_id(self) -> str:
-        """The platform client id."""
-        return self._driver.settings.client_id
-
-    @property
-    def user_id(self) -> str | None:
-        """The end user this client acts for, if any."""
-        return self._driver.settings.user_id
-
     def for_user(self, user_id: str, user_secret: str | Secret) -> AsyncClient:
         """A client acting for another end user, sharing this one's connection pool.
 
@@ -167,9 +152,3 @@ class AsyncClient:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, client_id={self.client_id!r}, "
-            f"user_id={self.user_id!r})"
-        )

@@ -21,6 +21,7 @@ from typing import Self
 
 import httpx
 
+from connecttrade._private.client_base import ClientBase, resolve_client_settings
 from connecttrade._private.rate_limit import TokenBucket
 from connecttrade._private.settings import DEFAULT_TIMEOUT, Settings, as_timeout
 from connecttrade._private.sync_driver import SyncDriver
@@ -43,7 +44,7 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_ORDER_RATE = 10.0
 
 
-class Client:
+class Client(ClientBase):
     """A Connect Trade client over one ``httpx.Client`` connection pool.
 
     Idempotent calls (GET, DELETE) and order calls are retried on connection errors, 429
@@ -64,6 +65,7 @@ class Client:
     transactions: Transactions
     agent_tokens: AgentTokens
     portfolio: Portfolio
+    _driver: SyncDriver
 
     def __init__(
         self,
@@ -78,17 +80,15 @@ class Client:
         order_rate_per_second: float | None = DEFAULT_ORDER_RATE,
         http_client: httpx.Client | None = None,
     ) -> None:
-        # Our own pool carries the timeout; a pool passed in keeps its own unless
-        # timeout= is given, which is then sent with every request.
-        explicit = http_client is not None and timeout is not DEFAULT_TIMEOUT
-        settings = Settings.resolve(
+        settings = resolve_client_settings(
             base_url=base_url,
             client_id=client_id,
             client_secret=client_secret,
             user_id=user_id,
             user_secret=user_secret,
-            timeout=as_timeout(timeout) if explicit else None,
+            timeout=timeout,
             max_retries=max_retries,
+            pool_given=http_client is not None,
         )
         self._setup(
             settings,
@@ -118,21 +118,6 @@ class Client:
         self.transactions = Transactions(self._driver)
         self.agent_tokens = AgentTokens(self._driver)
         self.portfolio = Portfolio(self._driver)
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL."""
-        return self._driver.settings.base_url
-
-    @property
-    def client_id(self) -> str:
-        """The platform client id."""
-        return self._driver.settings.client_id
-
-    @property
-    def user_id(self) -> str | None:
-        """The end user this client acts for, if any."""
-        return self._driver.settings.user_id
 
     def for_user(self, user_id: str, user_secret: str | Secret) -> Client:
         """A client acting for another end user, sharing this one's connection pool.
@@ -164,9 +149,3 @@ class Client:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, client_id={self.client_id!r}, "
-            f"user_id={self.user_id!r})"
-        )

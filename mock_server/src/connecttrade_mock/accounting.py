@@ -38,7 +38,6 @@ CENTS = Decimal("0.01")
 ZERO = Decimal(0)
 
 BUY_SIDES = frozenset({"BUY", "BUY_TO_COVER", "BUY_TO_OPEN", "BUY_TO_CLOSE"})
-OPENING_SHORT_SIDES = frozenset({"SELL_SHORT", "SELL_TO_OPEN"})
 
 OPTION_FEE_PER_CONTRACT = Decimal("0.65")
 FUTURE_FEE_PER_CONTRACT = Decimal("2.25")

@@ -774,11 +774,11 @@ def _check(spec: _ParamSet, values: Mapping[str, object]) -> None:
 
 
 class _DuplicateFieldError(ValueError):
-    pass
+    """A JSON object names the same field twice (JSON parsers would keep only one)."""
 
 
 class _NonFiniteError(ValueError):
-    pass
+    """A JSON number that is NaN or infinite, which no field of the contract accepts."""
 
 
 def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def _state(mock: MockBroker, _body: dict[str, Any]) -> Any:
         "seed": sim.seed,
         "now": time_text(sim.clock.now()),
         "session": sim.engine.session(sim.clock.now()).value,
-        "forced_session": sim.engine.forced_session.value if sim.engine.forced_session else None,
+        "forced_session": sim.clock.forced_session.value if sim.clock.forced_session else None,
         "clock_mode": sim.clock.mode.value,
         "mock_version": mock.headers["x-connecttrade-mock-version"],
         "contract_sha256": mock.contract.sha256,

@@ -130,14 +130,20 @@ Listener = Callable[[EngineEvent], None]
 class Engine:
     """Owns every state change of orders, positions and cash."""
 
-    def __init__(self, store: Store, market: MarketPort, ids: IdFactory) -> None:
+    def __init__(
+        self,
+        store: Store,
+        market: MarketPort,
+        ids: IdFactory,
+        forced_session: Callable[[], Session | None] = lambda: None,
+    ) -> None:
         self.store = store
         self.market = market
         self.ids = ids
         self.listeners: list[Listener] = []
         self.forced_outcome: Outcome | None = None
         self.forced_reason: str | None = None
-        self.forced_session: Session | None = None
+        self._forced_session = forced_session  # the control API's override, held by the clock
         self._now = datetime.min.replace(tzinfo=UTC)
         self._last_sweep: datetime | None = None
         self._day: date | None = None
@@ -145,8 +151,9 @@ class Engine:
 
     # ------------------------------------------------------------------ time
     def session(self, now: datetime | None = None) -> Session:
-        if self.forced_session is not None:
-            return self.forced_session
+        forced = self._forced_session()
+        if forced is not None:
+            return forced
         return session_at(now or self._now)
 
     def step(self, now: datetime) -> None:
@@ -476,8 +483,6 @@ class Engine:
                 return ZERO
             if not buying and order.side not in ("SELL_SHORT", "SELL_TO_OPEN", "SELL"):
                 return ZERO
-        if order.scenario is not None and not self.market.is_known(order.symbol or ""):
-            return ZERO
         try:
             price = self._estimated_price(order)
         except LookupError:
@@ -658,9 +663,7 @@ class Engine:
             return
         if order.order_tif in ("OPEN", "CLOSE"):
             return  # waits for its auction (handled above when the moment comes)
-        if self._may_trade_now(order) and not (
-            order.last_fill_at is not None and self._now - order.last_fill_at < ONE_SECOND
-        ):
+        if self._may_trade_now(order) and not self._filled_this_second(order):
             self._fill_at_market(order)
         self._cancel_unfilled_immediate(order)
 
@@ -670,11 +673,15 @@ class Engine:
             self._apply(order, OrderEvent.CANCEL_CONFIRM)
             self._emit_balance(self.store.accounts[order.account_id])
 
+    def _filled_this_second(self, order: Order) -> bool:
+        """One fill per order per simulated second: the book refills between seconds."""
+        return order.last_fill_at is not None and self._now - order.last_fill_at < ONE_SECOND
+
     def _work_scripted(self, order: Order) -> None:
         if order.scenario == Outcome.FILL:
             self._execute(order, self._remaining_or_notional(order), self._scripted_price(order))
         elif order.scenario == Outcome.PARTIAL:
-            if order.last_fill_at is not None and self._now - order.last_fill_at < ONE_SECOND:
+            if self._filled_this_second(order):
                 return
             if order.partial_steps_left == 0 and not order.fills:
                 order.partial_steps_left = PARTIAL_STEPS

@@ -24,8 +24,6 @@ from connecttrade_mock.state import (
     Client,
     Connection,
     ConnectionRequest,
-    Fill,
-    Leg,
     Order,
     Position,
     Record,
@@ -41,7 +39,6 @@ RECORD_TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (Client, User, ConnectionRequest, Connection, Account, Order, Position, Transaction)
 }
-NESTED: dict[str, type[Any]] = {"Fill": Fill, "Leg": Leg}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

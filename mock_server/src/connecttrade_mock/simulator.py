@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from connecttrade_mock.brokers import lookup
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
 from connecttrade_mock.engine import Engine
 from connecttrade_mock.ids import IdFactory
@@ -108,7 +107,9 @@ class Simulator:
         self.market = Market(seed, self.clock)
         self.store = Store()
         self.ids = IdFactory(seed)
-        self.engine = Engine(self.store, MarketAdapter(self.market), self.ids)
+        self.engine = Engine(
+            self.store, MarketAdapter(self.market), self.ids, lambda: self.clock.forced_session
+        )
         self.engine.step(self.clock.now())
 
     def _bootstrap(self) -> None:
@@ -209,7 +210,6 @@ class Simulator:
 
     def force_session(self, session: Session | None) -> None:
         self.clock.force_session(session)
-        self.engine.forced_session = session
         self.sync()
 
     # ------------------------------------------------------------------ auth
@@ -228,9 +228,6 @@ class Simulator:
         if user is None or not hmac.compare_digest(user.secret, secret):
             return None
         return user
-
-    def broker_known(self, code: str) -> bool:
-        return lookup(code) is not None
 
 
 def _as_tuple(value: Any) -> Any:
