@@ -20,13 +20,15 @@ SPEC = ROOT / "openapi" / "openapi.json"
 CODEGEN_CONFIG = ROOT / "openapi" / "codegen.yaml"
 STAMP = ROOT / "openapi" / "codegen.stamp.json"
 GENERATED = ROOT / "generated_client"
-PACKAGES = ["./generated_client", "./ergonomic", "./mock_server"]
+JUNIT_REPORT = ROOT / ".nox" / "junit.xml"
+PACKAGES = ["./generated_client", "./ergonomic[mcp]", "./mock_server"]
 HANDWRITTEN = [
     "ergonomic/src",
     "mock_server/src",
     "tests",
     "examples",
     "openapi/validate.py",
+    ".ci/junit_summary.py",
     "noxfile.py",
 ]
 
@@ -34,7 +36,8 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "spec", "codegen_check", "tests", "contract_cli"]
+# `tests` runs last so that pytest's summary closes the log CI reads.
+nox.options.sessions = ["lint", "typecheck", "spec", "codegen_check", "contract_cli", "tests"]
 
 
 def _group(name: str) -> tuple[str, ...]:
@@ -158,7 +161,8 @@ def typecheck(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite against the installed packages (not the source trees)."""
     session.install(*PACKAGES, *_group("tests"))
-    session.run("pytest", *session.posargs)
+    # The JUnit report lets .ci/run close with one plain "N passed, N failed" line.
+    session.run("pytest", f"--junitxml={JUNIT_REPORT}", *session.posargs)
 
 
 def _free_port() -> int:
