@@ -51,7 +51,7 @@ def _fresh_quote(
         raise EstimateError(f"no quote source is configured, so {symbol} cannot be priced")
     try:
         quote = quotes(symbol)
-    except Exception as exc:  # noqa: BLE001 - any failure of a feed means "no price"
+    except Exception as exc:  # any failure of a feed means "no price"
         raise EstimateError(f"no quote for {symbol}: {type(exc).__name__}: {exc}") from None
     if not isinstance(quote, Quote) or quote.reference_price is None:
         raise EstimateError(f"the quote for {symbol} has no price")
@@ -111,12 +111,10 @@ def _multi_leg(
     gross = Decimal(0)
     for leg in order.legs:
         quote = _fresh_quote(str(leg.symbol), quotes, now, max_age)
-        price = quote.reference_price
-        assert price is not None
-        gross += price * leg.ratio
-    return Estimate(
-        order.qty * gross * OPTION_MULTIPLIER, order.qty, gross, "gross of leg quotes"
-    )
+        leg_price = quote.reference_price
+        assert leg_price is not None
+        gross += leg_price * leg.ratio
+    return Estimate(order.qty * gross * OPTION_MULTIPLIER, order.qty, gross, "gross of leg quotes")
 
 
 def _quote_text(quote: Quote) -> str:

@@ -108,7 +108,11 @@ def order_checks(
         )
     )
     checks.append(
-        RuleCheck("tif", order.tif in policy.tifs, f"{order.tif} (allowed: {', '.join(sorted(policy.tifs))})")
+        RuleCheck(
+            "tif",
+            order.tif in policy.tifs,
+            f"{order.tif} (allowed: {', '.join(sorted(policy.tifs))})",
+        )
     )
     checks.append(symbol_check(policy, order))
     if quantity is not None:
@@ -116,7 +120,7 @@ def order_checks(
             RuleCheck(
                 "max_quantity",
                 quantity <= policy.max_quantity,
-                f"quantity {_text(quantity)} (max {policy.max_quantity})",
+                f"quantity {_qty(quantity)} (max {policy.max_quantity})",
             )
         )
     if notional is not None:
@@ -191,3 +195,11 @@ def _text(value: Decimal) -> str:
     """A Decimal for people: two places for money-sized values, exact otherwise."""
     rounded = value.quantize(Decimal("0.01"))
     return format(rounded if rounded == value or abs(value) >= 1 else value, "f")
+
+
+def _qty(value: Decimal) -> str:
+    """A quantity for people: exact when short, four places when estimated from a price."""
+    text = format(value, "f")
+    if len(text.partition(".")[2]) <= 4:
+        return text
+    return format(value.quantize(Decimal("0.0001")), "f")

@@ -214,8 +214,7 @@ class Store:
     @staticmethod
     def insert_staged(db: sqlite3.Connection, row: StagedRow) -> None:
         db.execute(
-            "INSERT INTO staged VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 row.confirmation_id,
                 row.kind,
@@ -253,10 +252,11 @@ class Store:
         values: dict[str, object] = {"status_at": now.isoformat()}
         for key, value in changes.items():
             if isinstance(value, dt.datetime):
-                value = value.isoformat()
+                values[key] = value.isoformat()
             elif isinstance(value, Decimal):
-                value = format(value, "f")
-            values[key] = value
+                values[key] = format(value, "f")
+            else:
+                values[key] = value
         assignments = ", ".join(f"{key} = ?" for key in values)
         db.execute(
             f"UPDATE staged SET {assignments} WHERE confirmation_id = ?",  # noqa: S608 - keys are ours

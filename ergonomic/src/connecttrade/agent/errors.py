@@ -23,7 +23,7 @@ class GuardError(Exception):
     """The root of the errors the guard raises."""
 
 
-class Refused(GuardError):
+class Refused(GuardError):  # noqa: N818 -- reads as the outcome: `except Refused`
     """The guard refused a call; nothing was sent to the broker.
 
     ``rule`` is the id of the first rule that refused (``symbol_allowlist``,

@@ -324,7 +324,9 @@ class Guard:
     # -- read ----------------------------------------------------------------------------
 
     def _accounts(self) -> _Outcome[list[Account]]:
-        accounts = [a for a in self._client.accounts.list() if a.account_id in self._policy.accounts]
+        accounts = [
+            a for a in self._client.accounts.list() if a.account_id in self._policy.accounts
+        ]
         return _Outcome(accounts, {"count": len(accounts)})
 
     def _balances(self, account_id: str | None) -> _Outcome[list[Balance]]:
@@ -375,14 +377,18 @@ class Guard:
             raise Refused("market_data", "no quote source is configured")
         try:
             quote = self._quotes(symbol)
-        except Exception as exc:  # noqa: BLE001 - any feed failure means "no quote"
+        except Exception as exc:  # any feed failure means "no quote"
             raise Refused("market_data", f"no quote for {symbol}: {exc}") from None
         return _Outcome(quote, {"symbol": quote.symbol, "time": quote.time})
 
     # -- prepare -------------------------------------------------------------------------
 
     def _resolve_account(self, order: OrderRequest, account_id: str | None) -> str:
-        if account_id is not None and order.account_id is not None and account_id != order.account_id:
+        if (
+            account_id is not None
+            and order.account_id is not None
+            and account_id != order.account_id
+        ):
             raise Refused(
                 "account_allowlist",
                 f"account_id {account_id!r} differs from the order's {order.account_id!r}",
@@ -399,9 +405,7 @@ class Guard:
             found = estimate(order, self._quotes, now, self._policy.max_quote_age)
         except EstimateError as exc:
             return None, RuleCheck("market_data", False, str(exc))
-        return found, RuleCheck(
-            "market_data", True, f"priced at {found.price} from {found.basis}"
-        )
+        return found, RuleCheck("market_data", True, f"priced at {found.price} from {found.basis}")
 
     def _usage(self, now: dt.datetime) -> tuple[int, Decimal]:
         with self._store.transaction() as db:
@@ -468,7 +472,15 @@ class Guard:
         confirmation_id = f"cf_{secrets.token_hex(12)}"
         expires_at = now + self._policy.confirmation_ttl
         summary = _summary(
-            confirmation_id, order, account, found, checks, expires_at, needs_approval, kind, target
+            confirmation_id,
+            order=order,
+            account=account,
+            found=found,
+            checks=checks,
+            expires_at=expires_at,
+            needs_approval=needs_approval,
+            kind=kind,
+            target=target,
         )
         symbols = ",".join(sent for sent, _ in underlyings(order))
         with self._store.transaction() as db:
@@ -581,8 +593,10 @@ class Guard:
             raise Refused(
                 "confirmation_used", f"{confirmation_id} was already used (it is {row.status})"
             )
-        deadline = row.expires_at if row.status == _store.PREPARED else row.approval_expires_at
-        assert deadline is not None
+        if row.status == _store.PREPARED or row.approval_expires_at is None:
+            deadline = row.expires_at
+        else:
+            deadline = row.approval_expires_at
         if now >= deadline:
             self._consume(confirmation_id, _store.EXPIRED)
             raise Refused(
@@ -629,7 +643,11 @@ class Guard:
             halt = self._store.get_halt(db)
             used = self._store.day_usage(db, day)
             checks = [
-                RuleCheck("halted", not halt.halted, f"halted: {halt.reason}" if halt.halted else "running")
+                RuleCheck(
+                    "halted",
+                    not halt.halted,
+                    f"halted: {halt.reason}" if halt.halted else "running",
+                )
             ]
             notional = Decimal(0) if found is None else found.notional
             checks += order_checks(
@@ -646,7 +664,9 @@ class Guard:
                 self._store.update_staged(db, row.confirmation_id, now, status=_store.REFUSED)
                 cls = Halted if failed.rule == "halted" else Refused
                 refusal = cls(failed.rule, failed.detail, checks)
-            elif row.status == _store.PREPARED and not approval_needed(self._policy, notional).passed:
+            elif (
+                row.status == _store.PREPARED and not approval_needed(self._policy, notional).passed
+            ):
                 until = now + self._policy.approval_ttl
                 self._store.update_staged(
                     db,
@@ -850,7 +870,9 @@ class Guard:
                 order = self._client.orders.get(row.account_id, row.order_id)
             except NotFoundError:
                 mismatches.append(
-                    Mismatch("order_missing", row.account_id, row.order_id, row.status, "no such order")
+                    Mismatch(
+                        "order_missing", row.account_id, row.order_id, row.status, "no such order"
+                    )
                 )
                 continue
             fills[row.order_id] = order.filled_qty
@@ -947,12 +969,15 @@ def _apply_changes(
         except ValueError:
             raise InvalidOrder("tif", f"{tif!r} is not a time in force") from None
     if not fields:
-        raise InvalidOrder("changes", "give at least one of qty, notional, limit_price, stop_price, tif")
+        raise InvalidOrder(
+            "changes", "give at least one of qty, notional, limit_price, stop_price, tif"
+        )
     return replace(order, **fields)
 
 
 def _summary(
     confirmation_id: str,
+    *,
     order: OrderRequest,
     account: str,
     found: Estimate,
@@ -963,14 +988,8 @@ def _summary(
     target: str | None,
 ) -> str:
     what = _describe(order)
-    head = (
-        f"Modify order {target} to: {what}" if kind == "modify" else f"Place order: {what}"
-    )
-    approval = (
-        "yes: a human must approve it after you confirm"
-        if needs_approval
-        else "no"
-    )
+    head = f"Modify order {target} to: {what}" if kind == "modify" else f"Place order: {what}"
+    approval = "yes: a human must approve it after you confirm" if needs_approval else "no"
     lines = [
         f"{head}",
         f"Account: {account}; client order id {order.cl_order_id}",

@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 
 __all__ = ["ExecuteTools", "PrepareTools", "ReadTools"]
 
+_GUARD_SLOT = "_ReadTools__guard"
+
+
+def _guard_of(tools: ReadTools) -> Guard:
+    guard: Guard = object.__getattribute__(tools, _GUARD_SLOT)
+    return guard
+
 
 class ReadTools:
     """Inspect approved data: accounts on the allowlist, their balances, positions and
@@ -44,7 +51,7 @@ class ReadTools:
     @classmethod
     def _bind(cls, guard: Guard) -> Self:
         tools = object.__new__(cls)
-        object.__setattr__(tools, "_ReadTools__guard", guard)
+        object.__setattr__(tools, _GUARD_SLOT, guard)
         return tools
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -67,16 +74,16 @@ class ReadTools:
 
     def describe_policy(self) -> list[str]:
         """The rules this agent works under, one line each."""
-        return self.__guard.policy.describe()
+        return _guard_of(self).policy.describe()
 
     def list_accounts(self) -> list[Account]:
         """The allowlisted accounts."""
-        guard = self.__guard
+        guard = _guard_of(self)
         return guard._run(self.level, "list_accounts", {}, guard._accounts)
 
     def get_balances(self, account_id: str | None = None) -> list[Balance]:
         """Balances of one allowlisted account, or of all of them."""
-        guard = self.__guard
+        guard = _guard_of(self)
         return guard._run(
             self.level,
             "get_balances",
@@ -86,7 +93,7 @@ class ReadTools:
 
     def get_positions(self, account_id: str | None = None) -> list[Position]:
         """Positions of one allowlisted account, or of all of them."""
-        guard = self.__guard
+        guard = _guard_of(self)
         return guard._run(
             self.level,
             "get_positions",
@@ -97,7 +104,7 @@ class ReadTools:
     def list_orders(self, account_id: str | None = None, status: str = "open") -> list[Order]:
         """Today's orders of allowlisted accounts; ``status`` is ``open``, ``closed`` or ``all``
         or an order status."""
-        guard = self.__guard
+        guard = _guard_of(self)
         return guard._run(
             self.level,
             "list_orders",
@@ -107,7 +114,7 @@ class ReadTools:
 
     def get_order(self, account_id: str, order_id: str) -> Order:
         """One order of an allowlisted account."""
-        guard = self.__guard
+        guard = _guard_of(self)
         return guard._run(
             self.level,
             "get_order",
@@ -117,10 +124,8 @@ class ReadTools:
 
     def get_quote(self, symbol: str) -> Quote:
         """The current quote of an allowlisted symbol (options: of an allowlisted underlying)."""
-        guard = self.__guard
-        return guard._run(
-            self.level, "get_quote", {"symbol": symbol}, lambda: guard._quote(symbol)
-        )
+        guard = _guard_of(self)
+        return guard._run(self.level, "get_quote", {"symbol": symbol}, lambda: guard._quote(symbol))
 
 
 class PrepareTools(ReadTools):
@@ -136,7 +141,7 @@ class PrepareTools(ReadTools):
         within the policy's confirmation time (2 minutes by default) and a summary for a
         human. Raises :class:`Refused` naming the first rule the order breaks.
         """
-        guard = self.__guard_of()
+        guard = _guard_of(self)
         inputs = {
             "account_id": account_id,
             "order": order.to_wire() if isinstance(order, OrderRequest) else repr(order),
@@ -158,7 +163,7 @@ class PrepareTools(ReadTools):
     ) -> PreparedOrder:
         """Stage a change to an open order placed through the guard; the changed order is
         checked like a new one."""
-        guard = self.__guard_of()
+        guard = _guard_of(self)
         changes: dict[str, Amount | TimeInForce | str | None] = {
             "qty": qty,
             "notional": notional,
@@ -174,11 +179,6 @@ class PrepareTools(ReadTools):
             lambda: guard._prepare_modify(account_id, order_id, changes),
         )
 
-    def __guard_of(self) -> Guard:
-        # Name mangling binds ``__guard`` to ReadTools; subclasses reach it through here.
-        guard: Guard = object.__getattribute__(self, "_ReadTools__guard")
-        return guard
-
 
 class ExecuteTools(PrepareTools):
     """Prepare and read, and change account state: confirm staged orders, cancel orders."""
@@ -191,7 +191,7 @@ class ExecuteTools(PrepareTools):
         (halt, session window, daily limits, price). Refused when the id is unknown,
         used, expired or rejected by a human; ``pending_approval`` when a human must
         approve it first (confirm again once approved)."""
-        guard = self.__guard_of()
+        guard = _guard_of(self)
         return guard._run(
             self.level,
             "confirm_order",
@@ -201,7 +201,7 @@ class ExecuteTools(PrepareTools):
 
     def cancel_order(self, account_id: str, order_id: str) -> Order:
         """Cancel an open order placed through the guard (others only if the policy allows)."""
-        guard = self.__guard_of()
+        guard = _guard_of(self)
         return guard._run(
             self.level,
             "cancel_order",
@@ -211,9 +211,5 @@ class ExecuteTools(PrepareTools):
 
     def reconcile(self) -> ReconciliationReport:
         """Compare the guard's orders and expected positions with the broker; a mismatch halts."""
-        guard = self.__guard_of()
+        guard = _guard_of(self)
         return guard._run(self.level, "reconcile", {}, guard._reconcile)
-
-    def __guard_of(self) -> Guard:
-        guard: Guard = object.__getattribute__(self, "_ReadTools__guard")
-        return guard
