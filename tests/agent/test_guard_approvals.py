@@ -82,13 +82,18 @@ def test_rejected_order_is_never_sent(approval_env: GuardEnv) -> None:
     env = approval_env
     staged = stage_big(env)
     env.tools.confirm(staged.confirmation_id)
-    status, _ = cli("approvals", "reject", staged.confirmation_id, "--state-dir", str(env.state_dir))
+    status, _ = cli(
+        "approvals", "reject", staged.confirmation_id, "--state-dir", str(env.state_dir)
+    )
     assert status == 0
     with pytest.raises(Refused) as caught:
         env.tools.confirm(staged.confirmation_id)
     assert caught.value.rule == "approval_rejected"
     assert list(env.client.orders.list(status="all")) == []
-    assert cli("approvals", "approve", staged.confirmation_id, "--state-dir", str(env.state_dir))[0] == 1
+    assert (
+        cli("approvals", "approve", staged.confirmation_id, "--state-dir", str(env.state_dir))[0]
+        == 1
+    )
 
 
 def test_approval_window_expires(approval_env: GuardEnv) -> None:
@@ -146,7 +151,7 @@ def test_halt_cli_status_now_and_reset(env: GuardEnv) -> None:
     assert cli("halt", "now", "market looks wrong", *state, "--human", "dan")[0] == 0
     with pytest.raises(Refused, match="halted"):
         env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
-    status, text = cli("halt", "status", *state)
+    _, text = cli("halt", "status", *state)
     assert "HALTED" in text
     assert "market looks wrong" in text
     assert cli("halt", "reset", *state)[0] == 0

@@ -88,7 +88,11 @@ def test_order_cancelled_behind_the_agents_back_halts_on_reconcile(env: GuardEnv
     assert [m.kind for m in report.mismatches] == ["cancelled_externally"]
     assert env.guard.halt_status().halted
     last = entries(env)[-1]
-    assert (last["action"], last["decision"], last["rule"]) == ("reconcile", "halted", "reconciliation")
+    assert (last["action"], last["decision"], last["rule"]) == (
+        "reconcile",
+        "halted",
+        "reconciliation",
+    )
     with pytest.raises(Halted):
         env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
 
@@ -142,13 +146,19 @@ def test_broker_errors_during_reconciliation_halt(env: GuardEnv) -> None:
             id="feed-disconnected",
         ),
         pytest.param(
-            lambda symbol: Quote(symbol, None, None, None, dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)),
+            lambda symbol: Quote(
+                symbol, None, None, None, dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)
+            ),
             "no price",
             id="quote-without-prices",
         ),
         pytest.param(
             lambda symbol: Quote(
-                symbol, Decimal(1), Decimal(1), Decimal(1), dt.datetime(2026, 11, 20, 14, 58, tzinfo=dt.UTC)
+                symbol,
+                Decimal(1),
+                Decimal(1),
+                Decimal(1),
+                dt.datetime(2026, 11, 20, 14, 58, tzinfo=dt.UTC),
             ),
             "stale",
             id="stale-quote",

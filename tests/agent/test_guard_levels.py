@@ -37,7 +37,9 @@ def public_names(obj: object) -> set[str]:
         pytest.param(Level.EXECUTE, EXECUTE, id="execute"),
     ],
 )
-def test_each_level_has_exactly_its_methods(env: GuardEnv, level: Level, expected: set[str]) -> None:
+def test_each_level_has_exactly_its_methods(
+    env: GuardEnv, level: Level, expected: set[str]
+) -> None:
     """Read objects cannot prepare, prepare objects cannot confirm or cancel."""
     tools = env.guard.tools(level)
     assert tools.level is level
@@ -82,11 +84,11 @@ def test_an_agent_cannot_raise_its_own_level(env: GuardEnv) -> None:
     """Swapping the class, setting attributes, copying or pickling all fail."""
     read = env.guard.read_tools()
     with pytest.raises((TypeError, AttributeError)):
-        read.__class__ = ExecuteTools  # type: ignore[misc]
+        read.__class__ = ExecuteTools
     with pytest.raises(AttributeError):
-        read.level = Level.EXECUTE  # type: ignore[misc]
+        read.level = Level.EXECUTE
     with pytest.raises(AttributeError):
-        read.confirm = print  # type: ignore[attr-defined]
+        read.confirm = print
     with pytest.raises(TypeError):
         copy.copy(read)
     with pytest.raises(TypeError):
