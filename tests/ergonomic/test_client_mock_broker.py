@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 import pytest
@@ -54,6 +54,11 @@ def _instant_retries() -> Iterator[None]:
         yield
 
 
+def _as_httpx(http: TestClient) -> httpx.Client:
+    """Starlette's TestClient is an httpx2 client, call-compatible with the SDK's httpx."""
+    return cast("httpx.Client", http)
+
+
 @pytest.fixture
 def broker() -> MockBroker:
     """A fresh mock broker with the demo tenant."""
@@ -64,7 +69,7 @@ def broker() -> MockBroker:
 def client(broker: MockBroker) -> Iterator[Client]:
     """A sync SDK client wired to the mock through Starlette's TestClient."""
     with TestClient(create_app(broker.settings, broker=broker)) as http:
-        yield Client(**CREDENTIALS, http_client=http)
+        yield Client(**CREDENTIALS, http_client=_as_httpx(http))
 
 
 def _run_async(
@@ -144,7 +149,7 @@ def test_agent_token(client: Client) -> None:
 def test_wrong_user_secret_is_an_authentication_error(broker: MockBroker) -> None:
     """A wrong user secret is answered 401 and raised as AuthenticationError."""
     with TestClient(create_app(broker.settings, broker=broker)) as http:
-        bad = Client(**{**CREDENTIALS, "user_secret": "wrong"}, http_client=http)
+        bad = Client(**{**CREDENTIALS, "user_secret": "wrong"}, http_client=_as_httpx(http))
         with pytest.raises(AuthenticationError):
             bad.accounts.list()
 
@@ -174,7 +179,7 @@ def test_platform_client_needs_no_user_pair(broker: MockBroker) -> None:
             base_url="http://testserver",
             client_id="demo-client",
             client_secret="demo-secret",
-            http_client=http,
+            http_client=_as_httpx(http),
         )
         assert "demo-user" in {u.user_id for u in platform.users.list()}
         with pytest.raises(MissingCredentialsError):

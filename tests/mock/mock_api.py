@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -67,12 +67,12 @@ class Api:
         return Api(self.client, {**CLIENT_HEADERS, "user-id": user_id, "user-secret": user_secret})
 
     # -- REST ---------------------------------------------------------------------------
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx2.Response:
         headers = {**self.headers, **kwargs.pop("headers", {})}
-        response: httpx.Response = self.client.request(method, path, headers=headers, **kwargs)
+        response: httpx2.Response = self.client.request(method, path, headers=headers, **kwargs)
         return response
 
-    def get(self, path: str, **params: Any) -> httpx.Response:
+    def get(self, path: str, **params: Any) -> httpx2.Response:
         return self.request("GET", path, params=params)
 
     def ok(self, path: str, **params: Any) -> Any:
@@ -97,7 +97,7 @@ class Api:
         body.update(fields)
         return {k: v for k, v in body.items() if v is not None}
 
-    def place(self, **fields: Any) -> httpx.Response:
+    def place(self, **fields: Any) -> httpx2.Response:
         return self.request("POST", "/orders", json=self.order_body(**fields))
 
     def placed(self, **fields: Any) -> dict[str, Any]:
@@ -114,10 +114,10 @@ class Api:
         )
         return result
 
-    def cancel(self, order: dict[str, Any]) -> httpx.Response:
+    def cancel(self, order: dict[str, Any]) -> httpx2.Response:
         return self.request("DELETE", f"/accounts/{order['account_id']}/orders/{order['order_id']}")
 
-    def modify(self, order: dict[str, Any], **changes: Any) -> httpx.Response:
+    def modify(self, order: dict[str, Any], **changes: Any) -> httpx2.Response:
         body = {
             "new_cl_order_id": f"t-{next(self._numbers)}",
             "broker": order["broker"],
