@@ -1,0 +1,1 @@
+"""Guard rails for trading agents: levels, policy, audit log, alerts, reports, MCP server."""
