@@ -20,6 +20,8 @@ from connecttrade import (
     OrderStatus,
     OrderType,
     TimeInForce,
+    Transaction,
+    TransactionType,
 )
 from connecttrade.broker import Broker
 from connecttrade.enums import AccountType, Instrument
@@ -85,6 +87,55 @@ def make_order(**changes: Any) -> Order:
 def make_balance(**changes: Any) -> Balance:
     """A margin balance (buying power 100000, margin used 10000), with ``changes`` applied."""
     return replace(_BALANCE, **changes)
+
+
+def make_fill(
+    time: dt.datetime,
+    symbol: str,
+    side: str,
+    quantity: str,
+    price: str,
+    *,
+    account_id: str = "acc_demo_margin",
+    multiplier: int = 1,
+) -> Transaction:
+    """A fill transaction as the broker reports it (cash out for buys, in for sells)."""
+    qty, px = Decimal(quantity), Decimal(price)
+    cash = qty * px * multiplier
+    return Transaction(
+        transaction_id=f"txn_{symbol}_{time.timestamp()}",
+        account_id=account_id,
+        type=TransactionType.FILL,
+        time=time,
+        trade_date=time.date(),
+        symbol=symbol,
+        side=OrderSide(side),
+        quantity=qty,
+        price=px,
+        amount=-cash if side.startswith("BUY") else cash,
+        order_id="ord_1",
+        fill_id="fill_1",
+        description=f"{side} {quantity} {symbol} @ {price}",
+    )
+
+
+def make_fee(time: dt.datetime, symbol: str, fee: str) -> Transaction:
+    """A commission charged on a fill."""
+    return Transaction(
+        transaction_id=f"fee_{symbol}_{time.timestamp()}",
+        account_id="acc_demo_margin",
+        type=TransactionType.FEE,
+        time=time,
+        trade_date=time.date(),
+        symbol=symbol,
+        side=None,
+        quantity=None,
+        price=None,
+        amount=-Decimal(fee),
+        order_id="ord_1",
+        fill_id="fill_1",
+        description=f"Commission on {symbol}",
+    )
 
 
 def sdk_client(mock: MockBrokerFixture) -> Client:
