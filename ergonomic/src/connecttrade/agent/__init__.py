@@ -1,1 +1,71 @@
-"""Guard rails for trading agents: levels, policy, audit log, alerts, reports, MCP server."""
+"""Guard rails for trading agents: levels, policy, two-step execution, audit log.
+
+::
+
+    from connecttrade.agent import Guard, Policy
+
+    guard = Guard(client, Policy.from_toml("policy.toml"), audit_log="audit.jsonl",
+                  state_dir="agent-state", actor="my-agent", quotes=quote_source)
+    tools = guard.execute_tools()        # or read_tools() / prepare_tools()
+    staged = tools.prepare_order(connecttrade.limit("AAPL", 5, "170", side="BUY"))
+    print(staged.summary)                # what would be sent, cost, rules checked
+    tools.confirm(staged.confirmation_id)
+
+Humans approve orders over the threshold and reset halts with the ``connecttrade-agent``
+command (or :class:`Supervisor`), and check the audit log with
+``connecttrade-agent audit verify PATH``.
+"""
+
+from connecttrade.agent.audit import (
+    AuditEntry,
+    AuditLog,
+    AuditLogError,
+    VerifyResult,
+    verify_audit_log,
+)
+from connecttrade.agent.checks import RuleCheck
+from connecttrade.agent.errors import GuardError, Halted, Refused
+from connecttrade.agent.guard import Guard
+from connecttrade.agent.levels import Level
+from connecttrade.agent.policy import Policy, PolicyError, SessionWindow, canonical_symbol
+from connecttrade.agent.prepared import ExecutionResult, PreparedOrder
+from connecttrade.agent.quotes import Quote, QuoteSource
+from connecttrade.agent.reconcile import Mismatch, ReconciliationReport
+from connecttrade.agent.supervision import (
+    HaltStatus,
+    PendingApproval,
+    Supervisor,
+    SupervisorError,
+)
+from connecttrade.agent.tools import ExecuteTools, PrepareTools, ReadTools
+
+__all__ = [
+    "AuditEntry",
+    "AuditLog",
+    "AuditLogError",
+    "ExecuteTools",
+    "ExecutionResult",
+    "Guard",
+    "GuardError",
+    "HaltStatus",
+    "Halted",
+    "Level",
+    "Mismatch",
+    "PendingApproval",
+    "Policy",
+    "PolicyError",
+    "PrepareTools",
+    "PreparedOrder",
+    "Quote",
+    "QuoteSource",
+    "ReadTools",
+    "ReconciliationReport",
+    "Refused",
+    "RuleCheck",
+    "SessionWindow",
+    "Supervisor",
+    "SupervisorError",
+    "VerifyResult",
+    "canonical_symbol",
+    "verify_audit_log",
+]
