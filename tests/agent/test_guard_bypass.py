@@ -66,7 +66,9 @@ def test_symbol_written_in_another_case_is_refused(
         qty=Decimal(1),
         limit_price=Decimal(10),
     )
-    refusal = assert_refused(env, lambda: env.tools.prepare_order(order, MARGIN), "symbol_allowlist")
+    refusal = assert_refused(
+        env, lambda: env.tools.prepare_order(order, MARGIN), "symbol_allowlist"
+    )
     assert "canonical" in refusal.reason
 
 
@@ -99,7 +101,9 @@ def test_option_on_a_non_allowlisted_underlying_is_refused(make_env: MakeEnv) ->
     """Options are matched by their OCC underlying: a TSLA call is refused under an AAPL list."""
     env = make_env(test_policy(symbols={"AAPL"}, instruments={Instrument.STK, Instrument.OPT}))
     order = connecttrade.limit("TSLA261218C00400000", 1, "5", side="BUY_TO_OPEN")
-    refusal = assert_refused(env, lambda: env.tools.prepare_order(order, MARGIN), "symbol_allowlist")
+    refusal = assert_refused(
+        env, lambda: env.tools.prepare_order(order, MARGIN), "symbol_allowlist"
+    )
     assert "TSLA" in refusal.reason
 
 
@@ -215,7 +219,8 @@ def test_splitting_an_order_cannot_dodge_the_daily_notional(make_env: MakeEnv) -
         staged = env.tools.prepare_order(connecttrade.limit("ZVZZT", 10, "10", side="BUY"), MARGIN)
         assert env.tools.confirm(staged.confirmation_id).status == "submitted"
     refusal = assert_refused_after_orders(
-        env, lambda: env.tools.prepare_order(connecttrade.limit("ZVZZT", 6, "10", side="BUY"), MARGIN)
+        env,
+        lambda: env.tools.prepare_order(connecttrade.limit("ZVZZT", 6, "10", side="BUY"), MARGIN),
     )
     assert refusal.rule == "daily_notional"
 
@@ -251,7 +256,8 @@ def test_daily_limits_survive_a_restart(make_env: MakeEnv) -> None:
     env.tools.confirm(staged.confirmation_id)
     restarted = env.rebuild().execute_tools()
     refusal = assert_refused_after_orders(
-        env, lambda: restarted.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
+        env,
+        lambda: restarted.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN),
     )
     assert refusal.rule == "daily_orders"
 
@@ -281,7 +287,9 @@ def test_replaying_a_confirmation_id_is_refused(env: GuardEnv) -> None:
 
 def test_a_made_up_confirmation_id_is_refused(env: GuardEnv) -> None:
     """Only ids the guard issued can be confirmed."""
-    assert_refused(env, lambda: env.tools.confirm("cf_000000000000000000000000"), "confirmation_unknown")
+    assert_refused(
+        env, lambda: env.tools.confirm("cf_000000000000000000000000"), "confirmation_unknown"
+    )
 
 
 def test_confirming_after_expiry_is_refused(env: GuardEnv) -> None:
@@ -306,14 +314,18 @@ def test_confirming_just_before_expiry_works(env: GuardEnv) -> None:
 @pytest.mark.parametrize(
     ("moment", "inside"),
     [
-        pytest.param(dt.datetime(2026, 11, 20, 14, 29, 59, tzinfo=dt.UTC), False, id="09:29:59-est"),
+        pytest.param(
+            dt.datetime(2026, 11, 20, 14, 29, 59, tzinfo=dt.UTC), False, id="09:29:59-est"
+        ),
         pytest.param(dt.datetime(2026, 11, 20, 14, 30, tzinfo=dt.UTC), True, id="09:30-est-opens"),
         pytest.param(dt.datetime(2026, 11, 20, 20, 59, 59, tzinfo=dt.UTC), True, id="15:59:59-est"),
         pytest.param(dt.datetime(2026, 11, 20, 21, 0, tzinfo=dt.UTC), False, id="16:00-est-closed"),
         pytest.param(dt.datetime(2026, 11, 21, 15, 0, tzinfo=dt.UTC), False, id="saturday"),
         # Summer: New York is UTC-4, so 13:30 UTC is already 09:30 there.
         pytest.param(dt.datetime(2026, 7, 1, 13, 30, tzinfo=dt.UTC), True, id="09:30-edt"),
-        pytest.param(dt.datetime(2026, 12, 1, 13, 30, tzinfo=dt.UTC), False, id="08:30-est-same-utc"),
+        pytest.param(
+            dt.datetime(2026, 12, 1, 13, 30, tzinfo=dt.UTC), False, id="08:30-est-same-utc"
+        ),
         # 2026-03-08: clocks jump from 02:00 to 03:00 EST->EDT; Monday opens at 13:30 UTC.
         pytest.param(dt.datetime(2026, 3, 9, 13, 30, tzinfo=dt.UTC), True, id="first-edt-monday"),
         # Friday 20:30 New York is Saturday 01:30 UTC: the UTC weekday must not decide.

@@ -40,7 +40,11 @@ def test_round_trip_realizes_its_gain_and_the_curve_steps_at_fills() -> None:
     assert {p.pnl for p in pnl.points if p.time < at(13, 40)} == {Decimal(0)}
     assert {p.pnl for p in pnl.points if p.time >= at(13, 40)} == {Decimal(50)}
     [symbol] = pnl.by_symbol
-    assert (symbol.bought, symbol.sold, symbol.net_quantity) == (Decimal(10), Decimal(10), Decimal(0))
+    assert (symbol.bought, symbol.sold, symbol.net_quantity) == (
+        Decimal(10),
+        Decimal(10),
+        Decimal(0),
+    )
     assert [f.time for f in pnl.fills] == [at(10, 15), at(13, 40)]
 
 

@@ -26,8 +26,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 
+from connecttrade.agent.audit import AuditDecision, AuditLevel
 from connecttrade.enums import OrderStatus
 from connecttrade.results import Balance, Order
 
@@ -47,10 +48,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-AuditLevelName: TypeAlias = Literal["read", "prepare", "execute", "human", "system"]
-AuditDecisionName: TypeAlias = Literal[
-    "allowed", "refused", "pending_approval", "expired", "halted", "error", "info"
-]
 
 #: Stream states that mean the stream is not delivering (compared in lower case).
 DOWN_STREAM_STATES: Final = frozenset(
@@ -71,10 +68,10 @@ class AuditSink(Protocol):
         self,
         *,
         actor: str,
-        level: AuditLevelName,
+        level: AuditLevel,
         action: str,
         inputs: Mapping[str, Any],
-        decision: AuditDecisionName,
+        decision: AuditDecision,
         rule: str | None = None,
         reason: str | None = None,
         result: Any = None,

@@ -8,7 +8,8 @@
     Path("report.html").write_text(report.html)     # self-contained, inline SVG chart
 
 From the audit log: calls, orders prepared, confirmed and refused, and alerts per hour of
-the day in ``tz``; refusals by the rule that decided them; the log's hash-chain check.
+the day in ``tz``; refusals by the rule that decided them; the log's hash-chain check
+(:func:`~connecttrade.agent.audit.verify_audit_log`).
 From the broker (REST): the day's fills and fees, the trading P&L through the day (method
 in :data:`~connecttrade.agent.report_pnl.PNL_METHOD`), the day's orders by status, and
 current positions and balances. A broker error does not stop the report: the audit part
@@ -18,7 +19,6 @@ is still made and the error is shown where the broker part would be.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections import Counter
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connecttrade.agent import report_render
+from connecttrade.agent.audit import VerifyResult, verify_audit_log
 from connecttrade.agent.report_pnl import (
     IntradayPnl,
     SymbolKey,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from connecttrade.client import Client
 
 __all__ = [
-    "AuditCheck",
     "AuditEvent",
     "DailyReport",
     "HourActivity",
@@ -56,7 +56,6 @@ REFUSED_DECISIONS: Final = frozenset({"refused", "halted", "expired"})
 PREPARE_ACTIONS: Final = frozenset({"prepare_order"})
 CONFIRM_ACTIONS: Final = frozenset({"confirm_order"})
 ALERT_ACTION: Final = "alert"
-_GENESIS: Final = "0" * 64
 _ONE_DAY: Final = dt.timedelta(days=1)
 
 
@@ -86,21 +85,6 @@ class AuditEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditCheck:
-    """The hash-chain check of the whole audit log: ``ok`` or the first bad line."""
-
-    ok: bool
-    entries: int
-    line: int | None = None
-    problem: str | None = None
-
-    def __str__(self) -> str:
-        if self.ok:
-            return f"OK: {self.entries} entries, hash chain intact"
-        return f"BAD line {self.line}: {self.problem}"
-
-
-@dataclass(frozen=True, slots=True)
 class DailyReport:
     """A day's report as data; ``markdown``, ``html`` and ``chart_svg`` render it."""
 
@@ -114,7 +98,7 @@ class DailyReport:
     refusals_by_rule: tuple[tuple[str, int], ...]
     refusals: tuple[AuditEvent, ...]
     alerts: tuple[AuditEvent, ...]
-    audit_check: AuditCheck
+    audit_check: VerifyResult
     pnl: IntradayPnl | None = None
     broker_daily_pl: Mapping[str, Decimal | None] = field(default_factory=dict)
     orders_by_status: tuple[tuple[str, int], ...] = ()
@@ -214,7 +198,7 @@ def build_daily_report(
         alerts=tuple(
             _event(time, e, zone) for time, e in in_day if e.get("action") == ALERT_ACTION
         ),
-        audit_check=check_audit_chain(path),
+        audit_check=verify_audit_log(path),
         pnl=broker.pnl,
         broker_daily_pl=broker.daily_pl,
         orders_by_status=broker.orders_by_status,
@@ -252,36 +236,6 @@ def _read_entries(path: Path) -> tuple[list[tuple[dt.datetime, Mapping[str, Any]
                 time = time.replace(tzinfo=dt.UTC)
             entries.append((time.astimezone(dt.UTC), entry))
     return entries, unreadable
-
-
-def check_audit_chain(path: Path) -> AuditCheck:
-    """Walk the hash chain: every line's hash, ``seq`` and link to the line before."""
-    if not path.exists():
-        return AuditCheck(ok=False, entries=0, problem=f"{path} does not exist")
-    raw = path.read_bytes()
-    lines = raw.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    else:
-        return AuditCheck(
-            ok=False, entries=len(lines) - 1, line=len(lines), problem="last line is truncated"
-        )
-    prev = _GENESIS
-    for number, line in enumerate(lines, start=1):
-        try:
-            entry = json.loads(line.decode("utf-8"))
-            claimed = entry.pop("hash")
-        except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
-            return AuditCheck(False, number - 1, number, "not an audit entry")
-        if entry.get("seq") != number:
-            return AuditCheck(False, number - 1, number, "seq out of order (line removed or moved)")
-        if entry.get("prev_hash") != prev:
-            return AuditCheck(False, number - 1, number, "prev_hash does not match the line before")
-        canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        if hashlib.sha256(canonical.encode()).hexdigest() != claimed:
-            return AuditCheck(False, number - 1, number, "hash does not match (line edited)")
-        prev = claimed
-    return AuditCheck(ok=True, entries=len(lines))
 
 
 def _entry_account(entry: Mapping[str, Any]) -> str | None:

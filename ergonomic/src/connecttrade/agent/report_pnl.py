@@ -252,7 +252,11 @@ def hourly_values(points: Sequence[PnlPoint], hours: Sequence[dt.datetime]) -> l
             values.append(None)
             continue
         edge = hour + _HOUR
-        while index < len(points) and points[index].time <= edge:
+        # A fill exactly on the hour belongs to the hour it starts; the curve's last point
+        # belongs to the hour it ends.
+        while index < len(points) and (
+            points[index].time < edge or points[index].time == edge == stop
+        ):
             current = points[index].pnl
             index += 1
         values.append(current)
