@@ -102,10 +102,16 @@ def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv
     clients: list[connecttrade.Client] = []
 
     def build(
-        policy: Policy | None = None, *, quotes: QuoteSource | None | bool = True, **kwargs: Any
+        policy: Policy | None = None, *, quotes: QuoteSource | bool | None = True, **kwargs: Any
     ) -> GuardEnv:
+        credentials = mock_broker.credentials
         client = connecttrade.Client(
-            base_url=mock_broker.base_url, max_retries=0, **mock_broker.sdk_credentials
+            base_url=mock_broker.base_url,
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            user_id=credentials.user_id,
+            user_secret=credentials.user_secret,
+            max_retries=0,
         )
         clients.append(client)
         clock = FakeClock()

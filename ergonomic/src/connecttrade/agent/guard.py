@@ -240,7 +240,7 @@ class Guard:
                 decision = "halted"
             elif exc.rule == "confirmation_expired":
                 decision = "expired"
-            self._audit.append(
+            self._append(
                 actor=who,
                 level=level.value,
                 action=action,
@@ -252,7 +252,7 @@ class Guard:
             )
             raise
         except APIError as exc:
-            self._audit.append(
+            self._append(
                 actor=who,
                 level=level.value,
                 action=action,
@@ -263,22 +263,25 @@ class Guard:
             )
             self._count_error(f"{action}: {type(exc).__name__}: {exc}")
             raise
+        self._append(
+            actor=who,
+            level=level.value,
+            action=action,
+            inputs=inputs,
+            decision=outcome.decision,
+            rule=outcome.rule,
+            reason=outcome.reason,
+            result=outcome.result,
+        )
+        return outcome.value
+
+    def _append(self, **entry: Any) -> None:
+        """Write an audit entry; a log that cannot be written halts execution."""
         try:
-            self._audit.append(
-                actor=who,
-                level=level.value,
-                action=action,
-                inputs=inputs,
-                decision=outcome.decision,
-                rule=outcome.rule,
-                reason=outcome.reason,
-                result=outcome.result,
-            )
-        except AuditLogError as exc:
-            # The action happened but could not be recorded: stop everything.
+            self._audit.append(**entry)
+        except (AuditLogError, OSError) as exc:
             self._store.halt(f"audit log could not be written: {exc}", self._now())
             raise
-        return outcome.value
 
     def _require_audit(self) -> None:
         """Refuse an action if its audit entry could not be written afterwards."""
