@@ -86,6 +86,8 @@ def test_activity_per_hour_and_refusals_by_rule(tmp_path: Path) -> None:
     assert report.audit_check.ok
     assert report.pnl is None
     assert any("audit log only" in note for note in report.notes)
+    assert "audit.jsonl only (no broker state)." in report.markdown
+    assert "No broker data: P&amp;L not available" in report.chart_svg
 
 
 def test_hours_of_the_report_follow_its_time_zone(tmp_path: Path) -> None:

@@ -138,7 +138,17 @@ def _pnl_panel(data: ChartInput, x_at: _XScale) -> list[str]:
         parts.append(
             _text(LEFT - 8, y + 4, _money_label(tick, step), text_anchor="end", fill="#374151")
         )
-    if data.pnl:
+    if not data.pnl:
+        parts.append(
+            _text(
+                (LEFT + WIDTH - RIGHT) / 2,
+                (PNL_TOP + PNL_BOTTOM) / 2 - 8,
+                "No broker data: P&L not available",
+                text_anchor="middle",
+                fill=AXIS_COLOUR,
+            )
+        )
+    else:
         path = [f"M{x_at(data.pnl[0].time):.1f},{y_at(data.pnl[0].pnl):.1f}"]
         for point in data.pnl[1:]:
             path.append(f"H{x_at(point.time):.1f}V{y_at(point.pnl):.1f}")

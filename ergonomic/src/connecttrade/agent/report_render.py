@@ -104,8 +104,12 @@ def _blocks(report: DailyReport) -> list[_Block]:
         _Heading(f"Daily activity report: {report.day.isoformat()} ({report.timezone})", 1),
         _Paragraph(
             f"Generated {report.generated_at:%Y-%m-%d %H:%M %Z} from the audit log "
-            f"{report.audit_log} and the broker's state for accounts "
-            f"{', '.join(report.account_ids) or '(none)'}."
+            f"{report.audit_log}"
+            + (
+                f" and the broker's state for accounts {', '.join(report.account_ids)}."
+                if report.pnl is not None
+                else " only (no broker state)."
+            )
         ),
         _Heading("Audit log"),
         _Paragraph(
