@@ -11,11 +11,12 @@ import sys
 from decimal import Decimal
 
 import pytest
-from conftest import MARGIN, GuardEnv, MakeEnv, test_policy
 
 import connecttrade
 from connecttrade.agent import PreparedOrder, Refused, Supervisor, SupervisorError
 from connecttrade.agent.cli import main
+
+from .guard_env import MARGIN, GuardEnv, MakeEnv, test_policy
 
 
 def cli(*argv: str) -> tuple[int, str]:

@@ -8,12 +8,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import CASH, MARGIN, GuardEnv, MakeEnv, test_policy
 
 import connecttrade
 from connecttrade import Instrument, OrderRequest, OrderSide, OrderType, TimeInForce, strategies
 from connecttrade.agent import Refused, SessionWindow
 from connecttrade.equity_symbol import EquitySymbol
+
+from .guard_env import CASH, MARGIN, GuardEnv, MakeEnv, test_policy
 
 
 def broker_orders(env: GuardEnv) -> list[connecttrade.Order]:

@@ -9,11 +9,12 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import MARGIN, GuardEnv, MakeEnv, test_policy
 
 import connecttrade
 from connecttrade.agent import Halted, Quote, Refused, verify_audit_log
 from connecttrade.agent.cli import main
+
+from .guard_env import MARGIN, GuardEnv, MakeEnv, test_policy
 
 
 def entries(env: GuardEnv) -> list[dict[str, object]]:

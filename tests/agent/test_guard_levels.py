@@ -7,10 +7,11 @@ import copy
 import pickle
 
 import pytest
-from conftest import MARGIN, SECRETS, GuardEnv
 
 import connecttrade
 from connecttrade.agent import ExecuteTools, Level, PrepareTools, ReadTools
+
+from .guard_env import MARGIN, SECRETS, GuardEnv
 
 READ = {
     "describe_policy",

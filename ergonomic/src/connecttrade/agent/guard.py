@@ -732,8 +732,9 @@ class Guard:
             else:
                 placed = self._client.orders.place(order).order
         except APIError as exc:
-            # A lost answer may still have placed the order: it stays counted, and the
-            # next reconciliation will find it by its client order id.
+            # A lost answer may still have placed the order: it stays counted against the
+            # daily limits, and reconciliation reports it (an open order the guard does not
+            # know, or a position that moved), which halts execution.
             self._consume(row.confirmation_id, _store.FAILED)
             if isinstance(exc, APIConnectionError):
                 self._halt(

@@ -1,0 +1,1 @@
+"""The agent guard tests (a package, so its conftest has a unique module name)."""
