@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from agent_report_fakes import T0, RecordingAudit, make_balance, make_order
 
 from connecttrade import Fill, OrderStatus
 from connecttrade.agent.alerts import Alert, AlertKind, AlertMonitor, MarginThresholds
+
+from .agent_report_fakes import T0, RecordingAudit, make_balance, make_order
 
 
 def monitor_with(

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from agent_report_fakes import async_sdk_client, sdk_client
 
 from connecttrade import Client, market
 from connecttrade.agent.alerts import Alert, AlertKind, AlertMonitor, MarginThresholds
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
+
+from .agent_report_fakes import async_sdk_client, sdk_client
 
 MARGIN, CASH = "acc_demo_margin", "acc_demo_cash"
 

@@ -13,11 +13,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from conftest import CASH, MARGIN, SECRETS, MakeEnv
 from mcp import Client as McpClient
 
 from connecttrade.agent import Level, verify_audit_log
 from connecttrade.agent.mcp_server import TOOLS_BY_LEVEL, create_server
+
+from .guard_env import CASH, MARGIN, SECRETS, MakeEnv
 
 pytestmark = pytest.mark.anyio
 

@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from agent_report_fakes import sdk_client
 from mcp import Client as McpClient
 from mcp import StdioServerParameters
 
 from connecttrade.agent import Level, verify_audit_log
 from connecttrade.agent.mcp_server import TOOLS_BY_LEVEL
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
+
+from .agent_report_fakes import sdk_client
 
 pytestmark = pytest.mark.anyio
 

@@ -11,11 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_report_fakes import sdk_client, write_audit_log
 
 from connecttrade import Client, market
 from connecttrade.agent.report import build_daily_report
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
+
+from .agent_report_fakes import sdk_client, write_audit_log
 
 NEW_YORK = ZoneInfo("America/New_York")
 DAY = dt.date(2026, 3, 2)

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from agent_report_fakes import write_audit_log
 
 from connecttrade.agent.report_command import run_report_command
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
+
+from .agent_report_fakes import write_audit_log
 
 SECRETS = ("demo-secret", "demo-user-secret")
 

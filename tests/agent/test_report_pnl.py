@@ -7,10 +7,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_report_fakes import make_fee, make_fill
 
 from connecttrade import Transaction, TransactionType
 from connecttrade.agent.report_pnl import PnlPoint, hour_starts, hourly_values, intraday_pnl
+
+from .agent_report_fakes import make_fee, make_fill
 
 START = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
 END = START + dt.timedelta(days=1)

@@ -12,13 +12,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_report_fakes import make_fill, write_audit_log
 
 from connecttrade.agent import VerifyResult
 from connecttrade.agent.report import DailyReport, HourActivity, build_daily_report
 from connecttrade.agent.report_chart import nice_ticks
 from connecttrade.agent.report_pnl import intraday_pnl
 from connecttrade.agent.report_render import amount, money
+
+from .agent_report_fakes import make_fill, write_audit_log
 
 NEW_YORK = ZoneInfo("America/New_York")
 DAY = dt.date(2026, 3, 2)
