@@ -16,6 +16,7 @@ command (or :class:`Supervisor`), and check the audit log with
 ``connecttrade-agent audit verify PATH``.
 """
 
+from connecttrade.agent.alerts import Alert, AlertKind, AlertMonitor, MarginThresholds
 from connecttrade.agent.audit import (
     AuditEntry,
     AuditLog,
@@ -31,6 +32,7 @@ from connecttrade.agent.policy import Policy, PolicyError, SessionWindow, canoni
 from connecttrade.agent.prepared import ExecutionResult, PreparedOrder
 from connecttrade.agent.quotes import Quote, QuoteSource
 from connecttrade.agent.reconcile import Mismatch, ReconciliationReport
+from connecttrade.agent.report import DailyReport, build_daily_report
 from connecttrade.agent.supervision import (
     HaltStatus,
     PendingApproval,
@@ -40,9 +42,13 @@ from connecttrade.agent.supervision import (
 from connecttrade.agent.tools import ExecuteTools, PrepareTools, ReadTools
 
 __all__ = [
+    "Alert",
+    "AlertKind",
+    "AlertMonitor",
     "AuditEntry",
     "AuditLog",
     "AuditLogError",
+    "DailyReport",
     "ExecuteTools",
     "ExecutionResult",
     "Guard",
@@ -50,6 +56,7 @@ __all__ = [
     "HaltStatus",
     "Halted",
     "Level",
+    "MarginThresholds",
     "Mismatch",
     "PendingApproval",
     "Policy",
@@ -66,6 +73,7 @@ __all__ = [
     "Supervisor",
     "SupervisorError",
     "VerifyResult",
+    "build_daily_report",
     "canonical_symbol",
     "verify_audit_log",
 ]

@@ -9,6 +9,8 @@
     connecttrade-agent halt reset                [--note TEXT]
     connecttrade-agent halt now REASON
     connecttrade-agent audit verify PATH
+    connecttrade-agent report --audit-log PATH --day DATE --out DIR   (see report --help)
+    connecttrade-agent mcp --policy PATH --level LEVEL ...             (needs connecttrade[mcp])
 
 The state directory defaults to ``$CONNECTTRADE_AGENT_STATE_DIR``; the audit log to the
 one the guard recorded there (``--audit-log`` overrides). The human's name defaults to
@@ -25,6 +27,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from connecttrade.agent.audit import verify_audit_log
+from connecttrade.agent.report_command import run_report_command
 from connecttrade.agent.supervision import Supervisor, SupervisorError
 
 __all__ = ["main"]
@@ -62,14 +65,26 @@ def _parser() -> argparse.ArgumentParser:
     audit_cmds = audit.add_subparsers(dest="command", required=True)
     verify = audit_cmds.add_parser("verify", help="check the hash chain")
     verify.add_argument("path")
+
+    # Listed for --help; their own parsers take the arguments (see main).
+    groups.add_parser("report", help="write a day's activity report (Markdown and HTML)")
+    groups.add_parser("mcp", help="serve the guarded tools over MCP on stdio")
     return parser
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     """Run one command; return the exit status."""
     stdout = out or sys.stdout
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["report"]:
+        return run_report_command(arguments[1:])
+    if arguments[:1] == ["mcp"]:
+        # Imported here: the MCP server needs the optional `mcp` extra.
+        from connecttrade.agent import mcp_server  # noqa: PLC0415
+
+        return mcp_server.main(arguments[1:])
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(arguments)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
     if args.group == "audit":
