@@ -43,7 +43,7 @@ def rest(server: MockServer) -> Iterator[Rest]:
 def _updates_until_heartbeat(client: Any) -> list[dict[str, Any]]:
     """Every update up to the next heartbeat: sent when nothing is queued, it marks the end
     of what was produced before it."""
-    updates = []
+    updates: list[dict[str, Any]] = []
     while True:
         frame = client.recv()
         if frame["type"] == "heartbeat":

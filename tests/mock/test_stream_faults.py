@@ -248,10 +248,11 @@ def test_a_client_that_never_reads_is_cut_off_with_4009() -> None:
             session_id = client.recv()["session_id"]
             client.request({"action": "authenticate", "token": token}, "authenticated")
             market = server.broker.sim.market
+            instruments = [market.instrument_of(s) for s in market.symbols()]
             symbols = [
-                s
-                for s in market.symbols()
-                if market.instrument_of(s).asset_class != AssetClass.FUTURE
+                i.symbol
+                for i in instruments
+                if i is not None and i.asset_class != AssetClass.FUTURE
             ]
             client.send(
                 {"action": "subscribe", "channel": "depth", "symbols": symbols, "levels": 50}
