@@ -36,7 +36,7 @@ class Backoff:
     def ceiling(self, attempt: int) -> float:
         """The largest wait of attempt number ``attempt`` (0-based)."""
         # min() before the power would overflow for very long outages.
-        return min(self.cap, self.base * 2 ** min(attempt, 64))
+        return min(self.cap, self.base * 2.0 ** min(attempt, 64))
 
     def next_delay(self, connected_for: float | None = None) -> float:
         """The wait before the next attempt, after a connection that lasted ``connected_for``

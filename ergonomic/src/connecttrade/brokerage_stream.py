@@ -88,7 +88,7 @@ class BrokerageStream(StreamCore[BrokerageFrame, BrokerageEvent]):
         url: str | None = None,
     ) -> BrokerageStream:
         """A stream with the platform credentials and host of a ``Client``/``AsyncClient``."""
-        settings = client._driver.settings  # type: ignore[attr-defined]
+        settings = client._driver.settings
         return cls(
             url or stream_url(settings.base_url, BROKERAGE_PATH),
             client_id=settings.client_id,
@@ -125,7 +125,9 @@ class BrokerageStream(StreamCore[BrokerageFrame, BrokerageEvent]):
             raise StreamStateError("the stream is closed: create a new one")
 
     def __repr__(self) -> str:
-        return f"BrokerageStream(url={self.url!r}, client_id={self._client_id!r}, state={self.state})"
+        return (
+            f"BrokerageStream(url={self.url!r}, client_id={self._client_id!r}, state={self.state})"
+        )
 
     # ------------------------------------------------------------------ protocol hooks
     def _parse(self, raw: str | bytes) -> BrokerageFrame:

@@ -136,9 +136,7 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         return self._registry.symbols(channel)
 
     # ------------------------------------------------------------------ subscriptions
-    async def _subscribe(
-        self, channel: str, symbols: str | Iterable[str], **options: Any
-    ) -> None:
+    async def _subscribe(self, channel: str, symbols: str | Iterable[str], **options: Any) -> None:
         self._check_open()
         await self.send(self._registry.subscribe_frame(channel, symbols, options))
 
@@ -313,7 +311,7 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         if self._reconnect_now:
             self._reconnect_now = False
             return True
-        if action is CloseAction.NEW_TOKEN:
+        if action is CloseAction.REAUTHORIZE:
             if self._token is self._session_token:
                 self._token = await self._fetch_token()
             return True

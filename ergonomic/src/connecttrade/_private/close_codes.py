@@ -15,7 +15,7 @@ class CloseAction(Enum):
     """The stream's answer to the end of a connection."""
 
     RECONNECT = "reconnect"  # back off, reconnect, re-authenticate, resubscribe, resync
-    NEW_TOKEN = "new_token"  # market data: fetch a fresh token, then reconnect at once
+    REAUTHORIZE = "reauthorize"  # market data: fetch a fresh token, then reconnect at once
     STOP_AUTH = "stop_auth"  # credentials refused: retrying cannot help
     STOP_REPLACED = "stop_replaced"  # another session took over: do not fight it
 
@@ -29,7 +29,7 @@ _TABLE: dict[int, tuple[CloseAction, str]] = {
     4003: (CloseAction.STOP_AUTH, "bad credentials or token"),
     4008: (CloseAction.STOP_REPLACED, "session replaced by a newer one"),
     4009: (CloseAction.RECONNECT, "slow consumer: the server's queue overflowed"),
-    4010: (CloseAction.NEW_TOKEN, "token revoked"),
+    4010: (CloseAction.REAUTHORIZE, "token revoked"),
 }
 
 
@@ -39,7 +39,7 @@ def action_for(code: int | None, *, market_data: bool) -> CloseAction:
         return CloseAction.RECONNECT
     action, _ = _TABLE.get(code, (CloseAction.RECONNECT, ""))
     # Brokerage credentials are not tokens: a 4010 there can only be retried.
-    if action is CloseAction.NEW_TOKEN and not market_data:
+    if action is CloseAction.REAUTHORIZE and not market_data:
         return CloseAction.RECONNECT
     return action
 

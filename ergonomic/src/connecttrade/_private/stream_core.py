@@ -51,12 +51,8 @@ STALE_HEARTBEATS = 3.0
 DEFAULT_MAX_PENDING = 10_000
 
 
-class _Stale(Exception):
+class _StaleError(Exception):
     """No frame arrived within the staleness limit."""
-
-
-class _Reconnect(Exception):
-    """The stream itself chose to drop the connection (a new token is ready)."""
 
 
 class StreamCore(ABC, Generic[_F, _E]):
@@ -217,10 +213,10 @@ class StreamCore(ABC, Generic[_F, _E]):
     def _events(self, frame: _F) -> list[_E]:
         """The events one data frame produces (none for a repeat, two for a gap...)."""
 
-    def _session_started(self, welcome: Welcome) -> None:  # noqa: B027 - optional hook
+    def _session_started(self, welcome: Welcome) -> None:
         """A new session began (reset per-session counters)."""
 
-    def _authenticated_as(self, frame: Authenticated) -> None:  # noqa: B027 - optional hook
+    def _authenticated_as(self, frame: Authenticated) -> None:
         """The server accepted the credentials."""
 
     def _heartbeat(self, frame: Heartbeat) -> list[_E]:
@@ -301,7 +297,7 @@ class StreamCore(ABC, Generic[_F, _E]):
                 async with asyncio.timeout(timeout):
                     raw = await ws.recv()
             except TimeoutError:
-                raise _Stale from None
+                raise _StaleError from None
             try:
                 frame = self._parse(raw)
             except StreamProtocolError as exc:
@@ -351,73 +347,75 @@ class StreamCore(ABC, Generic[_F, _E]):
         while True:
             await self._handle(await self._recv(ws, self.stale_after))
 
+    async def _connect_once(self, went_live: list[float]) -> tuple[int | None, str]:
+        """One connection from connect to its end: the close code (``None``: no close
+        frame) and why it ended, in words."""
+        try:
+            async with connect(
+                self._url,
+                open_timeout=self._open_timeout,
+                close_timeout=2,
+                max_queue=64,
+                max_size=2**23,
+            ) as ws:
+                self._ws = ws
+                try:
+                    await self._session(ws, went_live)
+                except _StaleError:
+                    # A silent peer would stall a polite close: cut the socket.
+                    ws.transport.abort()
+                    return None, f"no frame for {self.stale_after:g} s: the socket went silent"
+        except ConnectionClosed as exc:
+            code = exc.rcvd.code if exc.rcvd is not None else None
+            return code, describe(code)
+        except (OSError, TimeoutError, InvalidHandshake, StreamProtocolError) as exc:
+            return None, f"connect failed: {type(exc).__name__}: {exc}"
+        finally:
+            self._ws = None
+            self._authenticated = False
+        return None, "the connection ended"
+
+    def _fatal(self, code: int | None) -> StreamError | None:
+        """The error that ends the stream for good after close ``code``, if any."""
+        action = action_for(code, market_data=self._market_data)
+        if action is CloseAction.STOP_AUTH:
+            return StreamAuthenticationError(
+                f"the server refused the credentials ({describe(code)})", close_code=code
+            )
+        if action is CloseAction.STOP_REPLACED:
+            return SessionReplacedError(
+                f"a newer session replaced this one ({describe(code)})", close_code=code
+            )
+        return None
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         error: StreamError | None = None
-        reason = "closed by the client"
         try:
             while True:
                 went_live: list[float] = []
-                code: int | None = None
-                why = ""
                 try:
-                    async with connect(
-                        self._url,
-                        open_timeout=self._open_timeout,
-                        close_timeout=2,
-                        max_queue=64,
-                        max_size=2**23,
-                    ) as ws:
-                        self._ws = ws
-                        try:
-                            await self._session(ws, went_live)
-                        except (_Stale, _Reconnect) as exc:
-                            why = (
-                                f"no frame for {self.stale_after:g} s: the socket went silent"
-                                if isinstance(exc, _Stale)
-                                else "reconnecting with a new token"
-                            )
-                            # A silent peer would stall a polite close: cut the socket.
-                            ws.transport.abort()
-                except ConnectionClosed as exc:
-                    code = exc.rcvd.code if exc.rcvd is not None else None
-                    why = describe(code)
-                except (OSError, TimeoutError, InvalidHandshake, StreamProtocolError) as exc:
-                    why = f"connect failed: {type(exc).__name__}: {exc}"
+                    code, why = await self._connect_once(went_live)
                 except InvalidURI as exc:
                     error = StreamError(f"invalid stream URL: {exc}")
-                    reason = error.message
                     return
-                finally:
-                    self._ws = None
-                    self._authenticated = False
-                action = action_for(code, market_data=self._market_data)
-                if action is CloseAction.STOP_AUTH:
-                    error = StreamAuthenticationError(
-                        f"the server refused the credentials ({describe(code)})", close_code=code
-                    )
-                    reason = error.message
-                    return
-                if action is CloseAction.STOP_REPLACED:
-                    error = SessionReplacedError(
-                        f"a newer session replaced this one ({describe(code)})", close_code=code
-                    )
-                    reason = error.message
+                error = self._fatal(code)
+                if error is not None:
                     return
                 connected_for = loop.time() - went_live[0] if went_live else None
                 try:
-                    immediate = await self._after_close(action)
+                    immediate = await self._after_close(
+                        action_for(code, market_data=self._market_data)
+                    )
                 except StreamError as exc:
-                    error, reason = exc, exc.message
+                    error = exc
                     return
                 except Exception as exc:  # a failed token fetch: back off and retry
                     logger.warning("%s could not prepare a reconnect: %s", type(self).__name__, exc)
                     immediate = False
                 delay = 0.0 if immediate else self._backoff.next_delay(connected_for)
-                await self._change(
-                    StreamState.RECONNECTING, why or "reconnecting", close_code=code, retry_in=delay
-                )
+                await self._change(StreamState.RECONNECTING, why, close_code=code, retry_in=delay)
                 await asyncio.sleep(delay)
                 await self._change(StreamState.CONNECTING, "connecting again")
         finally:
-            self._finish(error, reason)
+            self._finish(error, error.message if error is not None else "closed by the client")
