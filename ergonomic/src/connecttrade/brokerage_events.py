@@ -82,11 +82,13 @@ class TopicsSubscribed:
 class ErrorNotice:
     """The server refused a request on the socket (``code`` as the protocol names it).
 
-    The session stays open unless a close follows.
+    The session stays open unless a close follows. ``request_id`` names the snapshot
+    request refused, when it was one.
     """
 
     code: str
     message: str
+    request_id: str | None = None
 
 
 #: Everything a brokerage stream delivers to its listeners and iterators.

@@ -51,7 +51,7 @@ from connecttrade.market_data_events import (
     Trade,
 )
 from connecttrade.results import MarketDataToken
-from connecttrade.stream_errors import StreamAuthenticationError, StreamStateError
+from connecttrade.stream_errors import StreamAuthenticationError, StreamError, StreamStateError
 from connecttrade.stream_state import StreamState
 
 __all__ = ["MarketDataStream", "TokenSource"]
@@ -320,6 +320,13 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
     def _events(self, frame: MarketDataFrame) -> list[MarketDataEvent]:
         if isinstance(frame, Quote | Trade | Depth | OptionsChain):
             self._observe(frame.time)
+            return [frame]
+        if isinstance(frame, ErrorNotice) and frame.request_id is not None:
+            refused = self._snapshots.get(frame.request_id)
+            if refused is not None and not refused.done():
+                refused.set_exception(
+                    StreamError(f"snapshot refused: {frame.code}: {frame.message}")
+                )
             return [frame]
         if isinstance(frame, Bar | ChannelSubscribed | ChannelUnsubscribed | ErrorNotice):
             return [frame]

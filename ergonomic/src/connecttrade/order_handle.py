@@ -200,6 +200,7 @@ class AsyncOrderHandle(_HandleState):
     async def _wait_pushed(self, timeout: float) -> Order:
         loop = asyncio.get_running_loop()
         pushed = asyncio.Event()
+
         # The feed may run on another thread's loop (a sync stream): hop onto ours.
         def wake(_order: Order) -> None:
             loop.call_soon_threadsafe(pushed.set)

@@ -23,7 +23,9 @@ class CloseAction(Enum):
 _TABLE: dict[int, tuple[CloseAction, str]] = {
     1000: (CloseAction.RECONNECT, "normal closure by the server"),
     1001: (CloseAction.RECONNECT, "server going away"),
+    1009: (CloseAction.RECONNECT, "message too big"),
     1011: (CloseAction.RECONNECT, "server error"),
+    1012: (CloseAction.RECONNECT, "service restart"),
     4000: (CloseAction.RECONNECT, "protocol error"),
     4001: (CloseAction.RECONNECT, "not authenticated in time"),
     4003: (CloseAction.STOP_AUTH, "bad credentials or token"),

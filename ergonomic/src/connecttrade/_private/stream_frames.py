@@ -63,7 +63,7 @@ class Welcome:
 
     session_id: str
     server_time: dt.datetime
-    auth_timeout_seconds: int
+    auth_timeout_seconds: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,7 @@ def _welcome(f: Fields) -> Welcome:
     return Welcome(
         session_id=f.text("session_id"),
         server_time=f.datetime("server_time"),
-        auth_timeout_seconds=f.integer("auth_timeout_seconds"),
+        auth_timeout_seconds=f.decimal("auth_timeout_seconds"),
     )
 
 
@@ -149,7 +149,9 @@ def _heartbeat(f: Fields) -> Heartbeat:
 
 
 def _error(f: Fields) -> ErrorNotice:
-    return ErrorNotice(code=f.text("code"), message=f.text("message"))
+    return ErrorNotice(
+        code=f.text("code"), message=f.text("message"), request_id=f.opt_text("request_id")
+    )
 
 
 def _order_update(f: Fields) -> OrderUpdate:
