@@ -33,7 +33,8 @@ def test_updates_apply_only_when_newer_than_held() -> None:
     ]
     assert [c is not None for c in applied] == [True, True, False, False]
     held = state.order("ord_1")
-    assert held is not None and held.status is connecttrade.OrderStatus.FILLED
+    assert held is not None
+    assert held.status is connecttrade.OrderStatus.FILLED
 
 
 def test_updates_buffered_during_sync_apply_after_the_snapshot() -> None:
@@ -77,7 +78,8 @@ def test_zero_quantity_update_closes_the_position() -> None:
     state = connecttrade.AccountState()
     state.apply(_update(position_frame(seq=1, version=1)))
     change = state.apply(_update(position_frame(seq=2, version=2, quantity="0")))
-    assert change is not None and change.value is None
+    assert change is not None
+    assert change.value is None
     assert state.positions("acc_1") == []
 
 
@@ -90,7 +92,8 @@ def test_balances_merge_by_version_and_snapshot() -> None:
     state.apply(_update(balance_update(seq=1, version=3, cash="2.00")))
     state.apply(_update(balance_update(seq=2, version=2, cash="9.99")))
     held = state.balance("acc_1")
-    assert held is not None and held.cash == Decimal("2.00")
+    assert held is not None
+    assert held.cash == Decimal("2.00")
 
 
 def test_updates_of_other_users_are_ignored() -> None:

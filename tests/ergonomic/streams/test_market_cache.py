@@ -48,7 +48,8 @@ def test_order_book_ignores_older_snapshots_and_flags_crossed_books() -> None:
     assert book.apply(_depth(T0, [("10.05", "1")], [("10.04", "1")]))
     assert book.crossed
     assert not book.apply(_depth(T0 - dt.timedelta(seconds=1), [("9", "1")], [("11", "1")]))
-    assert book.best_bid is not None and book.best_bid.price == Decimal("10.05")
+    assert book.best_bid is not None
+    assert book.best_bid.price == Decimal("10.05")
     with pytest.raises(ValueError, match="MSFT"):
         connecttrade.OrderBook("MSFT").apply(_depth(T0, [], []))
 
@@ -85,6 +86,7 @@ def test_cache_builds_books_and_notifies_listeners() -> None:
     cache.apply(_depth(T0, [("1", "1")], [("2", "1")]))
     cache.apply(connecttrade.ChannelSubscribed("quotes", ("AAPL",)))
     book = cache.book("AAPL")
-    assert book is not None and book.best_ask is not None
+    assert book is not None
+    assert book.best_ask is not None
     assert heard == ["AAPL"]
     assert cache.symbols() == ("AAPL",)

@@ -58,9 +58,11 @@ def test_control_frames_parse() -> None:
             {"type": "authenticated", "connection_id": "c", "broker": "ALPACA", "expires_at": TIME}
         )
     )
-    assert isinstance(welcome, Welcome) and welcome.auth_timeout_seconds == Decimal("0.5")
+    assert isinstance(welcome, Welcome)
+    assert welcome.auth_timeout_seconds == Decimal("0.5")
     assert beat == Heartbeat(time=beat.time, interval_seconds=1, last_seq=4)
-    assert isinstance(md_auth, Authenticated) and md_auth.expires_at is not None
+    assert isinstance(md_auth, Authenticated)
+    assert md_auth.expires_at is not None
 
 
 @pytest.mark.parametrize(
