@@ -52,8 +52,9 @@ def test_backoff_resets_after_a_stable_connection() -> None:
 )
 def test_backoff_rejects_bad_settings(kwargs: dict[str, float]) -> None:
     """A schedule that cannot work is refused when built."""
+    settings = {"base": 0.25, "cap": 30.0, "stable_after": 10.0} | kwargs
     with pytest.raises(ValueError, match="must be"):
-        connecttrade.Backoff(**kwargs)
+        connecttrade.Backoff(settings["base"], settings["cap"], settings["stable_after"])
 
 
 def test_sequence_tracker_sees_next_gap_and_repeat() -> None:
