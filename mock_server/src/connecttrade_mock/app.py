@@ -1,4 +1,5 @@
-"""The Starlette application: the contract's REST API, the connect pages and the control API.
+"""The Starlette application: the contract's REST API, the two WebSocket streams
+(``/streams/brokerage``, ``/streams/market-data``), the connect pages and the control API.
 
 Every API request goes through one pipeline, in this order: injected faults, routing by
 the contract, credentials (401), contract validation (400), the engine catching up with the
@@ -31,6 +32,8 @@ from connecttrade_mock.faults import Faults
 from connecttrade_mock.operations import OPERATIONS, ORDER_OPERATIONS, Call
 from connecttrade_mock.ratelimit import RateLimiter
 from connecttrade_mock.simulator import Settings, Simulator
+from connecttrade_mock.stream_endpoints import stream_routes
+from connecttrade_mock.stream_hub import StreamHub
 
 __all__ = ["MockBroker", "create_app"]
 
@@ -49,6 +52,8 @@ class MockBroker:
         self.faults = Faults()
         self.faults.reseed(self.settings.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)
+        self.streams = StreamHub(self.sim, validate_frames=self.settings.validate_responses)
+        self.streams.attach(self.sim.engine)
         self.request_count = 0
         self.headers = {
             "x-connecttrade-mock-version": __version__,
@@ -60,6 +65,7 @@ class MockBroker:
         self.faults.clear()
         self.faults.reseed(self.sim.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)
+        self.streams.reset()  # ends every session (1012) and listens to the new engine
 
     def json_response(
         self, status: int, body: Any, request_id: str, extra: dict[str, str] | None = None
@@ -187,20 +193,20 @@ def create_app(settings: Settings | None = None, *, broker: MockBroker | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = None
+        tasks = [asyncio.create_task(mock.streams.run_pump())]
         if mock.sim.clock.mode is not ClockMode.MANUAL:
-            ticker = asyncio.create_task(_tick(mock))
+            tasks.append(asyncio.create_task(_tick(mock)))
         try:
             yield
         finally:
-            if ticker is not None:
-                ticker.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await ticker
+                    await task
             mock.sim.flush()
 
     app = Starlette(
-        routes=[*connect_routes(mock), *control_routes(mock)],
+        routes=[*stream_routes(mock.streams), *connect_routes(mock), *control_routes(mock)],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
     )

@@ -17,7 +17,13 @@ __all__ = ["main", "settings_from"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="connecttrade-mock", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the REST API, connect pages and controls")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the REST API, both WebSocket streams, connect pages and controls",
+        description="Serve the mock broker on one port: the REST API, the WebSocket streams "
+        "ws://HOST:PORT/streams/brokerage and ws://HOST:PORT/streams/market-data, the "
+        "connect pages, and the control API under /_mock.",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--seed", type=int, default=42, help="seed of prices and ids")
@@ -60,10 +66,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
     from connecttrade_mock.app import create_app  # noqa: PLC0415
+    from connecttrade_mock.testing import server_config  # noqa: PLC0415
 
     logging.basicConfig(level=args.log_level.upper())
     app = create_app(settings_from(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    config = server_config(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":

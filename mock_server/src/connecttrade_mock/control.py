@@ -145,6 +145,28 @@ def _cash(mock: MockBroker, body: dict[str, Any]) -> Any:
     return {"account_id": account.account_id, "cash": decimal_text(account.cash)}
 
 
+def _streams(mock: MockBroker, _body: dict[str, Any]) -> Any:
+    return mock.streams.describe()
+
+
+def _drop_streams(mock: MockBroker, body: dict[str, Any]) -> Any:
+    code = int(body.get("code", 1011))
+    dropped = mock.streams.drop(body.get("stream", "all"), code, abrupt=bool(body.get("abrupt")))
+    return {"dropped": dropped}
+
+
+def _stall_streams(mock: MockBroker, body: dict[str, Any]) -> Any:
+    return {"stalled": mock.streams.stall(body["stream"], float(body["seconds"]))}
+
+
+def _delay_streams(mock: MockBroker, body: dict[str, Any]) -> Any:
+    return mock.streams.set_delay(body["stream"], int(body["milliseconds"]))
+
+
+def _stream_settings(mock: MockBroker, body: dict[str, Any]) -> Any:
+    return mock.streams.update_settings(body)
+
+
 HANDLERS: dict[str, Handler] = {
     "get_state": _state,
     "reset": _reset,
@@ -156,6 +178,11 @@ HANDLERS: dict[str, Handler] = {
     "set_faults": _set_faults,
     "clear_faults": _clear_faults,
     "move_cash": _cash,
+    "get_streams": _streams,
+    "drop_streams": _drop_streams,
+    "stall_streams": _stall_streams,
+    "delay_streams": _delay_streams,
+    "set_stream_settings": _stream_settings,
 }
 
 

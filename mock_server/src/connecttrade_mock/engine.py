@@ -626,9 +626,10 @@ class Engine:
             self._emit_balance(self.store.accounts[order.account_id])
         elif order.status is OrderStatus.PENDING_REPLACE:
             replacement = self.store.orders[order.pending_replacement_id or ""]
-            self._apply(order, OrderEvent.REPLACE_CONFIRM)
+            # Set before the transition, so the update it emits carries the link.
             order.replaced_by_order_id = replacement.order_id
             order.pending_replacement_id = None
+            self._apply(order, OrderEvent.REPLACE_CONFIRM)
             self._apply(replacement, OrderEvent.ACCEPT)
             self._work(replacement)
         elif order.pending_replacement_id is not None:

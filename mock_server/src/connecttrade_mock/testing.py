@@ -1,4 +1,8 @@
-"""Run the mock on a loopback port from a test, and drive it through the control API."""
+"""Run the mock on a loopback port from a test, and drive it through the control API.
+
+The server speaks the REST API and both WebSocket streams (``brokerage_stream_url``,
+``market_data_stream_url``) on the same port.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,12 @@ import uvicorn
 
 from connecttrade_mock.app import MockBroker, create_app
 from connecttrade_mock.simulator import DEMO, Settings
+from connecttrade_mock.stream_endpoints import BROKERAGE_PATH, MARKET_DATA_PATH
 
-__all__ = ["Credentials", "MockControl", "MockServer"]
+__all__ = ["WS_MAX_SIZE", "Credentials", "MockControl", "MockServer", "server_config"]
+
+WS_MAX_SIZE = 1024 * 1024
+"""The largest client WebSocket frame the server reads (larger: closed with 1009)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,32 @@ class MockControl:
     def move_cash(self, account_id: str, amount: Decimal | str) -> dict[str, Any]:
         return dict(self._call("POST", "/cash", {"account_id": account_id, "amount": str(amount)}))
 
+    # -- streams ----------------------------------------------------------------------
+    def streams(self) -> dict[str, Any]:
+        """Live stream sessions and the stream settings."""
+        return dict(self._call("GET", "/streams"))
+
+    def drop_streams(self, stream: str = "all", code: int = 1011, abrupt: bool = False) -> int:
+        """Close the sessions of ``stream`` (brokerage, market_data or all) with ``code``, or
+        drop their TCP connections without a close frame; returns how many."""
+        body = {"stream": stream, "code": code, "abrupt": abrupt}
+        return int(self._call("POST", "/streams/drop", body)["dropped"])
+
+    def stall_streams(self, stream: str, seconds: float) -> int:
+        """Silence the sessions of ``stream`` for ``seconds`` (frames queue meanwhile)."""
+        body = {"stream": stream, "seconds": seconds}
+        return int(self._call("POST", "/streams/stall", body)["stalled"])
+
+    def delay_streams(self, stream: str, milliseconds: int) -> dict[str, Any]:
+        """Delay every outbound frame of ``stream`` by ``milliseconds`` (0 clears)."""
+        body = {"stream": stream, "milliseconds": milliseconds}
+        return dict(self._call("PUT", "/streams/delay", body))
+
+    def stream_settings(self, **changes: Any) -> dict[str, Any]:
+        """Change ``heartbeat_seconds``, ``queue_limit``, ``market_data_interval_ms`` or
+        ``auth_timeout_seconds``; returns every current setting."""
+        return dict(self._call("PUT", "/streams/settings", changes))
+
     def close(self) -> None:
         self._http.close()
 
@@ -119,7 +153,7 @@ class MockServer:
         self.host = host
         self.port = _free_port(host)
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, host=host, port=self.port, log_level="warning", ws="none")
+            server_config(self.app, host=host, port=self.port, log_level="warning")
         )
         self._thread = threading.Thread(target=self._server.run, name="mock-broker", daemon=True)
         self.credentials = Credentials()
@@ -128,6 +162,16 @@ class MockServer:
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def brokerage_stream_url(self) -> str:
+        """``ws://`` URL of the Streaming Brokerage Data API."""
+        return f"ws://{self.host}:{self.port}{BROKERAGE_PATH}"
+
+    @property
+    def market_data_stream_url(self) -> str:
+        """``ws://`` URL of the Streaming Market Data API."""
+        return f"ws://{self.host}:{self.port}{MARKET_DATA_PATH}"
 
     def start(self) -> Self:
         self._thread.start()
@@ -155,6 +199,12 @@ class MockServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def server_config(app: Any, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the mock: WebSockets through the ``websockets`` package
+    (its sans-I/O implementation) with a 1 MiB frame limit."""
+    return uvicorn.Config(app, ws="websockets-sansio", ws_max_size=WS_MAX_SIZE, **options)
 
 
 def _free_port(host: str) -> int:
