@@ -16,7 +16,9 @@ one only when newer. Positions and balances carry no version over REST: their sn
 replaces the content and keeps the version last seen on the stream, and any update the
 stream delivered since subscribing wins over it. That is exact because the stream carries
 every change made after the subscription: whatever the snapshot missed arrives later.
-After a reconnect or a sequence gap the view syncs again the same way.
+(Until it does, a position or balance can briefly show a state older than the snapshot:
+REST gives no version to tell them apart.) After a reconnect or a sequence gap the view
+syncs again the same way, dropping what it had buffered.
 """
 
 from __future__ import annotations
@@ -140,9 +142,14 @@ class AccountState:
         return self._users is None or update.user_id in self._users
 
     def begin_sync(self) -> None:
-        """Start buffering updates until the next snapshot (calling it again keeps the
-        buffer: those updates are still newer than any snapshot taken from now on)."""
+        """Start buffering updates until the next snapshot.
+
+        Anything buffered before is dropped: the snapshot about to be taken is newer than
+        all of it. Keeping it would be wrong after a reconnect, where changes lost while
+        disconnected are newer than what the old session buffered.
+        """
         self._syncing = True
+        self._buffer = []
 
     def apply(self, update: AccountUpdate) -> AccountChange | None:
         """Apply a stream update if newer than held; buffer it while syncing.

@@ -101,3 +101,15 @@ def test_updates_of_other_users_are_ignored() -> None:
     state = connecttrade.AccountState(user_ids=["u1"])
     assert state.apply(_update(order_update(seq=1, version=1, user_id="u2"))) is None
     assert state.orders() == []
+
+
+def test_a_new_sync_drops_updates_buffered_for_the_previous_one() -> None:
+    """Updates buffered before a reconnect are older than the next snapshot: dropped."""
+    state = connecttrade.AccountState()
+    state.apply(_update(position_frame(seq=1, version=5, quantity="5")))
+    state.begin_sync()
+    state.apply(_update(position_frame(seq=2, version=7, quantity="7")))
+    state.begin_sync()  # the stream reconnected; changes 8 and 9 were lost meanwhile
+    rest = parse.position({**POSITION, "quantity": "9"})
+    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,)))
+    assert [p.quantity for p in state.positions()] == [Decimal(9)]
