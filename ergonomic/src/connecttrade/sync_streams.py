@@ -89,7 +89,7 @@ class _SyncStream(Generic[_S, _E]):
         """Block until the stream is live (``TimeoutError``; the stream's error if it stopped)."""
         self._loop.run(self._stream.wait_live(timeout))
 
-    def add_listener(self, callback: Callable[[_E], None]) -> Callable[[], None]:
+    def add_listener(self, callback: Callable[[_E], object]) -> Callable[[], None]:
         """Call ``callback(event)`` for every event, on the stream's thread; returns the
         remover (which is safe to call from any thread)."""
         remove: Callable[[], None] = self._loop.call(lambda: self._stream.add_listener(callback))

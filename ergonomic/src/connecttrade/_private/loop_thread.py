@@ -47,7 +47,11 @@ class LoopThread:
 
     def run(self, coro: Coroutine[Any, Any, _T], timeout: float | None = None) -> _T:
         """Run ``coro`` on the loop and wait for it; ``TimeoutError`` cancels it."""
-        self._check_caller()
+        try:
+            self._check_caller()
+        except StreamStateError:
+            coro.close()
+            raise
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
         try:
             return future.result(timeout)

@@ -79,7 +79,7 @@ class StreamCore(ABC, Generic[_F, _E]):
         self._heartbeat_seconds = DEFAULT_HEARTBEAT_SECONDS
         self._state = StreamState.IDLE
         self._state_signal = asyncio.Event()
-        self._listeners: list[Callable[[_E], None]] = []
+        self._listeners: list[Callable[[_E], object]] = []
         self._queues: list[EventQueue[_E]] = []
         self._task: asyncio.Task[None] | None = None
         self._ws: ClientConnection | None = None
@@ -115,7 +115,7 @@ class StreamCore(ABC, Generic[_F, _E]):
             return self._stale_after
         return STALE_HEARTBEATS * self._heartbeat_seconds
 
-    def add_listener(self, callback: Callable[[_E], None]) -> Callable[[], None]:
+    def add_listener(self, callback: Callable[[_E], object]) -> Callable[[], None]:
         """Call ``callback(event)`` for every event, in order; returns a function that
         removes it. Callbacks run on the stream's task: keep them quick and non-blocking."""
         self._listeners.append(callback)
@@ -183,6 +183,9 @@ class StreamCore(ABC, Generic[_F, _E]):
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 raise
+        if not self._closed():
+            # Cancelled before its first step, the task never ran its own cleanup.
+            self._finish(None, "closed by the client")
 
     async def __aenter__(self) -> Self:
         if self._state is StreamState.IDLE:
@@ -191,6 +194,9 @@ class StreamCore(ABC, Generic[_F, _E]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    def _closed(self) -> bool:
+        return self._state is StreamState.CLOSED
 
     # ------------------------------------------------------------------ subclass hooks
     @abstractmethod
