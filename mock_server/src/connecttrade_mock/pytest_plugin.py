@@ -46,6 +46,16 @@ class MockBrokerFixture:
     server: MockServer
 
     @property
+    def brokerage_stream_url(self) -> str:
+        """``ws://`` URL of the brokerage stream."""
+        return self.server.brokerage_stream_url
+
+    @property
+    def market_data_stream_url(self) -> str:
+        """``ws://`` URL of the market-data stream."""
+        return self.server.market_data_stream_url
+
+    @property
     def sdk_credentials(self) -> dict[str, str]:
         """Keyword arguments for ``connecttrade.Client`` (client and user pairs)."""
         c = self.credentials

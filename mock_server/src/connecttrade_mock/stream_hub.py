@@ -202,7 +202,7 @@ class StreamHub:
     def describe(self) -> dict[str, Any]:
         now = self._monotonic()
         return {
-            "sessions": [s.describe(now) for s in self.sessions.values()],
+            "sessions": [s.describe(now) for s in self.sessions.values() if s.ending is None],
             "settings": self.settings.as_json(),
         }
 
