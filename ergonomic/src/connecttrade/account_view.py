@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Self
+from typing import Self, TypeVar
 
 from connecttrade.account_state import AccountChange, AccountSnapshot, AccountState
 from connecttrade.async_client import AsyncClient
@@ -49,6 +49,8 @@ __all__ = ["LiveAccountView"]
 logger = logging.getLogger("connecttrade.streams")
 
 _PAGE = 500
+
+_Tracked = TypeVar("_Tracked", OrderHandle, AsyncOrderHandle, OrderTracker)
 
 
 class LiveAccountView:
@@ -195,7 +197,7 @@ class LiveAccountView:
 
         return remove
 
-    def track(self, handle: OrderHandle | AsyncOrderHandle | OrderTracker) -> Any:
+    def track(self, handle: _Tracked) -> _Tracked:
         """Push this order's updates into ``handle`` (its ``wait`` stops polling).
 
         Returns ``handle``. A replacement order (``modify``) is a new handle to track.

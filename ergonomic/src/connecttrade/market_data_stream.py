@@ -35,6 +35,7 @@ from connecttrade._private.stream_frames import (
 from connecttrade._private.stream_urls import MARKET_DATA_PATH, stream_url
 from connecttrade._private.subscriptions import MarketDataRegistry
 from connecttrade._private.token_clock import TokenClock
+from connecttrade.async_client import AsyncClient
 from connecttrade.backoff import Backoff
 from connecttrade.brokerage_events import ErrorNotice
 from connecttrade.errors import APIStatusError
@@ -100,7 +101,7 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
     @classmethod
     def from_client(
         cls,
-        client: Any,
+        client: AsyncClient,
         connection_id: str,
         *,
         backoff: Backoff | None = None,
