@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from conftest import UserLogin, async_client, demo_login, new_user
+from stream_support import UserLogin, async_client, demo_login, new_user
 
 import connecttrade
 from connecttrade_mock.testing import MockControl, MockServer

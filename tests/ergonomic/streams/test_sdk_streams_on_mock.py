@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from conftest import async_client, demo_login, sync_client
+from stream_support import async_client, demo_login, sync_client
 
 import connecttrade
 from connecttrade_mock.testing import MockServer
