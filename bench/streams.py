@@ -32,8 +32,21 @@ from connecttrade_mock.testing import MockControl
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "benchmarks-streams.md"
-CLIENT = {"client_id": "demo-client", "client_secret": "demo-secret"}
+CLIENT_ID, CLIENT_SECRET = "demo-client", "demo-secret"
 DEMO_USER = {"user_id": "demo-user", "user_secret": "demo-user-secret"}
+
+
+def _async_client(base_url: str, user_id: str, user_secret: str) -> connecttrade.AsyncClient:
+    return connecttrade.AsyncClient(
+        base_url=base_url,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        user_id=user_id,
+        user_secret=user_secret,
+        order_rate_per_second=None,
+    )
+
+
 MD_SYMBOLS = [
     "AAPL",
     "MSFT",
@@ -110,9 +123,7 @@ async def order_latency(base_url: str, orders: int) -> list[str]:
         if isinstance(event, connecttrade.OrderUpdate):
             seen.setdefault((event.order.order_id, event.version), time.perf_counter())
 
-    async with connecttrade.AsyncClient(
-        base_url=base_url, **CLIENT, **DEMO_USER, order_rate_per_second=None
-    ) as ct:
+    async with _async_client(base_url, **DEMO_USER) as ct:
         stream = connecttrade.BrokerageStream.from_client(ct, topics=["orders"])
         stream.add_listener(record)
         async with stream:
@@ -155,7 +166,9 @@ def _users(base_url: str, count: int) -> list[dict[str, str]]:
     """``count`` users with an ALPACA connection each (the demo user first), via REST."""
     logins = [dict(DEMO_USER, connection_id="conn_demo_alpaca")]
     with (
-        connecttrade.Client(base_url=base_url, **CLIENT) as platform_client,
+        connecttrade.Client(
+            base_url=base_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET
+        ) as platform_client,
         httpx.Client(base_url=base_url) as browser,
     ):
         for n in range(1, count):
@@ -179,12 +192,7 @@ async def md_fanout(
     """Quotes delivered per second to ``len(logins)`` users (one session each)."""
     subscribers = len(logins)
     counts = [0] * subscribers
-    clients = [
-        connecttrade.AsyncClient(
-            base_url=base_url, **CLIENT, user_id=login["user_id"], user_secret=login["user_secret"]
-        )
-        for login in logins
-    ]
+    clients = [_async_client(base_url, login["user_id"], login["user_secret"]) for login in logins]
     streams = [
         connecttrade.MarketDataStream.from_client(client, login["connection_id"])
         for client, login in zip(clients, logins, strict=True)
@@ -224,7 +232,7 @@ async def slow_consumer(base_url: str, seconds: int) -> list[str]:
     rows: list[str] = []
     closes: list[int | None] = []
     tracemalloc.start()
-    async with connecttrade.AsyncClient(base_url=base_url, **CLIENT, **DEMO_USER) as ct:
+    async with _async_client(base_url, **DEMO_USER) as ct:
         md = connecttrade.MarketDataStream.from_client(ct, "conn_demo_alpaca")
         md.add_listener(
             lambda e: (
