@@ -4,13 +4,16 @@ token renewal timing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 import pytest
+from stream_samples import TIME, order_update
 
 import connecttrade
 from connecttrade._private.close_codes import CloseAction, action_for
 from connecttrade._private.sequence import SeqCheck, SequenceTracker
+from connecttrade._private.stream_frames import Heartbeat, parse_brokerage
 from connecttrade._private.subscriptions import MarketDataRegistry, TopicRegistry
 from connecttrade._private.token_clock import TokenClock
 
@@ -188,3 +191,19 @@ def test_token_renewal_is_due_in_the_last_tenth_of_its_life_by_server_time() -> 
     assert clock.due()
     clock.observe(start)  # an older stamp does not turn the clock back
     assert clock.due()
+
+
+def test_brokerage_stream_reports_gaps_and_drops_repeats() -> None:
+    """A skipped seq yields a SequenceGap before the update, a repeat yields nothing, and a
+    heartbeat announcing unseen updates yields a gap (so the view resyncs)."""
+    stream = connecttrade.BrokerageStream("ws://127.0.0.1:1/x", client_id="c", client_secret="s")
+    frames = [parse_brokerage(order_update(seq=n, version=n)) for n in (1, 3, 3)]
+    events = [stream._events(frame) for frame in frames]
+    assert [type(e).__name__ for e in events[0]] == ["OrderUpdate"]
+    assert events[1][0] == connecttrade.SequenceGap(expected=2, received=3)
+    assert events[2] == []
+    beat = parse_brokerage(
+        json.dumps({"type": "heartbeat", "time": TIME, "last_seq": 5, "interval_seconds": 1})
+    )
+    assert isinstance(beat, Heartbeat)
+    assert stream._heartbeat(beat) == [connecttrade.SequenceGap(expected=4, received=6)]
