@@ -111,6 +111,34 @@ def results(order: Order, position: Position, balance: Balance) -> None:
     assert_type(connecttrade.vwap(order.fills), Decimal)
 
 
+async def streams(client: AsyncClient, sync: Client) -> None:
+    stream = connecttrade.BrokerageStream.from_client(client)
+    assert_type(await stream.start(), connecttrade.BrokerageStream)
+    assert_type(stream.state, connecttrade.StreamState)
+    async for event in stream:
+        assert_type(event, connecttrade.BrokerageEvent)
+    md = connecttrade.MarketDataStream.from_client(client, "conn")
+    assert_type(
+        await md.snapshot("AAPL", "1m", dt.datetime.now(), dt.datetime.now()),
+        connecttrade.BarSnapshot,
+    )
+    view = connecttrade.LiveAccountView(stream, [client])
+    handle = await client.orders.place(connecttrade.market("AAPL", 1, side="BUY"))
+    assert_type(view.track(handle), AsyncOrderHandle)
+    assert_type(view.orders(), list[Order])
+    assert_type(view.positions(), list[Position])
+    assert_type(view.balance("a"), Balance | None)
+    with connecttrade.SyncBrokerageStream.from_client(sync) as blocking:
+        assert_type(blocking.get(timeout=1.0), connecttrade.BrokerageEvent)
+        assert_type(list(blocking.iter(timeout=1.0)), list[connecttrade.BrokerageEvent])
+    with connecttrade.SyncAccountView(sync) as sync_view:
+        sync_handle = sync.orders.place(connecttrade.market("AAPL", 1, side="BUY"))
+        assert_type(sync_view.track(sync_handle), OrderHandle)
+    book = connecttrade.OrderBook("AAPL")
+    assert_type(book.spread, Decimal | None)
+    assert_type(connecttrade.MarketCache().quote("AAPL"), connecttrade.Quote | None)
+
+
 def construction() -> None:
     assert_type(Client(http_client=httpx.Client()), Client)
     assert_type(AsyncClient(http_client=httpx.AsyncClient()), AsyncClient)

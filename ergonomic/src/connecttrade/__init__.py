@@ -13,8 +13,21 @@
 """
 
 from connecttrade import strategies
+from connecttrade.account_state import AccountChange, AccountSnapshot, AccountState
+from connecttrade.account_view import LiveAccountView
 from connecttrade.async_client import AsyncClient
+from connecttrade.backoff import Backoff
 from connecttrade.broker import Broker
+from connecttrade.brokerage_events import (
+    BalanceUpdate,
+    BrokerageEvent,
+    ErrorNotice,
+    OrderUpdate,
+    PositionUpdate,
+    SequenceGap,
+    TopicsSubscribed,
+)
+from connecttrade.brokerage_stream import BrokerageStream
 from connecttrade.client import Client
 from connecttrade.client_errors import (
     MissingCredentialsError,
@@ -47,7 +60,27 @@ from connecttrade.errors import (
     PermissionDeniedError,
     RateLimitError,
 )
+from connecttrade.market_cache import MarketCache
+from connecttrade.market_data_events import (
+    Bar,
+    BarSnapshot,
+    BookLevel,
+    ChannelSubscribed,
+    ChannelUnsubscribed,
+    Depth,
+    Greeks,
+    HistoricalBar,
+    MarketDataEvent,
+    MarketDataSubscription,
+    OptionContractQuote,
+    OptionsChain,
+    Quote,
+    SubscriptionList,
+    Trade,
+)
+from connecttrade.market_data_stream import MarketDataStream, TokenSource
 from connecttrade.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
+from connecttrade.order_book import OrderBook
 from connecttrade.order_handle import AsyncOrderHandle, OrderHandle
 from connecttrade.order_tracker import OrderTracker
 from connecttrade.orders import (
@@ -79,6 +112,15 @@ from connecttrade.results import (
 )
 from connecttrade.secret import Secret
 from connecttrade.strategies import InvalidStrategy
+from connecttrade.stream_errors import (
+    SessionReplacedError,
+    StreamAuthenticationError,
+    StreamError,
+    StreamProtocolError,
+    StreamStateError,
+)
+from connecttrade.stream_state import StateChanged, StreamState
+from connecttrade.sync_streams import SyncAccountView, SyncBrokerageStream, SyncMarketDataStream
 from connecttrade.workflows import vwap
 
 __version__ = "0.1.0"
@@ -89,15 +131,27 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Account",
+    "AccountChange",
     "AccountRef",
+    "AccountSnapshot",
+    "AccountState",
     "AccountType",
     "AgentToken",
     "AsyncClient",
     "AsyncOrderHandle",
     "AuthenticationError",
+    "Backoff",
     "BadRequestError",
     "Balance",
+    "BalanceUpdate",
+    "Bar",
+    "BarSnapshot",
+    "BookLevel",
     "Broker",
+    "BrokerageEvent",
+    "BrokerageStream",
+    "ChannelSubscribed",
+    "ChannelUnsubscribed",
     "Client",
     "ConflictError",
     "ConnectTradeError",
@@ -105,8 +159,12 @@ __all__ = [
     "ConnectionRequest",
     "ConnectionType",
     "DailySummary",
+    "Depth",
     "EquitySymbol",
+    "ErrorNotice",
     "Fill",
+    "Greeks",
+    "HistoricalBar",
     "Instrument",
     "InternalServerError",
     "InvalidEquitySymbol",
@@ -115,12 +173,20 @@ __all__ = [
     "InvalidStrategy",
     "Leg",
     "LegAction",
+    "LiveAccountView",
+    "MarketCache",
+    "MarketDataEvent",
+    "MarketDataStream",
+    "MarketDataSubscription",
     "MarketDataToken",
     "MissingCredentialsError",
     "NotFoundError",
+    "OptionContractQuote",
     "OptionRight",
     "OptionSymbol",
+    "OptionsChain",
     "Order",
+    "OrderBook",
     "OrderHandle",
     "OrderLeg",
     "OrderRequest",
@@ -128,12 +194,30 @@ __all__ = [
     "OrderStatus",
     "OrderTracker",
     "OrderType",
+    "OrderUpdate",
     "OrderWaitTimeoutError",
     "PermissionDeniedError",
     "Position",
+    "PositionUpdate",
+    "Quote",
     "RateLimitError",
     "Secret",
+    "SequenceGap",
+    "SessionReplacedError",
+    "StateChanged",
+    "StreamAuthenticationError",
+    "StreamError",
+    "StreamProtocolError",
+    "StreamState",
+    "StreamStateError",
+    "SubscriptionList",
+    "SyncAccountView",
+    "SyncBrokerageStream",
+    "SyncMarketDataStream",
     "TimeInForce",
+    "TokenSource",
+    "TopicsSubscribed",
+    "Trade",
     "Transaction",
     "TransactionType",
     "UnexpectedResponseError",

@@ -3,12 +3,16 @@
 :class:`OrderHandle` (sync) and :class:`AsyncOrderHandle` (awaitable) hold an
 :class:`~connecttrade.order_tracker.OrderTracker` and add the calls that move it on:
 ``refresh``, ``wait`` until the order is done, ``cancel`` and ``modify``. The tracker is
-public (``handle.tracker``) so a stream can push updates into the same handle.
+public (``handle.tracker``) so a stream can push updates into the same handle: once a live
+account view tracks the handle (``view.track(handle)``), ``wait`` sleeps until an update
+is pushed instead of polling the API.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
 from typing import TYPE_CHECKING
 
 from connecttrade._private import operations as ops
@@ -92,8 +96,13 @@ class OrderHandle(_HandleState):
     def wait(
         self, timeout: float = DEFAULT_WAIT_TIMEOUT, poll_interval: float = DEFAULT_POLL_INTERVAL
     ) -> Order:
-        """Poll until the order is done; return it, or raise :class:`OrderWaitTimeoutError`."""
+        """Wait until the order is done; return it, or raise :class:`OrderWaitTimeoutError`.
+
+        Polls every ``poll_interval`` seconds, unless a live feed pushes the updates.
+        """
         _check_wait(timeout, poll_interval)
+        if self.tracker.fed:
+            return self._wait_pushed(timeout)
         deadline = self._driver.clock() + timeout
         while not self.is_done:
             remaining = deadline - self._driver.clock()
@@ -101,6 +110,21 @@ class OrderHandle(_HandleState):
                 raise OrderWaitTimeoutError(self.tracker.order, timeout)
             self._driver.sleep(min(poll_interval, remaining))
             self.refresh()
+        return self.tracker.order
+
+    def _wait_pushed(self, timeout: float) -> Order:
+        pushed = threading.Event()
+        unwatch = self.tracker.watch(lambda _order: pushed.set())
+        try:
+            deadline = self._driver.clock() + timeout
+            while not self.tracker.is_done:
+                remaining = deadline - self._driver.clock()
+                woken = remaining > 0 and pushed.wait(remaining)
+                pushed.clear()
+                if not woken and not self.tracker.is_done:
+                    raise OrderWaitTimeoutError(self.tracker.order, timeout)
+        finally:
+            unwatch()
         return self.tracker.order
 
     def cancel(self) -> Order:
@@ -157,8 +181,13 @@ class AsyncOrderHandle(_HandleState):
     async def wait(
         self, timeout: float = DEFAULT_WAIT_TIMEOUT, poll_interval: float = DEFAULT_POLL_INTERVAL
     ) -> Order:
-        """Poll until the order is done; return it, or raise :class:`OrderWaitTimeoutError`."""
+        """Wait until the order is done; return it, or raise :class:`OrderWaitTimeoutError`.
+
+        Polls every ``poll_interval`` seconds, unless a live feed pushes the updates.
+        """
         _check_wait(timeout, poll_interval)
+        if self.tracker.fed:
+            return await self._wait_pushed(timeout)
         deadline = self._driver.clock() + timeout
         while not self.is_done:
             remaining = deadline - self._driver.clock()
@@ -166,6 +195,27 @@ class AsyncOrderHandle(_HandleState):
                 raise OrderWaitTimeoutError(self.tracker.order, timeout)
             await self._driver.sleep(min(poll_interval, remaining))
             await self.refresh()
+        return self.tracker.order
+
+    async def _wait_pushed(self, timeout: float) -> Order:
+        loop = asyncio.get_running_loop()
+        pushed = asyncio.Event()
+
+        # The feed may run on another thread's loop (a sync stream): hop onto ours.
+        def wake(_order: Order) -> None:
+            loop.call_soon_threadsafe(pushed.set)
+
+        unwatch = self.tracker.watch(wake)
+        try:
+            async with asyncio.timeout(timeout):
+                while not self.is_done:
+                    await pushed.wait()
+                    pushed.clear()
+        except TimeoutError:
+            if not self.is_done:
+                raise OrderWaitTimeoutError(self.tracker.order, timeout) from None
+        finally:
+            unwatch()
         return self.tracker.order
 
     async def cancel(self) -> Order:

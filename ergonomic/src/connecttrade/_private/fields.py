@@ -53,6 +53,14 @@ class Fields:
         except KeyError:
             raise UnexpectedResponseError(f"{self._what}.{key}: missing") from None
 
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is present and not null."""
+        return self._data.get(key) is not None
+
+    def raw(self, key: str) -> object:
+        """The value of a required field as it is (a nested object, for its own parser)."""
+        return self._get(key)
+
     def text(self, key: str) -> str:
         value = self._get(key)
         if not isinstance(value, str):

@@ -1,0 +1,115 @@
+"""Tests of the live account view's merge rules (snapshot + versioned updates)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from stream_samples import BALANCE, POSITION, balance_update, order_body, order_update
+from stream_samples import position_update as position_frame
+
+import connecttrade
+from connecttrade._private import parse
+from connecttrade._private.stream_frames import parse_brokerage
+
+
+def _update(
+    text: str,
+) -> connecttrade.OrderUpdate | connecttrade.PositionUpdate | connecttrade.BalanceUpdate:
+    frame = parse_brokerage(text)
+    assert isinstance(
+        frame, connecttrade.OrderUpdate | connecttrade.PositionUpdate | connecttrade.BalanceUpdate
+    )
+    return frame
+
+
+def test_updates_apply_only_when_newer_than_held() -> None:
+    """Versions decide: a repeat or an older update is dropped, none applies twice."""
+    state = connecttrade.AccountState()
+    applied = [
+        state.apply(_update(order_update(seq=n, version=v, status=s)))
+        for n, (v, s) in enumerate(
+            [(1, "accepted"), (3, "filled"), (2, "partially_filled"), (3, "filled")], start=1
+        )
+    ]
+    assert [c is not None for c in applied] == [True, True, False, False]
+    held = state.order("ord_1")
+    assert held is not None
+    assert held.status is connecttrade.OrderStatus.FILLED
+
+
+def test_updates_buffered_during_sync_apply_after_the_snapshot() -> None:
+    """While syncing, updates wait; the snapshot lands first, then only newer updates."""
+    state = connecttrade.AccountState()
+    state.begin_sync()
+    assert state.apply(_update(order_update(seq=1, version=2, status="partially_filled"))) is None
+    assert state.apply(_update(order_update(seq=2, version=4, status="filled"))) is None
+    snapshot = connecttrade.AccountSnapshot(
+        account_ids=("acc_1",), orders=(parse.order(order_body(3, status="partially_filled")),)
+    )
+    changes = state.finish_sync(snapshot)
+    assert [(c.source, c.version) for c in changes] == [("snapshot", 3), ("stream", 4)]
+    assert not state.syncing
+
+
+def test_stream_state_newer_than_the_snapshot_wins_for_unversioned_entities() -> None:
+    """A position update buffered during the sync overrides the version-less REST row."""
+    state = connecttrade.AccountState()
+    state.apply(_update(position_frame(seq=1, version=5, quantity="10")))
+    state.begin_sync()
+    state.apply(_update(position_frame(seq=2, version=6, quantity="30")))
+    rest = parse.position({**POSITION, "quantity": "20"})
+    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,)))
+    assert [p.quantity for p in state.positions()] == [Decimal(30)]
+    assert state.version_of("position", "acc_1/AAPL") == 6
+
+
+def test_snapshot_removes_positions_closed_while_away() -> None:
+    """A position the snapshot of its account no longer lists is gone from the view."""
+    state = connecttrade.AccountState()
+    state.apply(_update(position_frame(seq=1, version=1)))
+    state.begin_sync()
+    changes = state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",)))
+    assert state.positions() == []
+    assert [(c.kind, c.value) for c in changes] == [("position", None)]
+
+
+def test_zero_quantity_update_closes_the_position() -> None:
+    """The stream sends a closed position with quantity 0; the view drops it."""
+    state = connecttrade.AccountState()
+    state.apply(_update(position_frame(seq=1, version=1)))
+    change = state.apply(_update(position_frame(seq=2, version=2, quantity="0")))
+    assert change is not None
+    assert change.value is None
+    assert state.positions("acc_1") == []
+
+
+def test_balances_merge_by_version_and_snapshot() -> None:
+    """A balance snapshot replaces content; a later stream version replaces it again."""
+    state = connecttrade.AccountState()
+    state.begin_sync()
+    rest = parse.balance({**BALANCE, "cash": "1.00"})
+    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), balances=(rest,)))
+    state.apply(_update(balance_update(seq=1, version=3, cash="2.00")))
+    state.apply(_update(balance_update(seq=2, version=2, cash="9.99")))
+    held = state.balance("acc_1")
+    assert held is not None
+    assert held.cash == Decimal("2.00")
+
+
+def test_updates_of_other_users_are_ignored() -> None:
+    """A view of some users keeps none of another user's updates."""
+    state = connecttrade.AccountState(user_ids=["u1"])
+    assert state.apply(_update(order_update(seq=1, version=1, user_id="u2"))) is None
+    assert state.orders() == []
+
+
+def test_a_new_sync_drops_updates_buffered_for_the_previous_one() -> None:
+    """Updates buffered before a reconnect are older than the next snapshot: dropped."""
+    state = connecttrade.AccountState()
+    state.apply(_update(position_frame(seq=1, version=5, quantity="5")))
+    state.begin_sync()
+    state.apply(_update(position_frame(seq=2, version=7, quantity="7")))
+    state.begin_sync()  # the stream reconnected; changes 8 and 9 were lost meanwhile
+    rest = parse.position({**POSITION, "quantity": "9"})
+    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,)))
+    assert [p.quantity for p in state.positions()] == [Decimal(9)]
