@@ -11,10 +11,11 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from stream_support import UserLogin, async_client, demo_login, new_user
 
 import connecttrade
 from connecttrade_mock.testing import MockControl, MockServer
+
+from .stream_support import UserLogin, async_client, demo_login, new_user
 
 SYMBOLS = ("ZVZZT", "ZWZZT", "ZAZZT")  # fills / fills in parts / rests (then modify+cancel)
 MIN_ORDERS_PER_WORKER = 45

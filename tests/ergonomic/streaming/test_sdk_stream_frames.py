@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from stream_samples import TIME, balance_update, order_update, position_update
 
 import connecttrade
 from connecttrade._private.stream_frames import (
@@ -17,6 +16,8 @@ from connecttrade._private.stream_frames import (
     parse_brokerage,
     parse_market_data,
 )
+
+from .stream_samples import TIME, balance_update, order_update, position_update
 
 
 def test_order_update_carries_the_rest_order_shape() -> None:

@@ -8,7 +8,6 @@ import json
 import random
 
 import pytest
-from stream_samples import TIME, order_update
 
 import connecttrade
 from connecttrade._private.close_codes import CloseAction, action_for
@@ -16,6 +15,8 @@ from connecttrade._private.sequence import SeqCheck, SequenceTracker
 from connecttrade._private.stream_frames import Heartbeat, parse_brokerage
 from connecttrade._private.subscriptions import MarketDataRegistry, TopicRegistry
 from connecttrade._private.token_clock import TokenClock
+
+from .stream_samples import TIME, order_update
 
 
 class _MaxRandom(random.Random):

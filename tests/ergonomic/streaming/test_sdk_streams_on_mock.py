@@ -9,10 +9,11 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from stream_support import async_client, demo_login, sync_client
 
 import connecttrade
 from connecttrade_mock.testing import MockServer
+
+from .stream_support import async_client, demo_login, sync_client
 
 FAST = connecttrade.Backoff(base=0.05, cap=0.2)
 

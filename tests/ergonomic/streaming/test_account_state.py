@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from stream_samples import BALANCE, POSITION, balance_update, order_body, order_update
-from stream_samples import position_update as position_frame
-
 import connecttrade
 from connecttrade._private import parse
 from connecttrade._private.stream_frames import parse_brokerage
+
+from .stream_samples import BALANCE, POSITION, balance_update, order_body, order_update
+from .stream_samples import position_update as position_frame
 
 
 def _update(
