@@ -148,6 +148,7 @@ class Engine:
         self._last_sweep: datetime | None = None
         self._day: date | None = None
         self._immediate: dict[str, Order] = {}
+        self._reserves = accounting.ReserveBook()
 
     # ------------------------------------------------------------------ time
     def session(self, now: datetime | None = None) -> Session:
@@ -194,6 +195,7 @@ class Engine:
         into today and settles the cancels and replaces it left pending."""
         self.store = store
         self._day = None
+        self._reserves = accounting.ReserveBook()
         self._immediate = {
             order.order_id: order
             for order in store.open_orders.values()
@@ -358,11 +360,12 @@ class Engine:
                 order.order_qty if order.order_qty is not None else self._notional_quantity(order)
             )
             held = max(self._position_qty(account.account_id, order.symbol), ZERO)
+            self._sync_reserves()
             committed = sum(
                 (
                     o.remaining_qty or ZERO
-                    for o in self.store.open_orders_of(account.account_id)
-                    if o is not order and o.symbol == order.symbol and o.side in SELLING_SIDES
+                    for o in self._reserves.sellers(account.account_id, order.symbol)
+                    if o is not order
                 ),
                 ZERO,
             )
@@ -495,13 +498,12 @@ class Engine:
         self, account: Account, exclude: Order | None = None
     ) -> accounting.BalanceFigures:
         """The account's balance now, with open orders' reserve (``exclude`` not counted)."""
-        reserved = sum(
-            (
-                self._reserve(account, o)
-                for o in self.store.open_orders_of(account.account_id)
-                if o is not exclude
-            ),
-            ZERO,
+        self._sync_reserves()
+        reserved = self._reserves.total(
+            account.account_id,
+            lambda symbol: self._position_qty(account.account_id, symbol),
+            lambda order: self._reserve(account, order),
+            exclude,
         )
         return accounting.balance(
             account,
@@ -510,6 +512,37 @@ class Engine:
             self.market.strike_of,
             reserved,
         )
+
+    def _sync_reserves(self) -> None:
+        """Bring the reserve sums up to date with the orders that changed since last time."""
+        open_orders = self.store.open_orders
+        for order in self.store.take_order_changes():
+            if open_orders.get(order.order_id) is order:
+                self._reserves.put(self._reserve_entry(order))
+            else:
+                self._reserves.discard(order.order_id)
+
+    def _reserve_entry(self, order: Order) -> accounting.Reserve:
+        """How ``order`` counts in its account's reserve; mirrors :meth:`_reserve`, which
+        stays the one definition for orders priced at the live quote."""
+        selling = order.side in SELLING_SIDES and order.symbol is not None
+        kind, amount = accounting.ReserveKind.PRICED, ZERO
+        margin = self.store.accounts[order.account_id].account_type == "margin"
+        limit = order.order_limit_price
+        if order.instrument == "MLEG_OPT":
+            if limit is not None and limit < 0:
+                kind = accounting.ReserveKind.FIXED  # a net credit blocks nothing
+            elif limit:  # a zero limit is priced at the market's net, like no limit
+                kind = accounting.ReserveKind.FIXED
+                amount = accounting.order_reserve(order, abs(limit), Decimal(100), margin)
+        elif order.side is not None and order.symbol is not None and limit is not None:
+            buying = order.side in accounting.BUY_SIDES
+            if not buying and order.side not in ("SELL_SHORT", "SELL_TO_OPEN", "SELL"):
+                kind = accounting.ReserveKind.FIXED  # a closing sell blocks nothing
+            else:
+                kind = accounting.ReserveKind.BUY if buying else accounting.ReserveKind.SELL
+                amount = accounting.order_reserve(order, limit, self._multiplier(order), margin)
+        return accounting.Reserve(order, kind, amount, selling)
 
     def last_price(self, position: Position) -> Decimal:
         return self.market.quote(position.symbol).last

@@ -246,6 +246,9 @@ class Store:
         self.open_orders: dict[str, Order] = {}
         self.open_orders_by_account: dict[str, dict[str, Order]] = {}
         self.cl_order_ids: dict[tuple[str, date, str], str] = {}
+        # Orders whose status or fills changed since the engine last looked: it keeps its
+        # reserve sums in step from these instead of rescanning every open order.
+        self.order_changes: dict[str, Order] = {}
         self.transactions_by_account: dict[str, list[Transaction]] = {}
         self.positions_by_account: dict[str, dict[str, Position]] = {}
         self.dirty: dict[tuple[str, str], Record] = {}
@@ -308,6 +311,7 @@ class Store:
 
     def reindex_order(self, order: Order) -> None:
         """Keep the open-order index in step with the order's status."""
+        self.order_changes[order.order_id] = order
         if order.is_open:
             self.open_orders[order.order_id] = order
             self.open_orders_by_account.setdefault(order.account_id, {})[order.order_id] = order
@@ -336,6 +340,7 @@ class Store:
                 del self.orders[order.order_id]
                 self.open_orders.pop(order.order_id, None)
                 self.open_orders_by_account.pop(order.account_id, None)
+                self.order_changes[order.order_id] = order
                 self.cl_order_ids.pop(
                     (order.account_id, order.trading_day, order.cl_order_id), None
                 )
@@ -369,6 +374,12 @@ class Store:
 
     def open_orders_of(self, account_id: str) -> Iterator[Order]:
         yield from self.open_orders_by_account.get(account_id, {}).values()
+
+    def take_order_changes(self) -> list[Order]:
+        """The orders changed since the last call (each once), forgetting them."""
+        changed = list(self.order_changes.values())
+        self.order_changes.clear()
+        return changed
 
 
 def record_id(record: Record) -> str:
