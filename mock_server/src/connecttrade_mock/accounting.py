@@ -324,8 +324,8 @@ class ReserveBook:
                     total += sells
             left_out = None if exclude is None else self._entries.get(exclude.order_id)
             if left_out is not None and left_out.kind is not ReserveKind.PRICED:
-                symbol = left_out.order.symbol
-                quantity = held(symbol) if symbol is not None else ZERO
+                own = left_out.order.symbol
+                quantity = held(own) if own is not None else ZERO
                 if (
                     left_out.kind is ReserveKind.FIXED
                     or (left_out.kind is ReserveKind.BUY and quantity >= 0)
