@@ -129,8 +129,8 @@ def order_body(rng: random.Random, sim: Simulator, number: int) -> dict[str, Any
 def act(rng: random.Random, sim: Simulator, number: int) -> None:
     """One step of the session; the same ``rng`` state gives the same step on both."""
     roll = rng.random()
-    # A replacement still pending its replace is left alone: cancelling it then is a known
-    # engine fault (the replace's confirmation fails on it), not what these tests are about.
+    # A replacement still pending is left alone: over HTTP every request steps the engine
+    # first, which confirms the replace, so a client never cancels one in that state.
     open_ids = sorted(
         (i for i, o in sim.store.open_orders.items() if o.status.value != "pending"),
         key=lambda i: sim.store.orders[i].seq,
