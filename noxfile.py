@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -30,6 +31,7 @@ HANDWRITTEN = [
     "openapi/validate.py",
     ".ci/junit_summary.py",
     "noxfile.py",
+    "bench",
 ]
 
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -221,3 +223,60 @@ def demo(session: nox.Session) -> None:
     """Start the mock broker and watch the SDK trade against it (examples/quickstart.py)."""
     session.install(*PACKAGES)
     session.run("python", "examples/quickstart.py")
+
+
+# Prism 5.15 and later need Node 24; this is the newest release that runs on Node 18-22.
+PRISM_VERSION = "5.14.2"
+BENCH_CACHE = ROOT / "bench" / ".cache"
+
+
+def _ensure_wrk(session: nox.Session) -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        session.error("wrk is missing: install it (Debian/Ubuntu: apt-get install -y wrk)")
+    session.run("apt-get", "update", external=True)
+    session.run("apt-get", "install", "-y", "wrk", external=True)
+
+
+def _ensure_prism(session: nox.Session) -> Path:
+    """The pinned Prism CLI, installed from the npm registry under bench/.cache/."""
+    prefix = BENCH_CACHE / "prism"
+    binary = prefix / "node_modules" / ".bin" / "prism"
+    installed = prefix / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+    if not (binary.exists() and json.loads(installed.read_text())["version"] == PRISM_VERSION):
+        prefix.mkdir(parents=True, exist_ok=True)
+        session.run(
+            "npm",
+            "install",
+            "--no-save",
+            "--prefix",
+            str(prefix),
+            f"@stoplight/prism-cli@{PRISM_VERSION}",
+            external=True,
+        )
+    return binary
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark the mock (vs Prism and bare Starlette), growth, SDK and codegen; write docs."""
+    session.install(*PACKAGES, *_group("bench"))
+    _ensure_wrk(session)
+    prism = _ensure_prism(session)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        _generate(session, Path(tmp))
+        codegen_seconds = time.perf_counter() - started
+    session.run(
+        "python",
+        "-m",
+        "bench",
+        "--prism",
+        str(prism),
+        "--prism-version",
+        PRISM_VERSION,
+        "--codegen-seconds",
+        f"{codegen_seconds:.2f}",
+        *session.posargs,
+    )

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from enum import Enum
 
 from connecttrade_mock.state import Account, Order, Position
 
@@ -24,6 +25,9 @@ __all__ = [
     "BUY_SIDES",
     "BalanceFigures",
     "FillEffect",
+    "Reserve",
+    "ReserveBook",
+    "ReserveKind",
     "apply_fill",
     "balance",
     "fee_for",
@@ -222,3 +226,117 @@ def balance(
         realized_pl=realized.quantize(NINE_PLACES),
         daily_pl=daily.quantize(NINE_PLACES),
     )
+
+
+# Running sums are kept exactly whatever their size: adding an order's reserve and taking
+# it out again must leave the sum as it was (28 digits could round a huge order's share).
+_EXACT = Context(prec=200)
+
+
+class ReserveKind(Enum):
+    """How an open order's reserve depends on the account's position in its symbol."""
+
+    BUY = "buy"  # counts unless the position is short (the buy only covers it)
+    SELL = "sell"  # counts unless the position is long (the sell only reduces it)
+    FIXED = "fixed"  # counts whatever is held
+    PRICED = "priced"  # follows the live quote: computed afresh for every balance
+
+
+@dataclass(frozen=True, slots=True)
+class Reserve:
+    """One open order's entry in a :class:`ReserveBook` (``amount`` unused when PRICED)."""
+
+    order: Order
+    kind: ReserveKind
+    amount: Decimal
+    selling: bool  # a sell that promises part of the position (cash accounts check it)
+
+
+class ReserveBook:
+    """What open orders reserve, kept as running sums per account and symbol.
+
+    A balance then costs O(symbols) instead of O(open orders): each order's reserve is
+    computed when the order changes (placed, filled, closed) and added to or taken out of
+    its sums, exactly, so the total equals summing every open order afresh.
+    """
+
+    __slots__ = ("_entries", "_fixed", "_priced", "_sellers", "_sides")
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Reserve] = {}
+        self._sides: dict[str, dict[str, list[Decimal]]] = {}  # account -> symbol -> [buy, sell]
+        self._fixed: dict[str, Decimal] = {}
+        self._priced: dict[str, dict[str, Order]] = {}
+        self._sellers: dict[tuple[str, str], dict[str, Order]] = {}
+
+    def put(self, entry: Reserve) -> None:
+        """Record an open order's reserve, replacing what was recorded for it before."""
+        self.discard(entry.order.order_id)
+        self._entries[entry.order.order_id] = entry
+        self._count(entry, add=True)
+
+    def discard(self, order_id: str) -> None:
+        """Forget an order that closed or left the store."""
+        entry = self._entries.pop(order_id, None)
+        if entry is not None:
+            self._count(entry, add=False)
+
+    def _count(self, entry: Reserve, *, add: bool) -> None:
+        order = entry.order
+        account = order.account_id
+        if entry.selling and order.symbol is not None:
+            sellers = self._sellers.setdefault((account, order.symbol), {})
+            if add:
+                sellers[order.order_id] = order
+            else:
+                sellers.pop(order.order_id, None)
+        amount = entry.amount if add else -entry.amount
+        with localcontext(_EXACT):
+            if entry.kind is ReserveKind.PRICED:
+                priced = self._priced.setdefault(account, {})
+                if add:
+                    priced[order.order_id] = order
+                else:
+                    priced.pop(order.order_id, None)
+            elif entry.kind is ReserveKind.FIXED:
+                self._fixed[account] = self._fixed.get(account, ZERO) + amount
+            else:
+                assert order.symbol is not None  # BUY and SELL entries are about a position
+                sums = self._sides.setdefault(account, {}).setdefault(order.symbol, [ZERO, ZERO])
+                sums[0 if entry.kind is ReserveKind.BUY else 1] += amount
+
+    def total(
+        self,
+        account_id: str,
+        held: Callable[[str], Decimal],
+        priced: Callable[[Order], Decimal],
+        exclude: Order | None = None,
+    ) -> Decimal:
+        """What the account's open orders reserve, ``exclude`` not counted, given the
+        position held in a symbol and a fresh reserve for orders that follow the quote."""
+        with localcontext(_EXACT):
+            total = self._fixed.get(account_id, ZERO)
+            for symbol, (buys, sells) in self._sides.get(account_id, {}).items():
+                quantity = held(symbol)
+                if quantity >= 0:
+                    total += buys
+                if quantity <= 0:
+                    total += sells
+            left_out = None if exclude is None else self._entries.get(exclude.order_id)
+            if left_out is not None and left_out.kind is not ReserveKind.PRICED:
+                own = left_out.order.symbol
+                quantity = held(own) if own is not None else ZERO
+                if (
+                    left_out.kind is ReserveKind.FIXED
+                    or (left_out.kind is ReserveKind.BUY and quantity >= 0)
+                    or (left_out.kind is ReserveKind.SELL and quantity <= 0)
+                ):
+                    total -= left_out.amount
+        for order in self._priced.get(account_id, {}).values():
+            if order is not exclude:
+                total += priced(order)
+        return total
+
+    def sellers(self, account_id: str, symbol: str) -> Iterable[Order]:
+        """The account's open sell orders in ``symbol`` (what a cash account has promised)."""
+        return self._sellers.get((account_id, symbol), {}).values()

@@ -32,6 +32,7 @@ from connecttrade_mock.lifecycle import (
     cancel_rejected,
     transition,
 )
+from connecttrade_mock.resting import RestingOrders, rests_quietly
 from connecttrade_mock.state import (
     Account,
     Fill,
@@ -148,6 +149,14 @@ class Engine:
         self._last_sweep: datetime | None = None
         self._day: date | None = None
         self._immediate: dict[str, Order] = {}
+        self._track_orders()
+
+    def _track_orders(self) -> None:
+        """Start the engine's own indexes of open orders afresh (filled from the store's
+        order changes by :meth:`_sync_orders`)."""
+        self._reserves = accounting.ReserveBook()
+        self._resting = RestingOrders()
+        self._active: dict[str, Order] = {}  # open orders every tick works
 
     # ------------------------------------------------------------------ time
     def session(self, now: datetime | None = None) -> Session:
@@ -160,7 +169,9 @@ class Engine:
         """Bring every order up to ``now``: confirmations first, then expiries and fills.
 
         Orders are swept at most once per simulated second, so a burst of requests at
-        one moment costs O(1) each rather than O(open orders)."""
+        one moment costs O(1) each rather than O(open orders). A sweep works the orders
+        that can act: resting limit orders only when the touch crosses their limit or they
+        expire (see ``resting.py``), every other open order always."""
         self._now = max(self._now, now)
         today = self._trading_day()
         if today != self._day:
@@ -178,12 +189,53 @@ class Engine:
         if self._last_sweep is not None and self._now - self._last_sweep < ONE_SECOND:
             return
         self._last_sweep = self._now
-        for order in sorted(self.store.open_orders.values(), key=lambda o: o.seq):
+        for order in sorted(self._due().values(), key=lambda o: o.seq):
             if order.is_open and order.status not in (
                 OrderStatus.PENDING_CANCEL,
                 OrderStatus.PENDING_REPLACE,
             ):
                 self._work(order)
+
+    def _due(self) -> dict[str, Order]:
+        """The open orders a sweep must work now (a superset of those that will change)."""
+        self._sync_orders()
+        due = dict(self._active)
+        for order in self._resting.expired(self._now):
+            due[order.order_id] = order
+        quotes: dict[str, QuoteView | None] = {}
+        for symbol, buying in list(self._resting.symbols()):
+            if symbol not in quotes:
+                try:
+                    quotes[symbol] = self.market.quote(symbol)
+                except LookupError:
+                    quotes[symbol] = None
+            quote = quotes[symbol]
+            if quote is None:
+                orders = self._resting.everything(symbol, buying)
+            else:
+                orders = self._resting.crossing(symbol, buying, quote.ask if buying else quote.bid)
+            for order in orders:
+                due[order.order_id] = order
+        return due
+
+    def _sync_orders(self) -> None:
+        """Bring the reserve sums and the resting-order index up to date with the orders
+        that changed since the last call."""
+        open_orders = self.store.open_orders
+        for order in self.store.take_order_changes():
+            order_id = order.order_id
+            if open_orders.get(order_id) is order:
+                self._reserves.put(self._reserve_entry(order))
+                if rests_quietly(order):
+                    self._active.pop(order_id, None)
+                    self._resting.add(order)  # kept in place if it was resting already
+                else:
+                    self._resting.remove(order_id)
+                    self._active[order_id] = order
+            else:
+                self._reserves.discard(order_id)
+                self._resting.remove(order_id)
+                self._active.pop(order_id, None)
 
     @property
     def now(self) -> datetime:
@@ -194,6 +246,7 @@ class Engine:
         into today and settles the cancels and replaces it left pending."""
         self.store = store
         self._day = None
+        self._track_orders()
         self._immediate = {
             order.order_id: order
             for order in store.open_orders.values()
@@ -358,11 +411,12 @@ class Engine:
                 order.order_qty if order.order_qty is not None else self._notional_quantity(order)
             )
             held = max(self._position_qty(account.account_id, order.symbol), ZERO)
+            self._sync_orders()
             committed = sum(
                 (
                     o.remaining_qty or ZERO
-                    for o in self.store.open_orders_of(account.account_id)
-                    if o is not order and o.symbol == order.symbol and o.side in SELLING_SIDES
+                    for o in self._reserves.sellers(account.account_id, order.symbol)
+                    if o is not order
                 ),
                 ZERO,
             )
@@ -495,13 +549,12 @@ class Engine:
         self, account: Account, exclude: Order | None = None
     ) -> accounting.BalanceFigures:
         """The account's balance now, with open orders' reserve (``exclude`` not counted)."""
-        reserved = sum(
-            (
-                self._reserve(account, o)
-                for o in self.store.open_orders_of(account.account_id)
-                if o is not exclude
-            ),
-            ZERO,
+        self._sync_orders()
+        reserved = self._reserves.total(
+            account.account_id,
+            lambda symbol: self._position_qty(account.account_id, symbol),
+            lambda order: self._reserve(account, order),
+            exclude,
         )
         return accounting.balance(
             account,
@@ -510,6 +563,28 @@ class Engine:
             self.market.strike_of,
             reserved,
         )
+
+    def _reserve_entry(self, order: Order) -> accounting.Reserve:
+        """How ``order`` counts in its account's reserve; mirrors :meth:`_reserve`, which
+        stays the one definition for orders priced at the live quote."""
+        selling = order.side in SELLING_SIDES and order.symbol is not None
+        kind, amount = accounting.ReserveKind.PRICED, ZERO
+        margin = self.store.accounts[order.account_id].account_type == "margin"
+        limit = order.order_limit_price
+        if order.instrument == "MLEG_OPT":
+            if limit is not None and limit < 0:
+                kind = accounting.ReserveKind.FIXED  # a net credit blocks nothing
+            elif limit:  # a zero limit is priced at the market's net, like no limit
+                kind = accounting.ReserveKind.FIXED
+                amount = accounting.order_reserve(order, abs(limit), Decimal(100), margin)
+        elif order.side is not None and order.symbol is not None and limit is not None:
+            buying = order.side in accounting.BUY_SIDES
+            if not buying and order.side not in ("SELL_SHORT", "SELL_TO_OPEN", "SELL"):
+                kind = accounting.ReserveKind.FIXED  # a closing sell blocks nothing
+            else:
+                kind = accounting.ReserveKind.BUY if buying else accounting.ReserveKind.SELL
+                amount = accounting.order_reserve(order, limit, self._multiplier(order), margin)
+        return accounting.Reserve(order, kind, amount, selling)
 
     def last_price(self, position: Position) -> Decimal:
         return self.market.quote(position.symbol).last

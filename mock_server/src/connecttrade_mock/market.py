@@ -650,6 +650,9 @@ class Market:
         self._trades: _LRU[tuple[str, int], list[tuple[int, int]]] = _LRU(8192)
         self._overrides: dict[str, list[_Override]] = {}
         self._option_pins: dict[str, _Pin] = {}
+        # The last quote computed per symbol and the second it is for: a second's quote is
+        # a pure function of (seed, symbol, second, overrides), and reads ask for it often.
+        self._quotes: dict[str, tuple[int, Quote]] = {}
 
     # ---- symbols ---------------------------------------------------------------------
 
@@ -959,6 +962,18 @@ class Market:
 
     def _quote(self, spec: _Spec, moment: datetime) -> Quote:
         second = _grid(moment)
+        symbol = spec.instrument.symbol
+        cached = self._quotes.get(symbol)
+        if cached is not None and cached[0] == second:
+            q = cached[1]
+            return Quote(
+                q.symbol, moment, q.bid, q.ask, q.bid_size, q.ask_size, q.last, q.last_size
+            )
+        quote = self._compute_quote(spec, moment, second)
+        self._quotes[symbol] = (second, quote)
+        return quote
+
+    def _compute_quote(self, spec: _Spec, moment: datetime, second: int) -> Quote:
         instrument = spec.instrument
         override = self._override_at(instrument.symbol, second)
         rng = self._rng(spec, "quote", second)
@@ -1247,6 +1262,7 @@ class Market:
             overrides = [o for o in self._overrides.get(symbol, []) if o.at < second]
             overrides.append(_Override(second, _Pin(bid, ask, last)))
             self._overrides[symbol] = overrides
+            self._quotes.pop(symbol, None)
             return self._quote(spec, moment)
 
     def unpin(self, symbol: str) -> None:
@@ -1266,6 +1282,7 @@ class Market:
             overrides = [o for o in self._overrides[symbol] if o.at < second]
             overrides.append(_Override(second, None, shift))
             self._overrides[symbol] = overrides
+            self._quotes.pop(symbol, None)
 
     def reference_price(self, symbol: str) -> Decimal:
         """The previous regular-session close, or the latest pinned last if set since.

@@ -90,7 +90,7 @@ def paginate(
                     if anchor is None
                     else max(lo, bisect.bisect_right(items, anchor, key=seq_of))
                 )
-                runs.append(itertools.islice(items, first, hi))
+                runs.append(_upward(items, first, hi))
             else:
                 last = (
                     hi if anchor is None else min(hi, bisect.bisect_left(items, anchor, key=seq_of))
@@ -117,6 +117,13 @@ def paginate(
         _encode(last_seq, True, filters_print) if has_next else None,
         _encode(first_seq, False, filters_print) if has_prev else None,
     )
+
+
+def _upward(items: Sequence[T], start: int, hi: int) -> Iterator[T]:
+    """items[start], items[start+1], ... items[hi-1], by index (``islice`` would step
+    through every item before ``start``)."""
+    for index in range(start, hi):
+        yield items[index]
 
 
 def _downward(items: Sequence[T], stop: int, lo: int) -> Iterator[T]:

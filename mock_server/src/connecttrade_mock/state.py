@@ -245,7 +245,13 @@ class Store:
         self.orders_by_account: dict[str, list[Order]] = {}  # in creation order (seq)
         self.open_orders: dict[str, Order] = {}
         self.open_orders_by_account: dict[str, dict[str, Order]] = {}
+        # The same open orders in creation order (seq), for listing open orders a page at a
+        # time without walking past every closed one.
+        self.open_order_lists: dict[str, list[Order]] = {}
         self.cl_order_ids: dict[tuple[str, date, str], str] = {}
+        # Orders whose status or fills changed since the engine last looked: it keeps its
+        # reserve sums in step from these instead of rescanning every open order.
+        self.order_changes: dict[str, Order] = {}
         self.transactions_by_account: dict[str, list[Transaction]] = {}
         self.positions_by_account: dict[str, dict[str, Position]] = {}
         self.dirty: dict[tuple[str, str], Record] = {}
@@ -308,11 +314,19 @@ class Store:
 
     def reindex_order(self, order: Order) -> None:
         """Keep the open-order index in step with the order's status."""
+        self.order_changes[order.order_id] = order
         if order.is_open:
+            if order.order_id not in self.open_orders:
+                listed = self.open_order_lists.setdefault(order.account_id, [])
+                bisect.insort(listed, order, key=_seq)
             self.open_orders[order.order_id] = order
             self.open_orders_by_account.setdefault(order.account_id, {})[order.order_id] = order
         else:
-            self.open_orders.pop(order.order_id, None)
+            if self.open_orders.pop(order.order_id, None) is not None:
+                listed = self.open_order_lists.get(order.account_id, [])
+                index = bisect.bisect_left(listed, order.seq, key=_seq)
+                if index < len(listed) and listed[index] is order:
+                    del listed[index]
             self.open_orders_by_account.get(order.account_id, {}).pop(order.order_id, None)
 
     # -- removal ----------------------------------------------------------------------
@@ -336,6 +350,8 @@ class Store:
                 del self.orders[order.order_id]
                 self.open_orders.pop(order.order_id, None)
                 self.open_orders_by_account.pop(order.account_id, None)
+                self.open_order_lists.pop(order.account_id, None)
+                self.order_changes[order.order_id] = order
                 self.cl_order_ids.pop(
                     (order.account_id, order.trading_day, order.cl_order_id), None
                 )
@@ -369,6 +385,16 @@ class Store:
 
     def open_orders_of(self, account_id: str) -> Iterator[Order]:
         yield from self.open_orders_by_account.get(account_id, {}).values()
+
+    def take_order_changes(self) -> list[Order]:
+        """The orders changed since the last call (each once), forgetting them."""
+        changed = list(self.order_changes.values())
+        self.order_changes.clear()
+        return changed
+
+
+def _seq(order: Order) -> int:
+    return order.seq
 
 
 def record_id(record: Record) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,11 @@ __all__ = [
 
 CENTS = Decimal("0.01")
 NINE_PLACES = Decimal("0.000000001")
+# Rendered orders, by id: a page of orders is mostly orders that did not change since the
+# last read. An entry is reused only for the same object with the same mutable fields.
+_RENDERED_LIMIT = 4096
+_rendered: dict[str, tuple[Order, tuple[object, ...], dict[str, Any]]] = {}
+_rendered_lock = threading.Lock()
 
 
 def decimal_text(value: Decimal) -> str:
@@ -134,6 +140,31 @@ def position_json(position: Position, last: Decimal) -> dict[str, Any]:
 
 
 def order_json(order: Order) -> dict[str, Any]:
+    """The Order schema's JSON of ``order`` (a fresh dict the caller may change)."""
+    # Every field the answer shows that the engine changes after creation (the rest of
+    # an order is fixed when it is made).
+    key = (
+        order.version,
+        order.status,
+        order.updated_at,
+        order.order_qty,
+        len(order.fills),
+        order.reject_reason,
+        order.replaced_by_order_id,
+    )
+    with _rendered_lock:
+        cached = _rendered.get(order.order_id)
+    if cached is not None and cached[0] is order and cached[1] == key:
+        return dict(cached[2])
+    rendered = _render_order(order)
+    with _rendered_lock:
+        _rendered[order.order_id] = (order, key, rendered)
+        if len(_rendered) > _RENDERED_LIMIT:
+            del _rendered[next(iter(_rendered))]
+    return dict(rendered)
+
+
+def _render_order(order: Order) -> dict[str, Any]:
     broker = lookup(order.broker)
     filled = order.filled_qty
     avg = sum((f.quantity * f.price for f in order.fills), Decimal(0)) / filled if filled else None

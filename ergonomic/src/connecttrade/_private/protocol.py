@@ -62,12 +62,9 @@ class RequestArgs:
     timeout: httpx.Timeout | None
 
     def as_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            "method": self.method,
-            "url": self.url,
-            "params": self.params,
-            "headers": self.headers,
-        }
+        kwargs: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        if self.params:  # httpx re-parses the URL to merge even an empty mapping
+            kwargs["params"] = self.params
         if self.json is not None:
             kwargs["json"] = self.json
         if self.timeout is not None:
