@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from connecttrade_mock.brokerage_stream import BrokerageProtocol
+from connecttrade_mock.clock import ClockMode
+from connecttrade_mock.market_data_stream import MarketDataProtocol, PushMemo
+from connecttrade_mock.simulator import Settings, Simulator
 from connecttrade_mock.state import Client
 from connecttrade_mock.stream_contract import CloseCode, StreamContract, StreamKind
 from connecttrade_mock.stream_session import Close, Send, StreamSession, StreamSettings, Wait
@@ -123,3 +126,30 @@ def test_updates_go_to_their_platform_and_topics_only() -> None:
     assert protocol.wants("c", "orders")
     assert not protocol.wants("c", "balances")
     assert not protocol.wants("other", "orders")
+
+
+def test_sessions_wanting_the_same_data_share_one_frame_per_push() -> None:
+    """In one push, every session subscribed to the same quotes or depth gets the same frame
+    object (built, validated and encoded once), and each still gets it only on change."""
+    sim = Simulator(Settings(seed=3, clock_mode=ClockMode.MANUAL))
+    connection = sim.store.connections["conn_demo_alpaca"]
+    connection.md_token = "mdt_shared_push_test"
+    connection.md_token_expires_at = sim.clock.now() + timedelta(hours=1)
+    protocols = [MarketDataProtocol(f"ms_{n}", CONTRACT, sim) for n in range(3)]
+    for protocol in protocols:
+        protocol.receive(json.dumps({"action": "authenticate", "token": connection.md_token}))
+        protocol.receive(
+            json.dumps({"action": "subscribe", "channel": "quotes", "symbols": ["AAPL"]})
+        )
+        protocol.receive(
+            json.dumps(
+                {"action": "subscribe", "channel": "depth", "symbols": ["AAPL"], "levels": 3}
+            )
+        )
+    sim.advance(5)
+    memo: PushMemo = {}
+    pushed = [protocol.poll(memo) for protocol in protocols]
+    assert [frame["type"] for frame in pushed[0]] == ["quote", "depth"]
+    for frames in pushed[1:]:
+        assert all(a is b for a, b in zip(frames, pushed[0], strict=True))
+    assert all(protocol.poll({}) == [] for protocol in protocols)  # nothing moved since

@@ -38,6 +38,7 @@ from connecttrade_mock.market import (
     DepthLevel,
     Instrument,
     Market,
+    Trade,
     UnknownSymbol,
 )
 from connecttrade_mock.state import Connection, UserKey
@@ -54,11 +55,15 @@ from connecttrade_mock.wire import decimal_text, quantity_text, time_text
 if TYPE_CHECKING:
     from connecttrade_mock.simulator import Simulator
 
+PushMemo = dict[tuple[Any, ...], Any]
+"""One market-data push's frames and prints, shared by every session (see ``poll``)."""
+
 __all__ = [
     "MAX_SUBSCRIPTIONS",
     "TRADE_BURST",
     "Channel",
     "MarketDataProtocol",
+    "PushMemo",
     "Subscription",
 ]
 
@@ -302,7 +307,7 @@ class MarketDataProtocol(StreamProtocol):
             if channel is Channel.BARS:
                 sub.cursor = _bar_start(now, sub.interval)
                 frames.extend(self._backfill(sub, int(frame.get("backfill", 0))))
-            frames.extend(self._push(sub, now))
+            frames.extend(self._push(sub, now, {}))
         return frames
 
     def _unsubscribe(self, frame: dict[str, Any]) -> dict[str, Any]:
@@ -351,56 +356,79 @@ class MarketDataProtocol(StreamProtocol):
         }
 
     # -- pushing -------------------------------------------------------------------------
-    def poll(self) -> list[dict[str, Any]]:
-        """The frames due since the last push, for every subscription."""
+    def poll(self, shared: PushMemo | None = None) -> list[dict[str, Any]]:
+        """The frames due since the last push, for every subscription.
+
+        ``shared`` is one push's memo across sessions: every session subscribed to the same
+        data gets the same frame object, built once (the hub then validates and encodes it
+        once). Frames are never mutated after they are built.
+        """
         if not self.authenticated:
             return []
+        memo: PushMemo = {} if shared is None else shared
         now = self._clock()
         frames: list[dict[str, Any]] = []
         for sub in list(self.subscriptions.values()):
-            frames.extend(self._push(sub, now))
+            frames.extend(self._push(sub, now, memo))
         return frames
 
-    def _push(self, sub: Subscription, now: datetime) -> list[dict[str, Any]]:
+    def _push(self, sub: Subscription, now: datetime, memo: PushMemo) -> list[dict[str, Any]]:
         if sub.channel is Channel.TRADES:
-            return self._trades(sub, now)
+            return self._trades(sub, now, memo)
         if sub.channel is Channel.BARS:
             return self._bars(sub, now)
+        key: tuple[Any, ...]
         if sub.channel is Channel.QUOTES:
-            frame = _quote_frame(self._market, sub.symbol)
+            key = (Channel.QUOTES, sub.symbol)
         elif sub.channel is Channel.DEPTH:
-            frame = _depth_frame(self._market, sub.symbol, sub.levels)
+            key = (Channel.DEPTH, sub.symbol, sub.levels)
         else:
-            frame = _chain_frame(self._market, sub)
-        unchanged = {k: v for k, v in frame.items() if k != "time"}
+            key = (Channel.OPTIONS_CHAIN, sub.symbol, sub.greeks, sub.expiry, sub.strikes)
+        if key not in memo:
+            frame = (
+                _quote_frame(self._market, sub.symbol)
+                if sub.channel is Channel.QUOTES
+                else _depth_frame(self._market, sub.symbol, sub.levels)
+                if sub.channel is Channel.DEPTH
+                else _chain_frame(self._market, sub)
+            )
+            memo[key] = (frame, {k: v for k, v in frame.items() if k != "time"})
+        frame, unchanged = memo[key]
         if unchanged == sub.last:
             return []
         sub.last = unchanged
         return [frame]
 
-    def _trades(self, sub: Subscription, now: datetime) -> list[dict[str, Any]]:
+    def _trades(self, sub: Subscription, now: datetime, memo: PushMemo) -> list[dict[str, Any]]:
         start = sub.cursor or _next_second(now)
         if start > now:
             return []
-        trades = self._market.trades(sub.symbol, start, limit=TRADE_BURST)
+        prints_key = (Channel.TRADES, sub.symbol, start)
+        if prints_key not in memo:
+            memo[prints_key] = self._market.trades(sub.symbol, start, limit=TRADE_BURST)
+        trades: list[Trade] = memo[prints_key]
         sub.cursor = (
             trades[-1].time + timedelta(seconds=1)
             if len(trades) == TRADE_BURST
             else _next_second(now)
         )
-        wanted = _SESSIONS[sub.session]
-        return [
-            {
-                "type": "trade",
-                "symbol": sub.symbol,
-                "price": decimal_text(t.price),
-                "size": quantity_text(t.size),
-                "session": t.session.value,
-                "time": time_text(t.time),
-            }
-            for t in trades
-            if t.session in wanted
-        ]
+        frames_key = (*prints_key, sub.session)
+        if frames_key not in memo:
+            wanted = _SESSIONS[sub.session]
+            memo[frames_key] = [
+                {
+                    "type": "trade",
+                    "symbol": sub.symbol,
+                    "price": decimal_text(t.price),
+                    "size": quantity_text(t.size),
+                    "session": t.session.value,
+                    "time": time_text(t.time),
+                }
+                for t in trades
+                if t.session in wanted
+            ]
+        frames: list[dict[str, Any]] = memo[frames_key]
+        return frames
 
     def _backfill(self, sub: Subscription, count: int) -> list[dict[str, Any]]:
         """The ``count`` latest completed bars before the forming one, oldest first."""

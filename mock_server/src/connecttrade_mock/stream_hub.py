@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from connecttrade_mock.brokerage_stream import BrokerageProtocol, EntityUpdate, topic_of
 from connecttrade_mock.engine import Engine, EngineEvent
-from connecttrade_mock.market_data_stream import MarketDataProtocol
+from connecttrade_mock.market_data_stream import MarketDataProtocol, PushMemo
 from connecttrade_mock.state import Account, Order, Position
 from connecttrade_mock.stream_contract import CloseCode, StreamContract, StreamKind
 from connecttrade_mock.stream_protocol import Reply, StreamProtocol
@@ -119,13 +120,24 @@ class StreamHub:
                 other.end(CloseCode.SESSION_REPLACED, "session replaced by a newer one")
 
     def _offer(self, session: StreamSession, frame: dict[str, Any], seq: int = 0) -> bool:
-        if self.validate_frames:
-            problem = self.contract.outbound_problem(session.kind, frame)
-            if problem is not None:
-                log.error("mock bug: a %s frame breaks asyncapi.json: %s", frame["type"], problem)
-                session.end(CloseCode.SERVER_ERROR, "mock bug: a frame broke the contract")
-                return False
+        if not self._valid(session, frame):
+            session.end(CloseCode.SERVER_ERROR, "mock bug: a frame broke the contract")
+            return False
         return session.offer(frame, self._monotonic(), seq)
+
+    def _valid(self, session: StreamSession, frame: dict[str, Any]) -> bool:
+        if not self.validate_frames:
+            return True
+        problem = self.contract.outbound_problem(session.kind, frame)
+        if problem is not None:
+            log.error("mock bug: a %s frame breaks asyncapi.json: %s", frame["type"], problem)
+        return problem is None
+
+    def _encode(self, session: StreamSession, frame: dict[str, Any]) -> str | None:
+        """The frame's JSON, or None when it breaks the contract."""
+        if not self._valid(session, frame):
+            return None
+        return json.dumps(frame, separators=(",", ":"))
 
     def _of(self, stream: StreamKind | str) -> Iterator[StreamSession]:
         for session in list(self.sessions.values()):
@@ -169,7 +181,13 @@ class StreamHub:
 
     # -- market data -------------------------------------------------------------------
     def pump(self) -> None:
-        """One market-data push: end sessions whose token went, send what changed."""
+        """One market-data push: end sessions whose token went, send what changed.
+
+        Sessions wanting the same data share one frame, validated and encoded once, so a
+        push costs per distinct subscription rather than per session.
+        """
+        memo: PushMemo = {}
+        encoded: dict[int, tuple[dict[str, Any], str | None]] = {}
         for session in self._of(StreamKind.MARKET_DATA):
             protocol = session.protocol
             if not isinstance(protocol, MarketDataProtocol) or not session.is_open:
@@ -179,13 +197,20 @@ class StreamHub:
                 session.end(*problem)
                 continue
             try:
-                frames = protocol.poll()
+                frames = protocol.poll(memo)
             except Exception:
                 log.exception("market data push failed for %s", session.session_id)
                 session.end(CloseCode.SERVER_ERROR, "internal error")
                 continue
             for frame in frames:
-                if not self._offer(session, frame):
+                # Keyed by identity; the entry keeps the frame alive so no id is reused.
+                if id(frame) not in encoded:
+                    encoded[id(frame)] = (frame, self._encode(session, frame))
+                text = encoded[id(frame)][1]
+                if text is None:
+                    session.end(CloseCode.SERVER_ERROR, "mock bug: a frame broke the contract")
+                    break
+                if not session.offer(frame, self._monotonic(), text=text):
                     break
 
     async def run_pump(self) -> None:

@@ -137,9 +137,11 @@ class StreamSession:
         return now < self.stalled_until
 
     # -- producing ---------------------------------------------------------------------
-    def offer(self, frame: dict[str, Any], now: float, seq: int = 0) -> bool:
-        """Queue a frame; False if the session is over or the frame overflowed the queue
-        (which ends the session with 4009)."""
+    def offer(
+        self, frame: dict[str, Any], now: float, seq: int = 0, text: str | None = None
+    ) -> bool:
+        """Queue a frame (``text``: its JSON, when already encoded); False if the session is
+        over or the frame overflowed the queue (which ends the session with 4009)."""
         if not self.is_open:
             return False
         if len(self.outbox) >= self.settings.queue_limit:
@@ -148,7 +150,9 @@ class StreamSession:
                 f"slow consumer: more than {self.settings.queue_limit} frames queued",
             )
             return False
-        self.outbox.append(Outgoing(json.dumps(frame, separators=(",", ":")), seq, now))
+        if text is None:
+            text = json.dumps(frame, separators=(",", ":"))
+        self.outbox.append(Outgoing(text, seq, now))
         self.wakeup.set()
         return True
 
