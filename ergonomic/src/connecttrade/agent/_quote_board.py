@@ -63,6 +63,13 @@ class QuoteBoard:
         # A new session starts whenever the stream leaves LIVE; quotes of older ones wait.
         self._session = 0
         self._seen: dict[str, tuple[str, int]] = {}
+        self._detached = False
+
+    def detach(self) -> None:
+        """The source stopped listening: from now on nothing is vouched for."""
+        with self._changed:
+            self._detached = True
+            self._changed.notify_all()
 
     def adopt(self, state: StreamState) -> None:
         """Take the stream's state when the board was attached, unless an event since
@@ -74,13 +81,17 @@ class QuoteBoard:
 
     @property
     def state(self) -> StreamState:
-        """The stream's state as the board last heard it."""
+        """The stream's state as the board last heard it (``CLOSED`` once detached)."""
         with self._changed:
+            if self._detached:
+                return StreamState.CLOSED
             return self._state or StreamState.IDLE
 
     def on_event(self, event: object) -> None:
         """Take one stream event (the stream's listener)."""
         with self._changed:
+            if self._detached:
+                return
             if isinstance(event, MarketQuote):
                 self._cache.apply(event)
                 self._seen[canonical_symbol(event.symbol)] = (event.symbol, self._session)
@@ -96,6 +107,8 @@ class QuoteBoard:
         """The quote of ``symbol`` if the board may vouch for it now; else raise."""
         key = canonical_symbol(symbol)
         with self._changed:
+            if self._detached:
+                raise QuoteUnavailable("the quote source is closed")
             if self._state is not StreamState.LIVE:
                 state = self._state or StreamState.IDLE
                 raise QuoteUnavailable(f"the market-data stream is {state}, not live")
@@ -118,6 +131,10 @@ class QuoteBoard:
                     return self.trusted(symbol)
                 except QuoteUnavailable:
                     left = deadline - self._monotonic()
-                    if left <= 0 or (self._state or StreamState.IDLE) in _NOT_COMING:
+                    if (
+                        left <= 0
+                        or self._detached
+                        or (self._state or StreamState.IDLE) in _NOT_COMING
+                    ):
                         raise
                     self._changed.wait(left)

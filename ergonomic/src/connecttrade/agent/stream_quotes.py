@@ -255,6 +255,7 @@ class SyncStreamQuotes(_StreamQuoteSource):
 
     def close(self) -> None:
         """Stop listening (and close the stream if the source made it); safe to call twice."""
+        self._board.detach()
         remove, self._remove = self._remove, None
         if remove is not None:
             remove()
@@ -343,6 +344,7 @@ class StreamQuotes(_StreamQuoteSource):
 
     def close(self) -> None:
         """Stop listening to the stream; safe to call twice."""
+        self._board.detach()
         remove, self._remove = self._remove, None
         if remove is not None:
             remove()
