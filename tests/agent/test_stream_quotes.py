@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -217,6 +218,33 @@ def test_after_a_reconnect_the_quote_is_delivered_again_before_use(
         mock_broker.control.set_quote("ZVZZT", "11.00", "11.10")
         eventually(lambda: quotes.stream.connects == 2, "reconnected")
         assert tools.prepare_order(market_buy("ZVZZT")).estimated_notional == Decimal("111.00")
+
+
+def test_asked_on_the_stream_thread_it_answers_without_blocking_the_stream(
+    mock_broker: MockBrokerFixture, client: connecttrade.Client, clock: FakeClock
+) -> None:
+    """Asked from a listener on the stream's own thread, the source answers a quoted
+    symbol and refuses a new one at once instead of waiting for a quote that thread
+    would have to deliver."""
+    answers: list[object] = []
+    done = threading.Event()
+    with SyncStreamQuotes.from_client(client, ALPACA, ["ZVZZT"], clock=clock) as quotes:
+        quotes("ZVZZT")
+
+        def on_event(event: object) -> None:
+            if isinstance(event, connecttrade.Quote) and event.ask == Decimal("12.10"):
+                for symbol in ("ZVZZT", "ZAZZT"):
+                    try:
+                        answers.append(quotes(symbol).ask)
+                    except QuoteUnavailable as exc:
+                        answers.append(type(exc))
+                done.set()
+
+        quotes.stream.add_listener(on_event)
+        mock_broker.control.set_quote("ZVZZT", "12.00", "12.10")
+        assert done.wait(10)
+        assert answers == [Decimal("12.10"), QuoteUnavailable]
+        assert quotes.symbols == ("ZVZZT",)
 
 
 def test_a_closed_source_refuses(client: connecttrade.Client, clock: FakeClock) -> None:

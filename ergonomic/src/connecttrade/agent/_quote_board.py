@@ -64,6 +64,13 @@ class QuoteBoard:
         self._session = 0
         self._seen: dict[str, tuple[str, int]] = {}
         self._detached = False
+        self._delivering_thread: int | None = None
+
+    @property
+    def delivering_thread(self) -> int | None:
+        """The ident of the thread events arrive on (``None`` before the first); waiting
+        there for a quote would stop the very stream that delivers it."""
+        return self._delivering_thread
 
     def detach(self) -> None:
         """The source stopped listening: from now on nothing is vouched for."""
@@ -90,6 +97,7 @@ class QuoteBoard:
     def on_event(self, event: object) -> None:
         """Take one stream event (the stream's listener)."""
         with self._changed:
+            self._delivering_thread = threading.get_ident()
             if self._detached:
                 return
             if isinstance(event, MarketQuote):

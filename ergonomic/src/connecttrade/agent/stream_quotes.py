@@ -156,8 +156,8 @@ class _StreamQuoteSource:
             self._cancel(key)
 
     def _can_wait(self) -> bool:
-        """Whether this thread may block waiting for a quote."""
-        return True
+        """Whether this thread may block waiting for a quote (not the stream's own)."""
+        return threading.get_ident() != self._board.delivering_thread
 
     def _request(self, key: str) -> None:
         """Subscribe ``key``'s quotes."""
@@ -202,9 +202,13 @@ class SyncStreamQuotes(_StreamQuoteSource):
         self._owns_stream = False
         self._remove: Callable[[], None] | None = stream.add_listener(self._board.on_event)
         self._board.adopt(stream.state)
-        chosen = _symbols(symbols)
-        if chosen:
-            self.subscribe(chosen)
+        try:
+            chosen = _symbols(symbols)
+            if chosen:
+                self.subscribe(chosen)
+        except BaseException:
+            self.close()
+            raise
 
     @classmethod
     def from_client(
