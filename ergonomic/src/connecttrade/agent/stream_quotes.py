@@ -21,6 +21,11 @@ or closed) has no quotes at all until it is live again and has delivered the sym
 Either way the guard refuses with rule ``market_data`` rather than price an order from a
 quote nobody vouches for. Keep ``max_quote_age`` above the stream's heartbeat interval, or
 a quiet but healthy stream will look stale between heartbeats.
+
+A symbol subscribed on demand that the feed does not quote within ``wait`` is unsubscribed
+again. Give only symbols the feed knows as ``symbols``: the server refuses a whole
+subscribe frame that names one it lacks, and the stream asks for all of a channel's
+symbols in one frame when it (re)connects.
 """
 
 from __future__ import annotations
