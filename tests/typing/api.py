@@ -7,7 +7,7 @@ here. The file has no ``test_`` prefix, so pytest does not collect it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from typing import assert_type
 
@@ -35,6 +35,14 @@ from connecttrade import (
     User,
     UserCredentials,
 )
+from connecttrade.agent import (
+    AlertMonitor,
+    QuoteSource,
+    StreamAlerts,
+    StreamQuotes,
+    SyncStreamQuotes,
+)
+from connecttrade.agent import Quote as AgentQuote
 from connecttrade.broker import Broker
 from connecttrade.enums import OrderSide
 
@@ -134,9 +142,23 @@ async def streams(client: AsyncClient, sync: Client) -> None:
     with connecttrade.SyncAccountView(sync) as sync_view:
         sync_handle = sync.orders.place(connecttrade.market("AAPL", 1, side="BUY"))
         assert_type(sync_view.track(sync_handle), OrderHandle)
+        assert_type(sync_view.add_stream_listener(print), Callable[[], None])
+    assert_type(stream.last_frame_at, float | None)
     book = connecttrade.OrderBook("AAPL")
     assert_type(book.spread, Decimal | None)
     assert_type(connecttrade.MarketCache().quote("AAPL"), connecttrade.Quote | None)
+
+
+async def agent_stream_glue(client: AsyncClient, sync: Client) -> None:
+    with SyncStreamQuotes.from_client(sync, "conn", ["AAPL"]) as quotes:
+        assert_type(quotes("AAPL"), AgentQuote)
+        assert_type(quotes.symbols, tuple[str, ...])
+        source: QuoteSource = quotes
+        assert_type(source, QuoteSource)
+    async_quotes = StreamQuotes(connecttrade.MarketDataStream.from_client(client, "conn"))
+    assert_type(async_quotes("AAPL"), AgentQuote)
+    with StreamAlerts(AlertMonitor(), connecttrade.SyncAccountView(sync)) as alerts:
+        assert_type(alerts.attached, bool)
 
 
 def construction() -> None:

@@ -85,6 +85,11 @@ class _SyncStream(Generic[_S, _E]):
         """Why the stream stopped for good, if it did."""
         return self._stream.error
 
+    @property
+    def last_frame_at(self) -> float | None:
+        """When the last frame arrived (``time.monotonic()`` seconds; see the async twin)."""
+        return self._stream.last_frame_at
+
     def wait_live(self, timeout: float | None = None) -> None:
         """Block until the stream is live (``TimeoutError``; the stream's error if it stopped)."""
         self._loop.run(self._stream.wait_live(timeout))
@@ -356,6 +361,14 @@ class SyncAccountView:
     def on_change(self, callback: Callable[[AccountChange], None]) -> Callable[[], None]:
         """Call ``callback(change)`` (on the view's thread) for every change applied."""
         remove = self._loop.call(lambda: self._view.on_change(callback))
+        return lambda: self._loop.call(remove) if self._loop.running else None
+
+    def add_stream_listener(
+        self, callback: Callable[[BrokerageEvent], object]
+    ) -> Callable[[], None]:
+        """Call ``callback(event)`` (on the view's thread) for every event of the view's
+        brokerage stream, state changes included; returns the remover."""
+        remove = self._loop.call(lambda: self._view.stream.add_listener(callback))
         return lambda: self._loop.call(remove) if self._loop.running else None
 
     def track(self, handle: OrderHandle) -> OrderHandle:

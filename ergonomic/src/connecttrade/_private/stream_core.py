@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, Generic, Self, TypeVar
@@ -86,6 +87,7 @@ class StreamCore(ABC, Generic[_F, _E]):
         self._authenticated = False
         self._connects = 0
         self._error: StreamError | None = None
+        self._last_frame_at: float | None = None
 
     # ------------------------------------------------------------------ public surface
     @property
@@ -107,6 +109,16 @@ class StreamCore(ABC, Generic[_F, _E]):
     def error(self) -> StreamError | None:
         """Why the stream stopped for good, if it did."""
         return self._error
+
+    @property
+    def last_frame_at(self) -> float | None:
+        """When the last frame of any kind (heartbeats included) arrived, in
+        ``time.monotonic()`` seconds; ``None`` before the first.
+
+        The server pushes every change and a heartbeat whenever it is otherwise quiet, so
+        this is how recently the stream vouched that what it delivered is still current.
+        """
+        return self._last_frame_at
 
     @property
     def stale_after(self) -> float:
@@ -304,6 +316,7 @@ class StreamCore(ABC, Generic[_F, _E]):
                     raw = await ws.recv()
             except TimeoutError:
                 raise _StaleError from None
+            self._last_frame_at = time.monotonic()
             try:
                 frame = self._parse(raw)
             except StreamProtocolError as exc:

@@ -5,7 +5,8 @@
     from connecttrade.agent import Guard, Policy
 
     guard = Guard(client, Policy.from_toml("policy.toml"), audit_log="audit.jsonl",
-                  state_dir="agent-state", actor="my-agent", quotes=quote_source)
+                  state_dir="agent-state", actor="my-agent",
+                  quotes=SyncStreamQuotes.from_client(client, "conn_..."))
     tools = guard.execute_tools()        # or read_tools() / prepare_tools()
     staged = tools.prepare_order(connecttrade.limit("AAPL", 5, "170", side="BUY"))
     print(staged.summary)                # what would be sent, cost, rules checked
@@ -33,6 +34,8 @@ from connecttrade.agent.prepared import ExecutionResult, PreparedOrder
 from connecttrade.agent.quotes import Quote, QuoteSource
 from connecttrade.agent.reconcile import Mismatch, ReconciliationReport
 from connecttrade.agent.report import DailyReport, build_daily_report
+from connecttrade.agent.stream_alerts import StreamAlerts
+from connecttrade.agent.stream_quotes import QuoteUnavailable, StreamQuotes, SyncStreamQuotes
 from connecttrade.agent.supervision import (
     HaltStatus,
     PendingApproval,
@@ -65,13 +68,17 @@ __all__ = [
     "PreparedOrder",
     "Quote",
     "QuoteSource",
+    "QuoteUnavailable",
     "ReadTools",
     "ReconciliationReport",
     "Refused",
     "RuleCheck",
     "SessionWindow",
+    "StreamAlerts",
+    "StreamQuotes",
     "Supervisor",
     "SupervisorError",
+    "SyncStreamQuotes",
     "VerifyResult",
     "build_daily_report",
     "canonical_symbol",
