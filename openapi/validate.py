@@ -6,7 +6,9 @@ Checks, beyond "is it valid OpenAPI / JSON Schema":
 - every request body schema is closed (`additionalProperties: false`), variant by variant;
 - every `oneOf` variant carries a `const` tag (openapi-python-client ignores `discriminator`);
 - every OpenAPI link targets an existing operation and one of its parameters;
-- every AsyncAPI message has a payload and an example; operations only use declared messages.
+- every AsyncAPI message has a payload and an example; operations only use declared messages;
+- every update example's `version` equals the version of the entity it carries;
+- the entity schemas AsyncAPI embeds (Order, Position, Balance...) are the REST ones exactly.
 Exits non-zero listing every problem found.
 """
 
@@ -193,12 +195,49 @@ def check_asyncapi(doc: Json) -> list[str]:
                     f"operation {op_name}: {ref['$ref']} is not a message of its channel"
                 )
     problems += _tagged_variants(doc, schemas, "#/components/schemas")
+    problems += _update_version_problems(doc)
     return problems
 
 
+def _update_version_problems(doc: Json) -> list[str]:
+    """An update frame's `version` is its entity's version (a digit string in the entity)."""
+    examples = [
+        (f"schema {n}", e)
+        for n, s in doc["components"]["schemas"].items()
+        for e in s.get("examples", [])
+    ]
+    examples += [
+        (f"message {n}", e["payload"])
+        for n, m in doc["components"]["messages"].items()
+        for e in m.get("examples", [])
+    ]
+    problems = []
+    for where, example in examples:
+        kind = example.get("type", "") if isinstance(example, dict) else ""
+        entity = example.get(kind.removesuffix("_update")) if kind.endswith("_update") else None
+        if isinstance(entity, dict) and entity.get("version") != str(example.get("version")):
+            problems.append(
+                f"{where} example: version {example.get('version')!r} is not the {kind} "
+                f"entity's version {entity.get('version')!r}"
+            )
+    return problems
+
+
+def check_shared_schemas(openapi: Json, asyncapi: Json) -> list[str]:
+    """Stream frames carry REST entities: a schema both documents name must be the same."""
+    rest, stream = openapi["components"]["schemas"], asyncapi["components"]["schemas"]
+    return [
+        f"schema {name} differs from openapi.json's (stream frames carry the REST shape)"
+        for name in sorted(set(rest) & set(stream))
+        if rest[name] != stream[name]
+    ]
+
+
 def main() -> int:
-    problems = [f"openapi.json: {p}" for p in check_openapi(json.loads(OPENAPI.read_text()))]
-    problems += [f"asyncapi.json: {p}" for p in check_asyncapi(json.loads(ASYNCAPI.read_text()))]
+    openapi, asyncapi = json.loads(OPENAPI.read_text()), json.loads(ASYNCAPI.read_text())
+    problems = [f"openapi.json: {p}" for p in check_openapi(openapi)]
+    problems += [f"asyncapi.json: {p}" for p in check_asyncapi(asyncapi)]
+    problems += [f"asyncapi.json: {p}" for p in check_shared_schemas(openapi, asyncapi)]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -76,6 +76,7 @@ _BALANCE = Balance(
     collateral=None,
     realized_pl=Decimal(0),
     daily_pl=Decimal(0),
+    version=1,
 )
 
 

@@ -32,6 +32,7 @@ def test_committed_contract_has_no_problems() -> None:
     """Both committed documents pass every rule."""
     assert validate.check_openapi(OPENAPI) == []
     assert validate.check_asyncapi(ASYNCAPI) == []
+    assert validate.check_shared_schemas(OPENAPI, ASYNCAPI) == []
 
 
 def _break_open_body(doc: dict[str, Any]) -> None:
@@ -79,6 +80,36 @@ def test_asyncapi_rules_catch_a_message_example_that_does_not_validate() -> None
     doc["components"]["messages"]["OrderUpdate"]["examples"][0]["payload"]["seq"] = 0
     problems = validate.check_asyncapi(doc)
     assert any("message OrderUpdate" in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("where", "kind"),
+    [
+        pytest.param("schemas", "Position", id="position-update-schema-example"),
+        pytest.param("messages", "Balance", id="balance-update-message-example"),
+    ],
+)
+def test_asyncapi_rules_catch_an_update_version_that_is_not_its_entitys(
+    where: str, kind: str
+) -> None:
+    """An update example whose `version` differs from its entity's version is reported."""
+    doc = copy.deepcopy(ASYNCAPI)
+    example = doc["components"][where][f"{kind}Update"]["examples"][0]
+    payload = example["payload"] if where == "messages" else example
+    payload[kind.lower()]["version"] = str(payload["version"] - 1)
+    problems = validate.check_asyncapi(doc)
+    assert any(f"{kind}Update example: version" in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("name", ["Position", "Balance", "Order"], ids=str.lower)
+def test_stream_entity_schemas_must_be_the_rest_ones(name: str) -> None:
+    """An entity schema embedded in asyncapi.json that drifts from openapi.json is reported."""
+    doc = copy.deepcopy(ASYNCAPI)
+    del doc["components"]["schemas"][name]["properties"]["version"]
+    problems = validate.check_shared_schemas(OPENAPI, doc)
+    assert problems == [
+        f"schema {name} differs from openapi.json's (stream frames carry the REST shape)"
+    ]
 
 
 def test_every_stream_message_in_both_directions_has_a_schema() -> None:

@@ -92,6 +92,7 @@ def position_json(**overrides: Any) -> dict[str, Any]:
         "realized_pl": "0",
         "daily_pl": "32.75",
         "total_pl": "110.50",
+        "version": "3",
     }
     position.update(overrides)
     return position
@@ -116,6 +117,7 @@ def balance_json(**overrides: Any) -> dict[str, Any]:
         "collateral": None,
         "realized_pl": None,
         "daily_pl": "120.40",
+        "version": "5",
     }
     balance.update(overrides)
     return balance

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import httpx
 import pytest
-from sdk_fakes import USER_SECRET, FakeApi, order_json, position_json
+from sdk_fakes import USER_SECRET, FakeApi, balance_json, order_json, position_json
 
 from connecttrade import (
+    Balance,
     Broker,
     Instrument,
     OrderSide,
     OrderStatus,
+    Position,
     Secret,
     UnexpectedResponseError,
 )
@@ -107,6 +110,48 @@ def test_null_pl_fields_are_none() -> None:
     """Nullable P&L fields that a broker leaves out parse to None."""
     position = parse.position(position_json(unrealized_pl=None, daily_pl=None, last_price=None))
     assert (position.unrealized_pl, position.daily_pl, position.last_price) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("parser", "body"),
+    [
+        pytest.param(parse.position, position_json(version="17"), id="position"),
+        pytest.param(parse.balance, balance_json(version="17"), id="balance"),
+    ],
+)
+def test_position_and_balance_versions_parse_to_int(
+    parser: Callable[[object], Position | Balance], body: object
+) -> None:
+    """A position's or balance's version string becomes the int the live view compares."""
+    assert parser(body).version == 17
+
+
+@pytest.mark.parametrize(
+    ("parser", "body", "problem"),
+    [
+        pytest.param(
+            parse.position,
+            {k: v for k, v in position_json().items() if k != "version"},
+            "missing",
+            id="position-without-version",
+        ),
+        pytest.param(parse.position, position_json(version="-1"), "whole", id="position-negative"),
+        pytest.param(
+            parse.balance,
+            {k: v for k, v in balance_json().items() if k != "version"},
+            "missing",
+            id="balance-without-version",
+        ),
+        pytest.param(parse.balance, balance_json(version="1.5"), "whole", id="balance-fraction"),
+    ],
+)
+def test_a_bad_position_or_balance_version_raises_a_typed_error(
+    parser: Callable[[object], Position | Balance], body: object, problem: str
+) -> None:
+    """A position or balance without a whole-number version raises UnexpectedResponseError
+    naming the version field."""
+    with pytest.raises(UnexpectedResponseError, match=f"version.*{problem}|{problem}.*version"):
+        parser(body)
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,9 @@ def results(order: Order, position: Position, balance: Balance) -> None:
     assert_type(order.filled_qty, Decimal)
     assert_type(order.version, int)
     assert_type(position.unrealized_pl, Decimal | None)
+    assert_type(position.version, int)
     assert_type(balance.cash, Decimal)
+    assert_type(balance.version, int)
     assert_type(connecttrade.vwap(order.fills), Decimal)
 
 

@@ -11,14 +11,18 @@ Rules, in the order a view meets them:
    entity; stale and repeated updates are dropped, so none is applied twice or out of
    order.
 
-Orders carry their version in REST answers too, so a snapshot order replaces the held
-one only when newer. Positions and balances carry no version over REST: their snapshot
-replaces the content and keeps the version last seen on the stream, and any update the
-stream delivered since subscribing wins over it. That is exact because the stream carries
-every change made after the subscription: whatever the snapshot missed arrives later.
-(Until it does, a position or balance can briefly show a state older than the snapshot:
-REST gives no version to tell them apart.) After a reconnect or a sequence gap the view
-syncs again the same way, dropping what it had buffered.
+REST answers carry the same versions as the stream, so the snapshot is merged by version
+too: a snapshot order replaces the held one only when newer; a snapshot position or
+balance replaces the held one when its version is at least the held one (at an equal
+version the snapshot is the fresher read of the same change: prices move the figures, not
+the version). The buffered updates then apply only when newer than what the snapshot
+held, so an update older than the snapshot never shows, not even briefly.
+
+One case has no version to compare: a position the snapshot no longer lists has closed,
+and REST does not list closed positions. If it closed after the subscription, an older
+buffered update can show it open until the stream delivers the close, which it always
+does. After a reconnect or a sequence gap the view syncs again the same way, dropping what
+it had buffered.
 """
 
 from __future__ import annotations
@@ -56,8 +60,9 @@ class AccountChange:
 
     ``kind`` is ``order``, ``position`` or ``balance``; ``key`` the order id, the symbol
     or the account id; ``value`` the entity now (``None``: the position closed);
-    ``version`` the stream version applied (``None`` for unversioned REST content);
-    ``source`` is ``stream`` or ``snapshot``.
+    ``version`` the entity's version now (``None`` for a position a snapshot no longer
+    lists: REST gives no version for a closed position); ``source`` is ``stream`` or
+    ``snapshot``.
     """
 
     kind: Literal["order", "position", "balance"]
@@ -225,22 +230,26 @@ class AccountState:
             del self._positions[key]
             changes.append(AccountChange("position", key[0], key[1], None, None, "snapshot"))
         for key, position in listed.items():
+            if position.version < self._versions.positions.get(key, 0):
+                continue  # the stream already showed a newer state
+            self._versions.positions[key] = position.version
             if self._positions.get(key) != position:
                 self._positions[key] = position
                 changes.append(
-                    AccountChange("position", key[0], key[1], position, None, "snapshot")
+                    AccountChange(
+                        "position", key[0], key[1], position, position.version, "snapshot"
+                    )
                 )
         for balance in snapshot.balances:
-            if self._balances.get(balance.account_id) != balance:
-                self._balances[balance.account_id] = balance
+            account_id = balance.account_id
+            if balance.version < self._versions.balances.get(account_id, 0):
+                continue
+            self._versions.balances[account_id] = balance.version
+            if self._balances.get(account_id) != balance:
+                self._balances[account_id] = balance
                 changes.append(
                     AccountChange(
-                        "balance",
-                        balance.account_id,
-                        balance.account_id,
-                        balance,
-                        None,
-                        "snapshot",
+                        "balance", account_id, account_id, balance, balance.version, "snapshot"
                     )
                 )
         return changes

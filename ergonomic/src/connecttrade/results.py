@@ -121,7 +121,11 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class Balance:
-    """Cash, buying power and margin of one account; figures a broker omits are ``None``."""
+    """Cash, buying power and margin of one account; figures a broker omits are ``None``.
+
+    ``version`` grows by one with every change the brokerage stream reports (cash moved,
+    buying power reserved or released); price moves change the figures but not the version.
+    """
 
     account_id: str
     account_number: str
@@ -139,11 +143,16 @@ class Balance:
     collateral: Decimal | None
     realized_pl: Decimal | None
     daily_pl: Decimal | None
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """A holding; a negative ``quantity`` is a short. P&L a broker omits is ``None``."""
+    """A holding; a negative ``quantity`` is a short. P&L a broker omits is ``None``.
+
+    ``version`` grows by one with every change the brokerage stream reports (each fill
+    booked into the position); price moves change the figures but not the version.
+    """
 
     account_id: str
     symbol: str
@@ -158,6 +167,7 @@ class Position:
     realized_pl: Decimal | None
     daily_pl: Decimal | None
     total_pl: Decimal | None
+    version: int
 
 
 @dataclass(frozen=True, slots=True)

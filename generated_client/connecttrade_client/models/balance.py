@@ -15,7 +15,8 @@ T = TypeVar("T", bound="Balance")
 @_attrs_define
 class Balance:
     """Cash, buying power and margin of one account. Money is a decimal string; brokers that do not report a figure send
-    null.
+    null. `version` grows by one with every change the stream reports, so a REST answer and stream updates can be told
+    apart by age.
 
         Attributes:
             account_id (str):
@@ -36,6 +37,11 @@ class Balance:
             collateral (None | str): Value pledged as collateral (marginable securities at their loan value).
             realized_pl (None | str): Realized P&L today.
             daily_pl (None | str): Change of equity since the previous close.
+            version (str): Per-account balance version, starting at 0, +1 per change the stream reports: cash moving (fills,
+                fees, deposits, withdrawals) and open orders reserving or releasing buying power (accepted, replaced, cancelled,
+                expired, filled). Price moves and the new-day reset of daily figures (market values, equity, buying power, P&L)
+                are not such changes: they are not streamed and leave the version as it is. Equals the `version` of the
+                balance_update that reported the latest change.
     """
 
     account_id: str
@@ -54,6 +60,7 @@ class Balance:
     collateral: None | str
     realized_pl: None | str
     daily_pl: None | str
+    version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +102,8 @@ class Balance:
         daily_pl: None | str
         daily_pl = self.daily_pl
 
+        version = self.version
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -115,6 +124,7 @@ class Balance:
                 "collateral": collateral,
                 "realized_pl": realized_pl,
                 "daily_pl": daily_pl,
+                "version": version,
             }
         )
 
@@ -185,6 +195,8 @@ class Balance:
 
         daily_pl = _parse_daily_pl(d.pop("daily_pl"))
 
+        version = d.pop("version")
+
         balance = cls(
             account_id=account_id,
             account_number=account_number,
@@ -202,6 +214,7 @@ class Balance:
             collateral=collateral,
             realized_pl=realized_pl,
             daily_pl=daily_pl,
+            version=version,
         )
 
         balance.additional_properties = d

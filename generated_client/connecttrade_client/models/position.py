@@ -14,22 +14,29 @@ T = TypeVar("T", bound="Position")
 @_attrs_define
 class Position:
     """A holding. Negative quantity is a short position. P&L fields may be null where a broker does not report them.
+    `version` grows by one with every change the stream reports, so a REST answer and stream updates can be told apart
+    by age.
 
-    Attributes:
-        account_id (str):
-        symbol (str):
-        instrument (Instrument): STK equity, OPT single-leg option, MLEG_OPT multi-leg option, FUT future, CRYPTO spot
-            crypto (CRYPTO is this contract's name; the vendor docs only say crypto is traded).
-        quantity (str): Signed quantity (contracts for options and futures).
-        avg_price (str): Average entry price per share or contract unit.
-        cost_basis (str): avg_price x |quantity| x multiplier.
-        multiplier (str): Contract multiplier: 1 for equities, 100 for options.
-        last_price (None | str): Latest trade or mid price.
-        market_value (None | str): quantity x last_price x multiplier.
-        unrealized_pl (None | str): market_value - cost_basis (sign-adjusted for shorts).
-        realized_pl (None | str): Realized P&L of closed parts of the position.
-        daily_pl (None | str): P&L since the previous close.
-        total_pl (None | str): realized_pl + unrealized_pl.
+        Attributes:
+            account_id (str):
+            symbol (str):
+            instrument (Instrument): STK equity, OPT single-leg option, MLEG_OPT multi-leg option, FUT future, CRYPTO spot
+                crypto (CRYPTO is this contract's name; the vendor docs only say crypto is traded).
+            quantity (str): Signed quantity (contracts for options and futures).
+            avg_price (str): Average entry price per share or contract unit.
+            cost_basis (str): avg_price x |quantity| x multiplier.
+            multiplier (str): Contract multiplier: 1 for equities, 100 for options.
+            last_price (None | str): Latest trade or mid price.
+            market_value (None | str): quantity x last_price x multiplier.
+            unrealized_pl (None | str): market_value - cost_basis (sign-adjusted for shorts).
+            realized_pl (None | str): Realized P&L of closed parts of the position.
+            daily_pl (None | str): P&L since the previous close.
+            total_pl (None | str): realized_pl + unrealized_pl.
+            version (str): Per-position version, +1 per change the stream reports: every fill booked into the position (1
+                after the fill that opens it; it keeps counting when the position closes and reopens). Price moves and the new-
+                day reset of daily figures (last_price, market_value, the P&L fields) are not such changes: they are not
+                streamed and leave the version as it is. Equals the `version` of the position_update that reported the latest
+                change.
     """
 
     account_id: str
@@ -45,6 +52,7 @@ class Position:
     realized_pl: None | str
     daily_pl: None | str
     total_pl: None | str
+    version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +88,8 @@ class Position:
         total_pl: None | str
         total_pl = self.total_pl
 
+        version = self.version
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -97,6 +107,7 @@ class Position:
                 "realized_pl": realized_pl,
                 "daily_pl": daily_pl,
                 "total_pl": total_pl,
+                "version": version,
             }
         )
 
@@ -161,6 +172,8 @@ class Position:
 
         total_pl = _parse_total_pl(d.pop("total_pl"))
 
+        version = d.pop("version")
+
         position = cls(
             account_id=account_id,
             symbol=symbol,
@@ -175,6 +188,7 @@ class Position:
             realized_pl=realized_pl,
             daily_pl=daily_pl,
             total_pl=total_pl,
+            version=version,
         )
 
         position.additional_properties = d

@@ -688,6 +688,8 @@ class Engine:
         original.pending_replacement_id = replacement.order_id
         self.store.add(replacement)
         self._emit_order(replacement)
+        # The pending replacement reserves buying power beside the original until settled.
+        self._emit_balance(account)
         self._immediate[original.order_id] = original
         return replacement
 
@@ -706,12 +708,15 @@ class Engine:
             order.pending_replacement_id = None
             self._apply(order, OrderEvent.REPLACE_CONFIRM)
             self._apply(replacement, OrderEvent.ACCEPT)
+            # The original's reserve is freed: the replacement alone holds buying power now.
+            self._emit_balance(self.store.accounts[order.account_id])
             self._work(replacement)
         elif order.pending_replacement_id is not None:
             # The original filled or expired before the broker got to the replace.
             replacement = self.store.orders[order.pending_replacement_id]
             order.pending_replacement_id = None
             self._reject(replacement, f"original order {order.order_id} is {order.status.value}")
+            self._emit_balance(self.store.accounts[order.account_id])  # its reserve is freed
 
     # ------------------------------------------------------------------ matching
     def _may_trade_now(self, order: Order) -> bool:

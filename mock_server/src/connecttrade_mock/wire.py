@@ -112,6 +112,7 @@ def balance_json(account: Account, figures: BalanceFigures) -> dict[str, Any]:
         "collateral": decimal_text(figures.collateral),
         "realized_pl": decimal_text(figures.realized_pl),
         "daily_pl": decimal_text(figures.daily_pl),
+        "version": str(account.balance_version),
     }
 
 
@@ -136,6 +137,7 @@ def position_json(position: Position, last: Decimal) -> dict[str, Any]:
         "realized_pl": decimal_text(position.realized_pl),
         "daily_pl": decimal_text(daily),
         "total_pl": decimal_text(position.realized_pl + unrealized),
+        "version": str(position.version),
     }
 
 

@@ -48,6 +48,7 @@ POSITION: dict[str, Any] = {
     "realized_pl": "0",
     "daily_pl": "32.75",
     "total_pl": "110.50",
+    "version": "1",
 }
 
 BALANCE: dict[str, Any] = {
@@ -67,6 +68,7 @@ BALANCE: dict[str, Any] = {
     "collateral": "2084.75",
     "realized_pl": "35.10",
     "daily_pl": "120.40",
+    "version": "1",
 }
 
 TIME = "2026-11-20T15:04:05+00:00"
@@ -94,8 +96,8 @@ def order_update(seq: int, version: int, user_id: str = "u1", **changes: Any) ->
 
 
 def position_update(seq: int, version: int, user_id: str = "u1", **changes: Any) -> str:
-    """A ``position_update`` frame."""
-    body = {**POSITION, **changes}
+    """A ``position_update`` frame; the position inside is at ``version`` too."""
+    body = {**POSITION, "version": str(version), **changes}
     return json.dumps(
         {
             "type": "position_update",
@@ -110,8 +112,8 @@ def position_update(seq: int, version: int, user_id: str = "u1", **changes: Any)
 
 
 def balance_update(seq: int, version: int, user_id: str = "u1", **changes: Any) -> str:
-    """A ``balance_update`` frame."""
-    body = {**BALANCE, **changes}
+    """A ``balance_update`` frame; the balance inside is at ``version`` too."""
+    body = {**BALANCE, "version": str(version), **changes}
     return json.dumps(
         {
             "type": "balance_update",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Literal
+
+import pytest
 
 import connecttrade
 from connecttrade._private import parse
@@ -51,16 +55,110 @@ def test_updates_buffered_during_sync_apply_after_the_snapshot() -> None:
     assert not state.syncing
 
 
-def test_stream_state_newer_than_the_snapshot_wins_for_unversioned_entities() -> None:
-    """A position update buffered during the sync overrides the version-less REST row."""
+def test_a_buffered_update_newer_than_the_snapshot_applies_after_it() -> None:
+    """A position update buffered during the sync and newer than the REST row replaces it."""
     state = connecttrade.AccountState()
     state.apply(_update(position_frame(seq=1, version=5, quantity="10")))
     state.begin_sync()
     state.apply(_update(position_frame(seq=2, version=6, quantity="30")))
-    rest = parse.position({**POSITION, "quantity": "20"})
-    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,)))
+    rest = parse.position({**POSITION, "version": "5", "quantity": "10", "last_price": "180"})
+    changes = state.finish_sync(
+        connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,))
+    )
+    assert [(c.source, c.version) for c in changes] == [("snapshot", 5), ("stream", 6)]
     assert [p.quantity for p in state.positions()] == [Decimal(30)]
     assert state.version_of("position", "acc_1/AAPL") == 6
+
+
+def _position_snapshot(version: int, **changes: str) -> connecttrade.AccountSnapshot:
+    rest = parse.position({**POSITION, "version": str(version), **changes})
+    return connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,))
+
+
+def _balance_snapshot(version: int, **changes: str) -> connecttrade.AccountSnapshot:
+    rest = parse.balance({**BALANCE, "version": str(version), **changes})
+    return connecttrade.AccountSnapshot(account_ids=("acc_1",), balances=(rest,))
+
+
+def _held_position(state: connecttrade.AccountState) -> Decimal:
+    (position,) = state.positions("acc_1")
+    return position.quantity
+
+
+def _held_cash(state: connecttrade.AccountState) -> Decimal:
+    balance = state.balance("acc_1")
+    assert balance is not None
+    return balance.cash
+
+
+VERSIONED_ENTITIES = [
+    pytest.param(
+        "position", position_frame, _position_snapshot, "quantity", _held_position, id="position"
+    ),
+    pytest.param("balance", balance_update, _balance_snapshot, "cash", _held_cash, id="balance"),
+]
+
+
+@pytest.mark.parametrize(("kind", "frame", "snapshot", "field", "held"), VERSIONED_ENTITIES)
+def test_a_buffered_update_older_than_the_snapshot_is_discarded(
+    kind: Literal["position", "balance"],
+    frame: Callable[..., str],
+    snapshot: Callable[..., connecttrade.AccountSnapshot],
+    field: str,
+    held: Callable[[connecttrade.AccountState], Decimal],
+) -> None:
+    """The regression: an update buffered during the sync but older than the REST snapshot
+    is dropped, so the view never steps back to it, even briefly; newer updates still apply."""
+    state = connecttrade.AccountState()
+    state.apply(_update(frame(seq=1, version=5, **{field: "50"})))
+    state.begin_sync()
+    state.apply(_update(frame(seq=2, version=6, **{field: "60"})))  # older than the snapshot
+    changes = state.finish_sync(snapshot(7, **{field: "70"}))
+    assert [(c.kind, c.source, c.version) for c in changes] == [(kind, "snapshot", 7)]
+    assert held(state) == Decimal(70)
+    assert state.version_of(kind, "acc_1/AAPL" if kind == "position" else "acc_1") == 7
+    assert state.apply(_update(frame(seq=3, version=7, **{field: "60"}))) is None
+    assert state.apply(_update(frame(seq=4, version=8, **{field: "80"}))) is not None
+    assert held(state) == Decimal(80)
+
+
+@pytest.mark.parametrize(("kind", "frame", "snapshot", "field", "held"), VERSIONED_ENTITIES)
+def test_a_snapshot_older_than_the_held_entity_does_not_replace_it(
+    kind: Literal["position", "balance"],
+    frame: Callable[..., str],
+    snapshot: Callable[..., connecttrade.AccountSnapshot],
+    field: str,
+    held: Callable[[connecttrade.AccountState], Decimal],
+) -> None:
+    """A REST row at a lower version than the one held changes nothing."""
+    state = connecttrade.AccountState()
+    state.apply(_update(frame(seq=1, version=9, **{field: "90"})))
+    state.begin_sync()
+    assert state.finish_sync(snapshot(8, **{field: "80"})) == []
+    assert held(state) == Decimal(90)
+    assert state.version_of(kind, "acc_1/AAPL" if kind == "position" else "acc_1") == 9
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "price_field"),
+    [
+        pytest.param(_position_snapshot, "last_price", id="position"),
+        pytest.param(_balance_snapshot, "equity", id="balance"),
+    ],
+)
+def test_a_snapshot_at_the_held_version_refreshes_prices(
+    snapshot: Callable[..., connecttrade.AccountSnapshot], price_field: str
+) -> None:
+    """At an equal version the REST row is the fresher read (prices moved): it replaces the
+    held one, and the same version arriving again from the stream is dropped."""
+    state = connecttrade.AccountState()
+    state.begin_sync()
+    state.finish_sync(snapshot(4, **{price_field: "100"}))
+    state.begin_sync()
+    (change,) = state.finish_sync(snapshot(4, **{price_field: "101"}))
+    assert (change.source, change.version) == ("snapshot", 4)
+    assert getattr(change.value, price_field) == Decimal(101)
+    assert state.finish_sync(snapshot(4, **{price_field: "101"})) == []
 
 
 def test_snapshot_removes_positions_closed_while_away() -> None:
@@ -87,13 +185,14 @@ def test_balances_merge_by_version_and_snapshot() -> None:
     """A balance snapshot replaces content; a later stream version replaces it again."""
     state = connecttrade.AccountState()
     state.begin_sync()
-    rest = parse.balance({**BALANCE, "cash": "1.00"})
+    rest = parse.balance({**BALANCE, "version": "1", "cash": "1.00"})
     state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), balances=(rest,)))
     state.apply(_update(balance_update(seq=1, version=3, cash="2.00")))
     state.apply(_update(balance_update(seq=2, version=2, cash="9.99")))
     held = state.balance("acc_1")
     assert held is not None
     assert held.cash == Decimal("2.00")
+    assert held.version == 3
 
 
 def test_updates_of_other_users_are_ignored() -> None:
@@ -104,12 +203,12 @@ def test_updates_of_other_users_are_ignored() -> None:
 
 
 def test_a_new_sync_drops_updates_buffered_for_the_previous_one() -> None:
-    """Updates buffered before a reconnect are older than the next snapshot: dropped."""
+    """Updates buffered before a reconnect are older than the next snapshot: dropped, so a
+    position that closed while disconnected does not come back from the old buffer."""
     state = connecttrade.AccountState()
     state.apply(_update(position_frame(seq=1, version=5, quantity="5")))
     state.begin_sync()
     state.apply(_update(position_frame(seq=2, version=7, quantity="7")))
-    state.begin_sync()  # the stream reconnected; changes 8 and 9 were lost meanwhile
-    rest = parse.position({**POSITION, "quantity": "9"})
-    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(rest,)))
-    assert [p.quantity for p in state.positions()] == [Decimal(9)]
+    state.begin_sync()  # the stream reconnected; the position closed (8) meanwhile
+    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",)))
+    assert state.positions() == []

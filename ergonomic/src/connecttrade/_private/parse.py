@@ -169,6 +169,7 @@ def balance(body: object) -> Balance:
         collateral=f.opt_decimal("collateral"),
         realized_pl=f.opt_decimal("realized_pl"),
         daily_pl=f.opt_decimal("daily_pl"),
+        version=f.integer("version"),
     )
 
 
@@ -188,6 +189,7 @@ def position(body: object) -> Position:
         realized_pl=f.opt_decimal("realized_pl"),
         daily_pl=f.opt_decimal("daily_pl"),
         total_pl=f.opt_decimal("total_pl"),
+        version=f.integer("version"),
     )
 
 
