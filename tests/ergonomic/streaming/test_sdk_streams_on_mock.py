@@ -125,9 +125,11 @@ async def test_market_data_feeds_the_cache_and_local_book(live_mock: MockServer)
             await md.subscribe_bars("AAPL", "1m", backfill=5)
             # Backfilled bars may land after the book and the quote: wait for all three.
             await _wait_for(
-                lambda: cache.book("AAPL") is not None
-                and cache.quote("AAPL") is not None
-                and len(cache.bars("AAPL", "1m")) >= 5
+                lambda: (
+                    cache.book("AAPL") is not None
+                    and cache.quote("AAPL") is not None
+                    and len(cache.bars("AAPL", "1m")) >= 5
+                )
             )
     book = cache.book("AAPL")
     assert book is not None
