@@ -59,7 +59,8 @@ class AccountChange:
     """One entity of the view changed.
 
     ``kind`` is ``order``, ``position`` or ``balance``; ``key`` the order id, the symbol
-    or the account id; ``value`` the entity now (``None``: the position closed);
+    or the account id; ``value`` the entity now (``None``: the position closed, or the
+    entity is gone because the server restarted);
     ``version`` the entity's version now (``None`` for a position a snapshot no longer
     lists: REST gives no version for a closed position); ``source`` is ``stream`` or
     ``snapshot``.
@@ -87,7 +88,16 @@ class AccountState:
     stream carries).
     """
 
-    __slots__ = ("_balances", "_buffer", "_orders", "_positions", "_syncing", "_users", "_versions")
+    __slots__ = (
+        "_balances",
+        "_buffer",
+        "_orders",
+        "_positions",
+        "_restart",
+        "_syncing",
+        "_users",
+        "_versions",
+    )
 
     def __init__(self, user_ids: Iterable[str] | None = None) -> None:
         self._users = None if user_ids is None else frozenset(user_ids)
@@ -96,6 +106,7 @@ class AccountState:
         self._balances: dict[str, Balance] = {}
         self._versions = _Versions()
         self._syncing = False
+        self._restart = False
         self._buffer: list[AccountUpdate] = []
 
     # ------------------------------------------------------------------ reads
@@ -146,14 +157,18 @@ class AccountState:
         """Whether the update belongs to a user of this state."""
         return self._users is None or update.user_id in self._users
 
-    def begin_sync(self) -> None:
+    def begin_sync(self, *, restart: bool = False) -> None:
         """Start buffering updates until the next snapshot.
 
         Anything buffered before is dropped: the snapshot about to be taken is newer than
         all of it. Keeping it would be wrong after a reconnect, where changes lost while
         disconnected are newer than what the old session buffered.
+
+        ``restart``: the server restarted (close code 1012), so its versions may have
+        started over; the snapshot then replaces everything held instead of merging.
         """
         self._syncing = True
+        self._restart = self._restart or restart
         self._buffer = []
 
     def apply(self, update: AccountUpdate) -> AccountChange | None:
@@ -170,13 +185,35 @@ class AccountState:
 
     def finish_sync(self, snapshot: AccountSnapshot) -> list[AccountChange]:
         """Apply a snapshot taken after :meth:`begin_sync`, then the buffered updates."""
-        changes = self._apply_snapshot(snapshot)
+        changes = self._forget_all() if self._restart else []
+        self._restart = False
+        changes += self._apply_snapshot(snapshot)
         buffered, self._buffer = self._buffer, []
         self._syncing = False
         for update in buffered:
             change = self._apply(update)
             if change is not None:
                 changes.append(change)
+        return changes
+
+    def _forget_all(self) -> list[AccountChange]:
+        """Drop every entity and version (the server restarted); one change per entity."""
+        changes = [
+            AccountChange("order", o.account_id, o.order_id, None, None, "snapshot")
+            for o in self._orders.values()
+        ]
+        changes += [
+            AccountChange("position", account_id, symbol, None, None, "snapshot")
+            for account_id, symbol in self._positions
+        ]
+        changes += [
+            AccountChange("balance", account_id, account_id, None, None, "snapshot")
+            for account_id in self._balances
+        ]
+        self._orders.clear()
+        self._positions.clear()
+        self._balances.clear()
+        self._versions = _Versions()
         return changes
 
     def _apply(self, update: AccountUpdate) -> AccountChange | None:

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Self, TypeVar
 
+from connecttrade._private.close_codes import SERVICE_RESTART
 from connecttrade.account_state import AccountChange, AccountSnapshot, AccountState
 from connecttrade.async_client import AsyncClient
 from connecttrade.backoff import Backoff
@@ -84,6 +85,7 @@ class LiveAccountView:
         self._tracked: dict[str, list[OrderTracker]] = {}
         self._sync_task: asyncio.Task[None] | None = None
         self._synced = False
+        self._server_restarted = False
         self._syncs = 0
         self._signal = asyncio.Event()
         self._remove_listener: Callable[[], None] | None = None
@@ -221,8 +223,11 @@ class LiveAccountView:
             self._resync(f"sequence gap: {event.expected}..{event.received - 1} missing")
         elif isinstance(event, StateChanged):
             if event.state is StreamState.LIVE:
-                self._resync("the stream went live")
+                self._resync("the stream went live", restart=self._server_restarted)
+                self._server_restarted = False
             elif event.state in (StreamState.RECONNECTING, StreamState.CLOSED):
+                # 1012: the server restarted; its versions may start over.
+                self._server_restarted |= event.close_code == SERVICE_RESTART
                 self._synced = False
                 self._notify()
 
@@ -241,13 +246,13 @@ class LiveAccountView:
                 except Exception:
                     logger.exception("an account view listener failed")
 
-    def _resync(self, reason: str) -> None:
+    def _resync(self, reason: str, *, restart: bool = False) -> None:
         if self._closed:
             return
         logger.info("account view resync: %s", reason)
         self._synced = False
         # Buffer from this moment: every update from now on is newer than the snapshot.
-        self._state.begin_sync()
+        self._state.begin_sync(restart=restart)
         if self._sync_task is not None and not self._sync_task.done():
             self._sync_task.cancel()
         self._sync_task = asyncio.get_running_loop().create_task(self._sync())

@@ -212,3 +212,28 @@ def test_a_new_sync_drops_updates_buffered_for_the_previous_one() -> None:
     state.begin_sync()  # the stream reconnected; the position closed (8) meanwhile
     state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",)))
     assert state.positions() == []
+
+
+def test_after_a_server_restart_the_snapshot_replaces_everything_held() -> None:
+    """A restart (1012) may start versions over: the snapshot wins even at lower versions,
+    and entities it no longer lists are reported gone."""
+    state = connecttrade.AccountState()
+    state.apply(_update(order_update(seq=1, version=7, status="filled")))
+    state.apply(_update(position_frame(seq=2, version=9, quantity="90")))
+    state.apply(_update(balance_update(seq=3, version=12, cash="1200")))
+    state.begin_sync(restart=True)
+    snapshot = connecttrade.AccountSnapshot(
+        account_ids=("acc_1",),
+        positions=(parse.position({**POSITION, "version": "1", "quantity": "5"}),),
+        balances=(parse.balance({**BALANCE, "version": "0", "cash": "1000"}),),
+    )
+    changes = state.finish_sync(snapshot)
+    assert state.order("ord_1") is None
+    assert _held_position(state) == Decimal(5)
+    assert _held_cash(state) == Decimal(1000)
+    assert state.version_of("position", "acc_1/AAPL") == 1
+    gone = [(c.kind, c.value) for c in changes if c.value is None]
+    assert gone == [("order", None), ("position", None), ("balance", None)]
+    # The next sync merges by version again.
+    state.begin_sync()
+    assert state.finish_sync(_position_snapshot(0, quantity="1")) == []

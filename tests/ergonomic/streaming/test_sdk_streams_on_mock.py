@@ -259,3 +259,38 @@ async def _next_of(
         if isinstance(event, kind):
             return event
     raise AssertionError("the stream ended")
+
+
+@pytest.mark.anyio
+async def test_the_view_follows_a_server_restart_whose_versions_start_over(
+    live_mock: MockServer,
+) -> None:
+    """After the mock is reset (1012, versions start over), the view equals REST again:
+    the pre-reset orders are gone and the new, lower-versioned ones are held."""
+    assert live_mock.control is not None
+    async with async_client(live_mock, demo_login(live_mock)) as ct:
+        stream = connecttrade.BrokerageStream.from_client(ct, backoff=FAST)
+        async with connecttrade.LiveAccountView(stream, [ct], owns_stream=True) as view:
+            await view.wait_synced(timeout=10)
+            for _ in range(3):
+                await ct.orders.place(
+                    connecttrade.market("ZAZZT", 1, side="BUY"), account_id="acc_demo_cash"
+                )
+            await _wait_for(lambda: len(view.orders(open_only=True)) == 3)
+            before = view.syncs
+            live_mock.control.reset(7)
+            await _wait_for(lambda: view.syncs > before and view.synced)
+            handle = await ct.orders.place(
+                connecttrade.market("ZAZZT", 2, side="BUY"), account_id="acc_demo_cash"
+            )
+            await _wait_for(lambda: view.order(handle.order.order_id) is not None)
+            rest = {o.order_id: o for o in [o async for o in ct.orders.list(status="all")]}
+            assert {o.order_id: o for o in view.orders()} == rest
+            held = view.balance("acc_demo_cash")
+            (balance,) = await ct.balances.list("acc_demo_cash")
+            assert held is not None
+            assert (held.version, held.cash, held.open_orders_reserved) == (
+                balance.version,
+                balance.cash,
+                balance.open_orders_reserved,
+            )

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["CloseAction", "action_for", "describe"]
+__all__ = ["SERVICE_RESTART", "CloseAction", "action_for", "describe"]
+
+SERVICE_RESTART = 1012
+"""The server restarted: reconnect, and expect its entity versions to have started over."""
 
 
 class CloseAction(Enum):
@@ -25,7 +28,7 @@ _TABLE: dict[int, tuple[CloseAction, str]] = {
     1001: (CloseAction.RECONNECT, "server going away"),
     1009: (CloseAction.RECONNECT, "message too big"),
     1011: (CloseAction.RECONNECT, "server error"),
-    1012: (CloseAction.RECONNECT, "service restart"),
+    SERVICE_RESTART: (CloseAction.RECONNECT, "service restart"),
     4000: (CloseAction.RECONNECT, "protocol error"),
     4001: (CloseAction.RECONNECT, "not authenticated in time"),
     4003: (CloseAction.STOP_AUTH, "bad credentials or token"),
