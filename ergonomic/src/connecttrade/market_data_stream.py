@@ -422,6 +422,20 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
                 waiting.set_exception(stopped)
         self._waiting.clear()
 
+    def _error_events(self, notice: ErrorNotice) -> list[MarketDataEvent]:
+        """An error: a subscribe refused whole, a snapshot refused, or anything else."""
+        request_id = notice.request_id
+        if request_id is not None and self._requests.owns(request_id):
+            whole = self._requests.refused_whole(request_id, notice.code, notice.message)
+            self._finish_waiters(self._requests.answered(request_id))
+            return [whole]
+        snapshot = self._snapshots.get(request_id) if request_id is not None else None
+        if snapshot is not None and not snapshot.done():
+            snapshot.set_exception(
+                StreamError(f"snapshot refused: {notice.code}: {notice.message}")
+            )
+        return [notice]
+
     def _events(self, frame: MarketDataFrame) -> list[MarketDataEvent]:
         if isinstance(frame, Quote | Trade | Depth | OptionsChain):
             self._observe(frame.time)
@@ -432,19 +446,9 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         if isinstance(frame, SubscribeAnswer):
             self._finish_waiters(self._requests.answered(frame.request_id))
             return [frame.subscribed] if frame.subscribed.symbols else []
-        request_id = frame.request_id if isinstance(frame, ErrorNotice) else None
-        if isinstance(frame, ErrorNotice) and request_id and self._requests.owns(request_id):
-            whole = self._requests.refused_whole(request_id, frame.code, frame.message)
-            self._finish_waiters(self._requests.answered(request_id))
-            return [whole]
-        if isinstance(frame, ErrorNotice) and frame.request_id is not None:
-            refused = self._snapshots.get(frame.request_id)
-            if refused is not None and not refused.done():
-                refused.set_exception(
-                    StreamError(f"snapshot refused: {frame.code}: {frame.message}")
-                )
-            return [frame]
-        if isinstance(frame, Bar | ChannelUnsubscribed | ErrorNotice):
+        if isinstance(frame, ErrorNotice):
+            return self._error_events(frame)
+        if isinstance(frame, Bar | ChannelUnsubscribed):
             return [frame]
         if isinstance(frame, BarSnapshot):
             future = self._snapshots.get(frame.request_id)
