@@ -120,16 +120,34 @@ def test_symbols_are_subscribed_when_first_priced(
 def test_a_symbol_the_feed_refuses_is_refused_and_forgotten(
     client: connecttrade.Client, clock: FakeClock, tmp_path: Path
 ) -> None:
-    """A symbol the feed does not know is refused with rule ``market_data`` and dropped
-    from the subscriptions, so reconnects do not keep asking for it."""
+    """A symbol the feed does not know is refused with rule ``market_data`` naming the
+    feed's reason, and dropped from the source and the stream, so reconnects do not keep
+    asking for it."""
     with SyncStreamQuotes.from_client(client, ALPACA, ["ZVZZT"], clock=clock, wait=0.5) as quotes:
         tools = stream_guard(client, policy(), quotes, clock, tmp_path).prepare_tools()
         with pytest.raises(Refused) as refusal:
             tools.prepare_order(market_buy("QQQQX"))
         assert refusal.value.rule == "market_data"
         assert "QQQQX" in refusal.value.reason
+        assert "unknown_symbol" in refusal.value.reason
         assert quotes.symbols == ("ZVZZT",)
+        assert quotes.stream.symbols("quotes") == ("ZVZZT",)
         assert tools.prepare_order(market_buy("ZVZZT")).estimated_notional > 0
+
+
+def test_subscribing_a_refused_symbol_with_others_keeps_the_others(
+    mock_broker: MockBrokerFixture, client: connecttrade.Client, clock: FakeClock, tmp_path: Path
+) -> None:
+    """``subscribe`` with a symbol the feed lacks raises naming it, and the symbols given
+    with it are subscribed and priced (one bad symbol no longer stops a whole frame)."""
+    mock_broker.control.set_quote("ZWZZT", "30.00", "30.20")
+    with SyncStreamQuotes.from_client(client, ALPACA, ["ZVZZT"], clock=clock) as quotes:
+        with pytest.raises(connecttrade.SubscriptionRefusedError) as caught:
+            quotes.subscribe(["QQQQX", "ZWZZT"])
+        assert (caught.value.symbols, caught.value.accepted) == (("QQQQX",), ("ZWZZT",))
+        assert quotes.symbols == ("ZVZZT", "ZWZZT")
+        tools = stream_guard(client, policy(), quotes, clock, tmp_path).prepare_tools()
+        assert tools.prepare_order(market_buy("ZWZZT", 5)).estimated_notional == Decimal("151.00")
 
 
 def test_without_on_demand_subscription_only_given_symbols_are_priced(

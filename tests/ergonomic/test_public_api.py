@@ -90,6 +90,8 @@ EXPECTED_ALL = [
     "StreamState",
     "StreamStateError",
     "SubscriptionList",
+    "SubscriptionRefused",
+    "SubscriptionRefusedError",
     "SyncAccountView",
     "SyncBrokerageStream",
     "SyncMarketDataStream",

@@ -226,8 +226,9 @@ def test_an_options_chain_of_one_expiry(session: StreamClient) -> None:
     error = _subscribe(
         session, channel="options_chain", symbols=["SPY"], expiry="2026-11-21", strikes=1
     )
-    assert error["code"] == "invalid_message"
+    assert (error["code"], error["symbols"]) == ("invalid_message", ["SPY"])
     assert "2026-11-21" in error["message"]
+    assert session.next_of("subscribed")["symbols"] == []
     _subscribe(session, channel="options_chain", symbols=["SPY"], expiry="2026-11-27", strikes=1)
     chain = session.next_of("options_chain")
     assert {c["expiry"] for c in chain["contracts"]} == {"2026-11-27"}
@@ -359,5 +360,111 @@ def test_a_read_only_broker_streams_nothing(server: MockServer, rest: Rest) -> N
     assert "connection_id=" in answer.headers["location"], answer.headers["location"]
     connection_id = answer.headers["location"].split("connection_id=")[1].split("&")[0]
     with authenticated_market_data(server, rest.token(connection_id)) as client:
-        error = _subscribe(client, channel="quotes", symbols=["AAPL"])
-        assert error["code"] == "not_entitled"
+        error = _subscribe(client, channel="quotes", symbols=["AAPL", "MSFT"])
+        assert (error["code"], error["symbols"]) == ("not_entitled", ["AAPL", "MSFT"])
+        assert "read-only" in error["message"]
+        assert client.next_of("subscribed")["symbols"] == []
+
+
+# -- partial acceptance ------------------------------------------------------------------------
+def _answers(client: StreamClient, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Send a subscribe and return its answers: the errors, then the closing ``subscribed``."""
+    client.send({"action": "subscribe", **request})
+    answers = [client.next_of("error", "subscribed")]
+    while answers[-1]["type"] != "subscribed":
+        answers.append(client.next_of("error", "subscribed"))
+    return answers
+
+
+def test_an_unknown_symbol_is_refused_alone(session: StreamClient) -> None:
+    """ZVZZT and the unknown QQQQX in one frame: QQQQX is refused by name (under the
+    frame's request_id), ZVZZT is subscribed and quoted at once."""
+    answers = _answers(
+        session, {"channel": "quotes", "symbols": ["QQQQX", "ZVZZT"], "request_id": "sub-1"}
+    )
+    refusal, subscribed = answers
+    assert {k: v for k, v in refusal.items() if k != "message"} == {
+        "type": "error",
+        "code": "unknown_symbol",
+        "channel": "quotes",
+        "symbols": ["QQQQX"],
+        "request_id": "sub-1",
+    }
+    assert "'QQQQX'" in refusal["message"]
+    assert subscribed == {
+        "type": "subscribed",
+        "channel": "quotes",
+        "symbols": ["ZVZZT"],
+        "request_id": "sub-1",
+    }
+    assert session.next_of("quote")["symbol"] == "ZVZZT"
+    listed = session.request({"action": "list_subscriptions"}, "subscriptions")
+    assert listed["subscriptions"] == [{"channel": "quotes", "symbol": "ZVZZT"}]
+
+
+def test_each_refusal_code_gets_its_own_error_before_the_ack(
+    server: MockServer, rest: Rest
+) -> None:
+    """Through Tradier (no crypto), one frame with an unknown symbol, two crypto pairs and
+    an equity: one error per code naming its symbols, then the equity alone subscribed."""
+    with authenticated_market_data(server, rest.token("conn_demo_tradier")) as client:
+        answers = _answers(
+            client,
+            {"channel": "quotes", "symbols": ["NOPE", "BTC/USD", "AAPL", "ETH/USD"]},
+        )
+    assert [(a["type"], a.get("code"), a["symbols"]) for a in answers] == [
+        ("error", "unknown_symbol", ["NOPE"]),
+        ("error", "not_entitled", ["BTC/USD", "ETH/USD"]),
+        ("subscribed", None, ["AAPL"]),
+    ]
+    assert all("request_id" not in answer for answer in answers)
+    assert "crypto" in answers[1]["message"]
+
+
+def test_a_frame_refused_whole_changes_nothing_and_names_its_request(
+    session: StreamClient,
+) -> None:
+    """A subscribe that breaks its schema (depth without levels) gets one error carrying
+    its request_id and no ``symbols``, no ``subscribed``, and subscribes nothing."""
+    session.send_raw(
+        json.dumps(
+            {"action": "subscribe", "channel": "depth", "symbols": ["AAPL"], "request_id": "r9"}
+        )
+    )
+    error = session.next_of("error", "subscribed")
+    assert (error["type"], error["code"], error["request_id"]) == ("error", "invalid_message", "r9")
+    assert "symbols" not in error
+    listed = session.request({"action": "list_subscriptions"}, "subscriptions")
+    assert listed["subscriptions"] == []
+    assert not any(frame["type"] == "subscribed" for frame in session.received)
+
+
+def test_symbols_beyond_the_session_limit_are_refused_the_rest_kept(
+    session: StreamClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for two subscriptions, a frame adding two more symbols and repeating a
+    held one keeps the held one, accepts the first new one and refuses the second with
+    ``limit_exceeded``."""
+    monkeypatch.setattr("connecttrade_mock.market_data_stream.MAX_SUBSCRIPTIONS", 2)
+    assert _subscribe(session, channel="quotes", symbols=["AAPL"])["symbols"] == ["AAPL"]
+    answers = _answers(session, {"channel": "quotes", "symbols": ["MSFT", "SPY", "AAPL"]})
+    assert [(a["type"], a.get("code"), a["symbols"]) for a in answers] == [
+        ("error", "limit_exceeded", ["SPY"]),
+        ("subscribed", None, ["MSFT", "AAPL"]),
+    ]
+    listed = session.request({"action": "list_subscriptions"}, "subscriptions")
+    assert [s["symbol"] for s in listed["subscriptions"]] == ["AAPL", "MSFT"]
+
+
+def test_a_long_refusal_message_names_the_first_reasons_and_counts_the_rest(
+    session: StreamClient,
+) -> None:
+    """Eight unknown symbols are all listed in ``symbols``; the message shows five of
+    their reasons and says how many more there are."""
+    unknown = [f"NOPE{i}" for i in range(8)]
+    refusal, subscribed = _answers(session, {"channel": "quotes", "symbols": unknown})
+    assert refusal["symbols"] == unknown
+    assert refusal["message"].startswith("symbols: 'NOPE0' is not a symbol of the market")
+    assert refusal["message"].endswith("; and 3 more")
+    assert "NOPE5" not in refusal["message"]
+    assert subscribed["symbols"] == []

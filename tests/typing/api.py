@@ -132,6 +132,18 @@ async def streams(client: AsyncClient, sync: Client) -> None:
         await md.snapshot("AAPL", "1m", dt.datetime.now(), dt.datetime.now()),
         connecttrade.BarSnapshot,
     )
+    assert_type(await md.subscribe_quotes(["AAPL"], timeout=5.0), None)
+    assert_type(md.symbols("quotes"), tuple[str, ...])
+    try:
+        await md.subscribe_depth("AAPL", levels=3, timeout=None)
+    except connecttrade.SubscriptionRefusedError as refused:
+        assert_type(refused.symbols, tuple[str, ...])
+        assert_type(refused.accepted, tuple[str, ...])
+        assert_type(refused.refusals, tuple[connecttrade.SubscriptionRefused, ...])
+        assert_type(refused.refusals[0].code, str)
+    with connecttrade.SyncMarketDataStream.from_client(sync, "conn") as sync_md:
+        assert_type(sync_md.subscribe_quotes("AAPL", timeout=5.0), None)
+        assert_type(sync_md.symbols("quotes"), tuple[str, ...])
     view = connecttrade.LiveAccountView(stream, [client])
     handle = await client.orders.place(connecttrade.market("AAPL", 1, side="BUY"))
     assert_type(view.track(handle), AsyncOrderHandle)

@@ -76,6 +76,7 @@ from connecttrade.market_data_events import (
     OptionsChain,
     Quote,
     SubscriptionList,
+    SubscriptionRefused,
     Trade,
 )
 from connecttrade.market_data_stream import MarketDataStream, TokenSource
@@ -118,6 +119,7 @@ from connecttrade.stream_errors import (
     StreamError,
     StreamProtocolError,
     StreamStateError,
+    SubscriptionRefusedError,
 )
 from connecttrade.stream_state import StateChanged, StreamState
 from connecttrade.sync_streams import SyncAccountView, SyncBrokerageStream, SyncMarketDataStream
@@ -211,6 +213,8 @@ __all__ = [
     "StreamState",
     "StreamStateError",
     "SubscriptionList",
+    "SubscriptionRefused",
+    "SubscriptionRefusedError",
     "SyncAccountView",
     "SyncBrokerageStream",
     "SyncMarketDataStream",

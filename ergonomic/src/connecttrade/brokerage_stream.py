@@ -144,7 +144,7 @@ class BrokerageStream(StreamCore[BrokerageFrame, BrokerageEvent]):
         return self._topics.frames()
 
     def _is_ack(self, frame: BrokerageFrame) -> bool:
-        return isinstance(frame, TopicsSubscribed)
+        return isinstance(frame, TopicsSubscribed | ErrorNotice)
 
     def _session_started(self, welcome: Welcome) -> None:
         self._seq.reset()

@@ -30,6 +30,7 @@ __all__ = [
     "OptionsChain",
     "Quote",
     "SubscriptionList",
+    "SubscriptionRefused",
     "Trade",
 ]
 
@@ -159,10 +160,27 @@ class BarSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class ChannelSubscribed:
-    """The server's answer to a subscribe: ``symbols`` now stream on ``channel``."""
+    """The server's answer to a subscribe: ``symbols`` now stream on ``channel`` (in the
+    market's spelling). Symbols it refused come as :class:`SubscriptionRefused` first."""
 
     channel: str
     symbols: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRefused:
+    """The server refused ``symbols`` on ``channel`` (``code`` as the protocol names it:
+    ``unknown_symbol``, ``not_entitled``, ``limit_exceeded``, ``invalid_message``).
+
+    The other symbols of the same request were subscribed regardless. The stream has
+    already forgotten the refused ones, so reconnects do not ask for them again; subscribe
+    them anew once the cause is fixed.
+    """
+
+    channel: str
+    symbols: tuple[str, ...]
+    code: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +221,7 @@ MarketDataEvent: TypeAlias = (
     | OptionsChain
     | BarSnapshot
     | ChannelSubscribed
+    | SubscriptionRefused
     | ChannelUnsubscribed
     | SubscriptionList
     | ErrorNotice

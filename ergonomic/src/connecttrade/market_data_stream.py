@@ -13,6 +13,12 @@ expires (a new token revokes the old one: the server closes the session with 401
 stream reconnects with the new token at once, every subscription restored). A 4010 for
 any other reason (a token issued elsewhere) fetches a fresh token the same way. One
 session per user: a second stream for the same user replaces this one (4008).
+
+The server accepts subscriptions symbol by symbol. A symbol it refuses (unknown, not
+served by the connection's broker, over the session's limit) is published as a
+:class:`~connecttrade.SubscriptionRefused` event and forgotten, so reconnects do not ask
+for it again, while the other symbols keep streaming; a ``subscribe_*`` call that asked
+for it raises :class:`~connecttrade.SubscriptionRefusedError`.
 """
 
 from __future__ import annotations
@@ -29,10 +35,13 @@ from connecttrade._private.stream_frames import (
     Authenticated,
     Heartbeat,
     MarketDataFrame,
+    SubscribeAnswer,
+    SubscribeRefusal,
     Welcome,
     parse_market_data,
 )
 from connecttrade._private.stream_urls import MARKET_DATA_PATH, stream_url
+from connecttrade._private.subscribe_requests import SubscribeRequests, Waiter
 from connecttrade._private.subscriptions import MarketDataRegistry
 from connecttrade._private.token_clock import TokenClock
 from connecttrade.async_client import AsyncClient
@@ -42,7 +51,6 @@ from connecttrade.errors import APIStatusError
 from connecttrade.market_data_events import (
     Bar,
     BarSnapshot,
-    ChannelSubscribed,
     ChannelUnsubscribed,
     Depth,
     MarketDataEvent,
@@ -52,7 +60,12 @@ from connecttrade.market_data_events import (
     Trade,
 )
 from connecttrade.results import MarketDataToken
-from connecttrade.stream_errors import StreamAuthenticationError, StreamError, StreamStateError
+from connecttrade.stream_errors import (
+    StreamAuthenticationError,
+    StreamError,
+    StreamStateError,
+    SubscriptionRefusedError,
+)
 from connecttrade.stream_state import StreamState
 
 __all__ = ["MarketDataStream", "TokenSource"]
@@ -62,6 +75,8 @@ TokenSource = Callable[[], Awaitable[MarketDataToken]]
 
 _request_ids = itertools.count(1)
 _RENEW_RETRY_SECONDS = 5.0
+#: How long a ``subscribe_*`` call waits for the server's answer by default.
+SUBSCRIBE_TIMEOUT = 10.0
 
 
 class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
@@ -91,6 +106,9 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         self._clock = TokenClock(renew_fraction=renew_fraction)
         self._welcome_time: dt.datetime | None = None
         self._registry = MarketDataRegistry()
+        self._requests = SubscribeRequests(self._registry)
+        self._waiting: dict[Waiter, asyncio.Future[SubscriptionRefusedError | None]] = {}
+        self._restoring: set[str] = set()
         self._renewal: asyncio.Task[None] | None = None
         self._reconnect_now = False
         self._snapshots: dict[str, asyncio.Future[BarSnapshot]] = {}
@@ -137,29 +155,86 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         return self._registry.symbols(channel)
 
     # ------------------------------------------------------------------ subscriptions
-    async def _subscribe(self, channel: str, symbols: str | Iterable[str], **options: Any) -> None:
+    async def _subscribe(
+        self,
+        channel: str,
+        symbols: str | Iterable[str],
+        timeout: float | None,
+        **options: Any,
+    ) -> None:
         self._check_open()
-        await self.send(self._registry.subscribe_frame(channel, symbols, options))
+        frames = self._registry.subscribe_frames(channel, symbols, options)
+        if self.state is StreamState.IDLE:
+            return  # start() sends every registered subscription
+        waiter = self._requests.wait(channel, (s for f in frames for s in f["symbols"]))
+        answer: asyncio.Future[SubscriptionRefusedError | None]
+        answer = asyncio.get_running_loop().create_future()
+        self._waiting[waiter] = answer
+        try:
+            for frame in frames:
+                stamped = self._requests.stamp(frame)
+                if not await self.send(stamped):
+                    self._requests.unsent(stamped["request_id"])
+            try:
+                async with asyncio.timeout(timeout):
+                    refused = await answer
+            except TimeoutError:
+                raise TimeoutError(
+                    f"{channel}: no answer to the subscription within {timeout:g} s (the "
+                    f"stream is {self.state}); the symbols stay registered and are "
+                    "subscribed when it is live"
+                ) from None
+        finally:
+            self._waiting.pop(waiter, None)
+            self._requests.abandon(waiter)
+        if refused is not None:
+            raise refused
 
-    async def subscribe_quotes(self, symbols: str | Iterable[str]) -> None:
-        """Level 1 quotes of ``symbols``; kept across reconnects like every subscription."""
-        await self._subscribe("quotes", symbols)
+    async def subscribe_quotes(
+        self, symbols: str | Iterable[str], *, timeout: float | None = SUBSCRIBE_TIMEOUT
+    ) -> None:
+        """Level 1 quotes of ``symbols``; kept across reconnects like every subscription.
+
+        Every ``subscribe_*`` call registers the symbols, then (once the stream is started)
+        waits up to ``timeout`` seconds for the server's answer, sent now if the stream is
+        live or else when it next is. It raises :class:`SubscriptionRefusedError` naming
+        the symbols the server refused (which are forgotten; the others stream), and
+        ``TimeoutError`` when no answer came in time (the symbols stay registered).
+        Before :meth:`start` it only registers: refusals then come as
+        :class:`~connecttrade.SubscriptionRefused` events.
+        """
+        await self._subscribe("quotes", symbols, timeout)
 
     async def subscribe_trades(
-        self, symbols: str | Iterable[str], session: str | None = None
+        self,
+        symbols: str | Iterable[str],
+        session: str | None = None,
+        *,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
     ) -> None:
         """Time and sales; ``session`` is ``all`` (default), ``regular`` or ``extended``."""
-        await self._subscribe("trades", symbols, session=session)
+        await self._subscribe("trades", symbols, timeout, session=session)
 
     async def subscribe_bars(
-        self, symbols: str | Iterable[str], interval: str, backfill: int | None = None
+        self,
+        symbols: str | Iterable[str],
+        interval: str,
+        backfill: int | None = None,
+        *,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
     ) -> None:
         """OHLCV bars of ``interval`` (``1m`` ... ``1d``), ``backfill`` past bars first."""
-        await self._subscribe("bars", symbols, interval=interval, backfill=backfill)
+        await self._subscribe("bars", symbols, timeout, interval=interval, backfill=backfill)
 
-    async def subscribe_depth(self, symbols: str | Iterable[str], levels: int = 5) -> None:
+    async def subscribe_depth(
+        self,
+        symbols: str | Iterable[str],
+        levels: int = 5,
+        *,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
+    ) -> None:
         """Level 2 snapshots of ``levels`` per side."""
-        await self._subscribe("depth", symbols, levels=levels)
+        await self._subscribe("depth", symbols, timeout, levels=levels)
 
     async def subscribe_options_chain(
         self,
@@ -168,18 +243,22 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         greeks: bool | None = None,
         expiry: dt.date | str | None = None,
         strikes: int | None = None,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
     ) -> None:
         """Options chains of ``underlyings``, optionally one ``expiry`` and ``strikes``
         strikes each side of the money, with ``greeks``."""
         text = expiry.isoformat() if isinstance(expiry, dt.date) else expiry
         await self._subscribe(
-            "options_chain", underlyings, greeks=greeks, expiry=text, strikes=strikes
+            "options_chain", underlyings, timeout, greeks=greeks, expiry=text, strikes=strikes
         )
 
     async def unsubscribe(self, channel: str, symbols: str | Iterable[str]) -> None:
-        """Stop ``symbols`` on ``channel``."""
+        """Stop ``symbols`` on ``channel`` (a ``subscribe_*`` call still waiting for them
+        returns)."""
         self._check_open()
-        await self.send(self._registry.unsubscribe_frame(channel, symbols))
+        frame = self._registry.unsubscribe_frame(channel, symbols)
+        self._finish_waiters(self._requests.unsubscribed(channel, frame["symbols"]))
+        await self.send(frame)
 
     async def snapshot(
         self,
@@ -273,14 +352,25 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         return {"action": "authenticate", "token": self._token.token.reveal()}
 
     def _resubscribe_frames(self) -> list[dict[str, Any]]:
-        return self._registry.frames()
+        frames = [self._requests.stamp(frame) for frame in self._registry.frames()]
+        self._restoring = {frame["request_id"] for frame in frames}
+        return frames
 
     def _is_ack(self, frame: MarketDataFrame) -> bool:
-        return isinstance(frame, ChannelSubscribed)
+        # The last answer to a restoring frame: its ``subscribed``, or the one error of a
+        # frame refused whole. Refusals of single symbols come before the ``subscribed``.
+        if not isinstance(frame, SubscribeAnswer | ErrorNotice):
+            return False
+        if frame.request_id is None or frame.request_id not in self._restoring:
+            return False
+        self._restoring.discard(frame.request_id)
+        return True
 
     def _session_started(self, welcome: Welcome) -> None:
         self._welcome_time = welcome.server_time
         self._clock.observe(welcome.server_time)
+        self._requests.connection_lost()
+        self._restoring = set()
 
     def _authenticated_as(self, frame: Authenticated) -> None:
         if self._session_token is not self._accepted_token and self._welcome_time is not None:
@@ -318,18 +408,47 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
             return True
         return False
 
+    def _finish_waiters(self, waiters: list[Waiter]) -> None:
+        for waiter in waiters:
+            answer = self._waiting.pop(waiter, None)
+            if answer is not None and not answer.done():
+                answer.set_result(waiter.error())
+
+    def _finish(self, error: StreamError | None, reason: str) -> None:
+        super()._finish(error, reason)
+        stopped = error or StreamStateError("the stream was closed before the server answered")
+        for waiting in self._waiting.values():
+            if not waiting.done():
+                waiting.set_exception(stopped)
+        self._waiting.clear()
+
+    def _error_events(self, notice: ErrorNotice) -> list[MarketDataEvent]:
+        """An error: a subscribe refused whole, a snapshot refused, or anything else."""
+        request_id = notice.request_id
+        if request_id is not None and self._requests.owns(request_id):
+            whole = self._requests.refused_whole(request_id, notice.code, notice.message)
+            self._finish_waiters(self._requests.answered(request_id))
+            return [whole]
+        snapshot = self._snapshots.get(request_id) if request_id is not None else None
+        if snapshot is not None and not snapshot.done():
+            snapshot.set_exception(
+                StreamError(f"snapshot refused: {notice.code}: {notice.message}")
+            )
+        return [notice]
+
     def _events(self, frame: MarketDataFrame) -> list[MarketDataEvent]:
         if isinstance(frame, Quote | Trade | Depth | OptionsChain):
             self._observe(frame.time)
             return [frame]
-        if isinstance(frame, ErrorNotice) and frame.request_id is not None:
-            refused = self._snapshots.get(frame.request_id)
-            if refused is not None and not refused.done():
-                refused.set_exception(
-                    StreamError(f"snapshot refused: {frame.code}: {frame.message}")
-                )
-            return [frame]
-        if isinstance(frame, Bar | ChannelSubscribed | ChannelUnsubscribed | ErrorNotice):
+        if isinstance(frame, SubscribeRefusal):
+            self._requests.refused(frame.request_id, frame.refused)
+            return [frame.refused]
+        if isinstance(frame, SubscribeAnswer):
+            self._finish_waiters(self._requests.answered(frame.request_id))
+            return [frame.subscribed] if frame.subscribed.symbols else []
+        if isinstance(frame, ErrorNotice):
+            return self._error_events(frame)
+        if isinstance(frame, Bar | ChannelUnsubscribed):
             return [frame]
         if isinstance(frame, BarSnapshot):
             future = self._snapshots.get(frame.request_id)

@@ -7,16 +7,23 @@ They join the tree drawn in :mod:`connecttrade.errors`::
         ├── StreamAuthenticationError   close 4003: bad credentials or a bad token
         ├── SessionReplacedError        close 4008: a newer session took over
         ├── StreamStateError            a call made in a state that does not allow it
-        └── StreamProtocolError         a frame that breaks the protocol
+        ├── StreamProtocolError         a frame that breaks the protocol
+        └── SubscriptionRefusedError    the server refused symbols of a subscribe call
 
 A stream stops reconnecting only for the first two: every other failure (a drop, a stall,
-close codes 1011, 4009, 4010) is handled by reconnecting and resynchronising. Messages
-name close codes and fields, never credentials or tokens.
+close codes 1011, 4009, 4010) is handled by reconnecting and resynchronising; a refused
+subscription stops nothing but itself. Messages name close codes and fields, never
+credentials or tokens.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from connecttrade.errors import ConnectTradeError
+
+if TYPE_CHECKING:
+    from connecttrade.market_data_events import SubscriptionRefused
 
 __all__ = [
     "SessionReplacedError",
@@ -24,6 +31,7 @@ __all__ = [
     "StreamError",
     "StreamProtocolError",
     "StreamStateError",
+    "SubscriptionRefusedError",
 ]
 
 
@@ -50,3 +58,27 @@ class StreamStateError(StreamError):
 
 class StreamProtocolError(StreamError, ValueError):
     """A frame was not what the protocol defines (not JSON, missing or mistyped field)."""
+
+
+class SubscriptionRefusedError(StreamError):
+    """The server refused some (or all) symbols of a ``subscribe_*`` call.
+
+    ``symbols`` are the refused ones, ``refusals`` say why per code (one
+    :class:`~connecttrade.SubscriptionRefused` each, also published as events) and
+    ``accepted`` are the call's symbols that were subscribed regardless and keep streaming.
+    The refused symbols are no longer registered: reconnects do not ask for them again.
+    """
+
+    def __init__(
+        self,
+        channel: str,
+        refusals: tuple[SubscriptionRefused, ...],
+        accepted: tuple[str, ...],
+    ) -> None:
+        self.channel = channel
+        self.refusals = refusals
+        self.symbols: tuple[str, ...] = tuple(s for r in refusals for s in r.symbols)
+        self.accepted = accepted
+        reasons = "; ".join(f"{', '.join(r.symbols)} ({r.code}: {r.message})" for r in refusals)
+        kept = f"; subscribed {', '.join(accepted)}" if accepted else ""
+        super().__init__(f"{channel}: refused {reasons}{kept}")

@@ -7,9 +7,10 @@
                         └────────── RECONNECTING ◀───────┘
     any state ──close() or 4003 / 4008──▶ CLOSED
 
-``LIVE`` means authenticated and every registered subscription acknowledged: from that
-moment on no update is missed, which is why a live account view takes its REST snapshot
-then. Each change is published to the stream's listeners as a :class:`StateChanged`.
+``LIVE`` means authenticated and every registered subscription answered (a market-data
+symbol the server refused does not hold the others back): from that moment on no update
+is missed, which is why a live account view takes its REST snapshot then. Each change is
+published to the stream's listeners as a :class:`StateChanged`.
 """
 
 from __future__ import annotations

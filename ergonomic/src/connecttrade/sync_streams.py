@@ -31,7 +31,7 @@ from connecttrade.brokerage_events import BrokerageEvent
 from connecttrade.brokerage_stream import BrokerageStream
 from connecttrade.client import Client
 from connecttrade.market_data_events import BarSnapshot, MarketDataEvent, SubscriptionList
-from connecttrade.market_data_stream import MarketDataStream
+from connecttrade.market_data_stream import SUBSCRIBE_TIMEOUT, MarketDataStream
 from connecttrade.order_handle import OrderHandle
 from connecttrade.results import Balance, Order, Position
 from connecttrade.secret import Secret
@@ -230,23 +230,44 @@ class SyncMarketDataStream(_SyncStream[MarketDataStream, MarketDataEvent]):
         stream._async_clients = twins
         return stream
 
-    def subscribe_quotes(self, symbols: str | Iterable[str]) -> None:
-        """Level 1 quotes."""
-        self._loop.run(self._stream.subscribe_quotes(symbols))
+    def subscribe_quotes(
+        self, symbols: str | Iterable[str], *, timeout: float | None = SUBSCRIBE_TIMEOUT
+    ) -> None:
+        """Level 1 quotes. Like every ``subscribe_*`` here, blocks until the server answered
+        and raises :class:`~connecttrade.SubscriptionRefusedError` for symbols it refused
+        (see :meth:`connecttrade.MarketDataStream.subscribe_quotes`)."""
+        self._loop.run(self._stream.subscribe_quotes(symbols, timeout=timeout))
 
-    def subscribe_trades(self, symbols: str | Iterable[str], session: str | None = None) -> None:
+    def subscribe_trades(
+        self,
+        symbols: str | Iterable[str],
+        session: str | None = None,
+        *,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
+    ) -> None:
         """Time and sales."""
-        self._loop.run(self._stream.subscribe_trades(symbols, session))
+        self._loop.run(self._stream.subscribe_trades(symbols, session, timeout=timeout))
 
     def subscribe_bars(
-        self, symbols: str | Iterable[str], interval: str, backfill: int | None = None
+        self,
+        symbols: str | Iterable[str],
+        interval: str,
+        backfill: int | None = None,
+        *,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
     ) -> None:
         """OHLCV bars."""
-        self._loop.run(self._stream.subscribe_bars(symbols, interval, backfill))
+        self._loop.run(self._stream.subscribe_bars(symbols, interval, backfill, timeout=timeout))
 
-    def subscribe_depth(self, symbols: str | Iterable[str], levels: int = 5) -> None:
+    def subscribe_depth(
+        self,
+        symbols: str | Iterable[str],
+        levels: int = 5,
+        *,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
+    ) -> None:
         """Level 2 snapshots."""
-        self._loop.run(self._stream.subscribe_depth(symbols, levels))
+        self._loop.run(self._stream.subscribe_depth(symbols, levels, timeout=timeout))
 
     def subscribe_options_chain(
         self,
@@ -255,13 +276,18 @@ class SyncMarketDataStream(_SyncStream[MarketDataStream, MarketDataEvent]):
         greeks: bool | None = None,
         expiry: dt.date | str | None = None,
         strikes: int | None = None,
+        timeout: float | None = SUBSCRIBE_TIMEOUT,
     ) -> None:
         """Options chains."""
         self._loop.run(
             self._stream.subscribe_options_chain(
-                underlyings, greeks=greeks, expiry=expiry, strikes=strikes
+                underlyings, greeks=greeks, expiry=expiry, strikes=strikes, timeout=timeout
             )
         )
+
+    def symbols(self, channel: str) -> tuple[str, ...]:
+        """The symbols kept subscribed on ``channel`` (refused ones are not)."""
+        return self._loop.call(lambda: self._stream.symbols(channel))
 
     def unsubscribe(self, channel: str, symbols: str | Iterable[str]) -> None:
         """Stop symbols on a channel."""

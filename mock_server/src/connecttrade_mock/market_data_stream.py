@@ -4,7 +4,13 @@ A user authenticates with the token of one of their connections
 (``GET /connections/{id}/token``); the connection's broker decides what the session may
 see (read-only brokers stream nothing; options, futures and crypto need the broker's
 capability). Subscriptions are keyed by (channel, symbol): subscribing again replaces the
-parameters. A subscribe or unsubscribe naming anything wrong changes nothing.
+parameters.
+
+A subscribe is accepted symbol by symbol, so one bad symbol never stops the others: each
+refusal code gets one ``error`` frame naming its symbols (``channel``, ``symbols``), then
+one ``subscribed`` frame lists the symbols accepted (possibly none), then the first data of
+each. A ``request_id`` on the subscribe is repeated on all of them. An unsubscribe naming
+anything not subscribed changes nothing.
 
 What is pushed, by channel (``poll`` runs every ``market_data_interval_ms``):
 
@@ -49,7 +55,7 @@ from connecttrade_mock.stream_contract import (
     StreamContract,
     StreamKind,
 )
-from connecttrade_mock.stream_protocol import Reply, SessionState, StreamProtocol
+from connecttrade_mock.stream_protocol import Reply, SessionState, StreamProtocol, error_frame
 from connecttrade_mock.wire import decimal_text, quantity_text, time_text
 
 if TYPE_CHECKING:
@@ -209,10 +215,8 @@ class MarketDataProtocol(StreamProtocol):
 
     # -- requests ------------------------------------------------------------------------
     def _error_extra(self, frame: dict[str, Any] | None) -> dict[str, str]:
-        if frame is not None and frame.get("action") == "snapshot":
-            request_id = frame.get("request_id")
-            if isinstance(request_id, str) and 0 < len(request_id) <= 64:
-                return {"request_id": request_id}
+        if frame is not None and frame.get("action") in ("snapshot", "subscribe"):
+            return _request_id(frame)
         return {}
 
     def _handle(self, action: str, frame: dict[str, Any]) -> Reply:
@@ -264,32 +268,59 @@ class MarketDataProtocol(StreamProtocol):
                 )
         return instrument
 
-    def _subscribe(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
-        channel = Channel(frame["channel"])
-        symbols: list[str] = []
-        for given in frame["symbols"]:
-            symbol = self._instrument(channel, given).symbol
-            if symbol not in symbols:
-                symbols.append(symbol)
-        expiry = date.fromisoformat(frame["expiry"]) if "expiry" in frame else None
-        if expiry is not None:
-            for symbol in symbols:
-                if expiry not in self._market.option_expiries(symbol):
-                    raise FrameError(
-                        ErrorCode.INVALID_MESSAGE,
-                        f"expiry: {expiry.isoformat()} is not a listed expiry of {symbol}",
-                    )
-        added = sum(1 for s in symbols if (channel, s) not in self.subscriptions)
-        if len(self.subscriptions) + added > MAX_SUBSCRIPTIONS:
+    def _accept(
+        self, channel: Channel, given: str, expiry: date | None, room: int, accepted: list[str]
+    ) -> str:
+        """The market's spelling of ``given`` if the session may subscribe it; else
+        ``FrameError`` saying why (``room``: new subscriptions the session can still hold)."""
+        symbol = self._instrument(channel, given).symbol
+        if expiry is not None and expiry not in self._market.option_expiries(symbol):
+            raise FrameError(
+                ErrorCode.INVALID_MESSAGE,
+                f"expiry: {expiry.isoformat()} is not a listed expiry of {symbol}",
+            )
+        is_new = symbol not in accepted and (channel, symbol) not in self.subscriptions
+        if is_new and room <= 0:
             raise FrameError(
                 ErrorCode.LIMIT_EXCEEDED,
-                f"symbols: a session holds at most {MAX_SUBSCRIPTIONS} subscriptions",
+                f"symbols: {given!r} would exceed the {MAX_SUBSCRIPTIONS} subscriptions "
+                "a session holds",
             )
+        return symbol
+
+    def _subscribe(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+        channel = Channel(frame["channel"])
+        answer_to = _request_id(frame)
+        expiry = date.fromisoformat(frame["expiry"]) if "expiry" in frame else None
+        accepted: list[str] = []
+        refused: dict[ErrorCode, list[tuple[str, str]]] = {}
+        room = MAX_SUBSCRIPTIONS - len(self.subscriptions)
+        for given in frame["symbols"]:
+            try:
+                symbol = self._accept(channel, given, expiry, room, accepted)
+            except FrameError as exc:
+                refused.setdefault(exc.code, []).append((given, exc.message))
+                continue
+            if symbol in accepted:
+                continue  # two spellings of one symbol
+            if (channel, symbol) not in self.subscriptions:
+                room -= 1
+            accepted.append(symbol)
         frames: list[dict[str, Any]] = [
-            {"type": "subscribed", "channel": channel.value, "symbols": symbols}
+            error_frame(
+                code,
+                _refusal_message([reason for _, reason in refusals]),
+                channel=channel.value,
+                symbols=[given for given, _ in refusals],
+                **answer_to,
+            )
+            for code, refusals in refused.items()
         ]
+        frames.append(
+            {"type": "subscribed", "channel": channel.value, "symbols": accepted, **answer_to}
+        )
         now = self._clock()
-        for symbol in symbols:
+        for symbol in accepted:
             sub = Subscription(
                 channel,
                 symbol,
@@ -467,6 +498,29 @@ class MarketDataProtocol(StreamProtocol):
 
 
 # -- rendering -----------------------------------------------------------------------------
+_REASONS_SHOWN: Final = 5
+
+
+def _request_id(frame: dict[str, Any]) -> dict[str, Any]:
+    """``{"request_id": ...}`` when the frame carries a usable one, else ``{}``."""
+    request_id = frame.get("request_id")
+    if isinstance(request_id, str) and 0 < len(request_id) <= 64:
+        return {"request_id": request_id}
+    return {}
+
+
+def _refusal_message(reasons: list[str]) -> str:
+    """One message for the symbols refused with one code: the distinct reasons, the first
+    few of them (a frame may name 100 symbols)."""
+    distinct = list(dict.fromkeys(reasons))
+    field = "symbols: "
+    same_field = all(reason.startswith(field) for reason in distinct)
+    shown = [reason.removeprefix(field) if same_field else reason for reason in distinct]
+    text = "; ".join(shown[:_REASONS_SHOWN])
+    more = len(shown) - _REASONS_SHOWN
+    return (field if same_field else "") + text + (f"; and {more} more" if more > 0 else "")
+
+
 def _next_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0) + timedelta(seconds=1)
 

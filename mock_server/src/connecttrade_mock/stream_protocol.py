@@ -51,7 +51,7 @@ class Reply:
     """This frame authenticated the session (the hub then replaces older sessions)."""
 
 
-def error_frame(code: ErrorCode, message: str, **extra: str) -> dict[str, Any]:
+def error_frame(code: ErrorCode, message: str, **extra: object) -> dict[str, Any]:
     return {"type": "error", "code": code.value, "message": message, **extra}
 
 

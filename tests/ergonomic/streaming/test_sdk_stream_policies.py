@@ -135,10 +135,10 @@ def test_topic_registry_resubscribes_everything_in_protocol_order() -> None:
 def test_market_data_registry_groups_frames_by_channel_and_options() -> None:
     """Resubscribe frames restore every symbol with the options it was subscribed with."""
     registry = MarketDataRegistry()
-    registry.subscribe_frame("quotes", ["AAPL", "MSFT"], {})
-    registry.subscribe_frame("bars", "AAPL", {"interval": "1m"})
-    registry.subscribe_frame("bars", "MSFT", {"interval": "5m"})
-    registry.subscribe_frame("depth", "AAPL", {"levels": 3})
+    registry.subscribe_frames("quotes", ["AAPL", "MSFT"], {})
+    registry.subscribe_frames("bars", "AAPL", {"interval": "1m"})
+    registry.subscribe_frames("bars", "MSFT", {"interval": "5m"})
+    registry.subscribe_frames("depth", "AAPL", {"levels": 3})
     registry.unsubscribe_frame("quotes", "MSFT")
     assert registry.frames() == [
         {"action": "subscribe", "channel": "quotes", "symbols": ["AAPL"]},
@@ -177,7 +177,7 @@ def test_market_data_registry_rejects_bad_requests(
     """A subscription the protocol would refuse fails before anything is sent."""
     registry = MarketDataRegistry()
     with pytest.raises(ValueError, match=message):
-        registry.subscribe_frame(channel, symbols, options)
+        registry.subscribe_frames(channel, symbols, options)
     assert len(registry) == 0
 
 

@@ -123,7 +123,7 @@ async def test_market_data_feeds_the_cache_and_local_book(live_mock: MockServer)
             await md.subscribe_quotes("AAPL")
             await md.subscribe_depth("AAPL", levels=3)
             await md.subscribe_bars("AAPL", "1m", backfill=5)
-            # Backfilled bars may land after the book and the quote: wait for all three.
+            # A subscribe returns on the server's answer; the data follows it.
             await _wait_for(
                 lambda: (
                     cache.book("AAPL") is not None

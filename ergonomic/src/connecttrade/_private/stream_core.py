@@ -24,7 +24,6 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from connecttrade.backoff import Backoff
-from connecttrade.brokerage_events import ErrorNotice
 from connecttrade.stream_errors import (
     SessionReplacedError,
     StreamAuthenticationError,
@@ -225,7 +224,8 @@ class StreamCore(ABC, Generic[_F, _E]):
 
     @abstractmethod
     def _is_ack(self, frame: _F) -> bool:
-        """Whether ``frame`` answers a subscribe request."""
+        """Whether ``frame`` is the last answer to one of the frames restoring the
+        subscriptions (the stream is live once each got one, refused or not)."""
 
     @abstractmethod
     def _events(self, frame: _F) -> list[_E]:
@@ -297,17 +297,18 @@ class StreamCore(ABC, Generic[_F, _E]):
         for queue in list(self._queues):
             queue.end(error)
 
-    async def send(self, frame: dict[str, Any]) -> None:
-        """Send a client frame now if authenticated; otherwise the next connect sends the
-        registered subscriptions anyway."""
+    async def send(self, frame: dict[str, Any]) -> bool:
+        """Send a client frame now if authenticated (and say whether it was sent);
+        otherwise the next connect sends the registered subscriptions anyway."""
         ws = self._ws
         if ws is None or not self._authenticated:
-            return
+            return False
         try:
             await ws.send(json.dumps(frame))
         except ConnectionClosed:
             # The reconnect resubscribes from the registry.
-            return
+            return False
+        return True
 
     async def _recv(self, ws: ClientConnection, timeout: float) -> _F:
         while True:
@@ -357,7 +358,7 @@ class StreamCore(ABC, Generic[_F, _E]):
         pending = len(subscribe)
         while pending:
             frame = await self._recv(ws, self.stale_after)
-            if self._is_ack(frame) or isinstance(frame, ErrorNotice):
+            if self._is_ack(frame):
                 pending -= 1
             await self._handle(frame)
         self._connects += 1

@@ -38,6 +38,7 @@ from connecttrade.market_data_events import (
     OptionsChain,
     Quote,
     SubscriptionList,
+    SubscriptionRefused,
     Trade,
 )
 from connecttrade.stream_errors import StreamProtocolError
@@ -50,6 +51,8 @@ __all__ = [
     "BrokerageFrame",
     "Heartbeat",
     "MarketDataFrame",
+    "SubscribeAnswer",
+    "SubscribeRefusal",
     "UnknownFrame",
     "Welcome",
     "parse_brokerage",
@@ -89,6 +92,22 @@ class UnknownFrame:
     type: str
 
 
+@dataclass(frozen=True, slots=True)
+class SubscribeAnswer:
+    """The last answer to a market-data subscribe; ``request_id`` as the request gave it."""
+
+    request_id: str | None
+    subscribed: ChannelSubscribed
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeRefusal:
+    """Symbols a market-data subscribe had refused for one reason (a ``subscribed`` follows)."""
+
+    request_id: str | None
+    refused: SubscriptionRefused
+
+
 BrokerageFrame: TypeAlias = (
     Welcome
     | Authenticated
@@ -111,7 +130,8 @@ MarketDataFrame: TypeAlias = (
     | Depth
     | OptionsChain
     | BarSnapshot
-    | ChannelSubscribed
+    | SubscribeAnswer
+    | SubscribeRefusal
     | ChannelUnsubscribed
     | SubscriptionList
     | ErrorNotice
@@ -322,6 +342,23 @@ def _subscription(item: object) -> MarketDataSubscription:
     )
 
 
+def _md_error(f: Fields) -> ErrorNotice | SubscribeRefusal:
+    if not f.has("symbols"):
+        return _error(f)
+    refused = SubscriptionRefused(
+        channel=f.text("channel"),
+        symbols=f.texts("symbols"),
+        code=f.text("code"),
+        message=f.text("message"),
+    )
+    return SubscribeRefusal(f.opt_text("request_id"), refused)
+
+
+def _md_subscribed(f: Fields) -> SubscribeAnswer:
+    subscribed = ChannelSubscribed(f.text("channel"), f.texts("symbols"))
+    return SubscribeAnswer(f.opt_text("request_id"), subscribed)
+
+
 def _md_authenticated(f: Fields) -> Authenticated:
     return Authenticated(expires_at=f.datetime("expires_at"))
 
@@ -336,12 +373,12 @@ _MARKET_DATA: dict[str, Callable[[Fields], MarketDataFrame]] = {
     "depth": _depth,
     "options_chain": _options_chain,
     "snapshot": _snapshot,
-    "subscribed": lambda f: ChannelSubscribed(f.text("channel"), f.texts("symbols")),
+    "subscribed": _md_subscribed,
     "unsubscribed": lambda f: ChannelUnsubscribed(f.text("channel"), f.texts("symbols")),
     "subscriptions": lambda f: SubscriptionList(
         tuple(_subscription(item) for item in f.items("subscriptions"))
     ),
-    "error": _error,
+    "error": _md_error,
 }
 
 

@@ -22,16 +22,14 @@ Either way the guard refuses with rule ``market_data`` rather than price an orde
 quote nobody vouches for. Keep ``max_quote_age`` above the stream's heartbeat interval, or
 a quiet but healthy stream will look stale between heartbeats.
 
-A symbol subscribed on demand that the feed does not quote within ``wait`` is unsubscribed
-again. Give only symbols the feed knows as ``symbols``: the server refuses a whole
-subscribe frame that names one it lacks, and the stream asks for all of a channel's
-symbols in one frame when it (re)connects.
+A symbol the feed refuses (unknown to it, or not served by the connection's broker) is
+refused with rule ``market_data`` naming the feed's reason, and forgotten: the stream
+does not ask for it again, and the other symbols keep streaming.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import math
 import threading
@@ -45,8 +43,9 @@ from connecttrade.agent.quotes import Quote
 from connecttrade.backoff import Backoff
 from connecttrade.client import Client
 from connecttrade.market_cache import MarketCache
+from connecttrade.market_data_events import SubscriptionRefused
 from connecttrade.market_data_stream import MarketDataStream
-from connecttrade.stream_errors import StreamError
+from connecttrade.stream_errors import StreamError, SubscriptionRefusedError
 from connecttrade.stream_state import StreamState
 from connecttrade.sync_streams import SyncMarketDataStream
 
@@ -88,6 +87,32 @@ class _StreamQuoteSource:
         self._clock = clock
         self._lock = threading.Lock()
         self._subscribed: set[str] = set()
+
+    @property
+    def _answer_timeout(self) -> float:
+        """How long a subscribe waits for the feed's answer (the first quote follows it)."""
+        return max(self._wait, 1.0)
+
+    def _on_event(self, event: object) -> None:
+        """The stream's listener: refused symbols are forgotten, everything feeds the board."""
+        if isinstance(event, SubscriptionRefused) and event.channel == "quotes":
+            self._forget(event.symbols)
+        self._board.on_event(event)
+
+    def _forget(self, symbols: Iterable[str]) -> None:
+        with self._lock:
+            self._subscribed.difference_update(canonical_symbol(s) for s in symbols)
+
+    def _failed(self, key: str, exc: Exception) -> QuoteUnavailable:
+        """Why subscribing ``key`` gave no quote; forgets it unless it stays registered."""
+        if isinstance(exc, TimeoutError):
+            # Still registered: the stream subscribes it when live (a refusal then is an event).
+            return QuoteUnavailable(f"the feed has not answered for {key} yet: ask again")
+        self._forget([key])
+        if isinstance(exc, SubscriptionRefusedError):
+            reasons = "; ".join(f"{r.code}: {r.message}" for r in exc.refusals)
+            return QuoteUnavailable(f"the feed refused {key} ({reasons})")
+        return QuoteUnavailable(f"cannot subscribe {key}: {exc}")
 
     @property
     def cache(self) -> MarketCache:
@@ -135,41 +160,20 @@ class _StreamQuoteSource:
                 raise QuoteUnavailable(f"{key} is not subscribed (subscribe_on_demand is off)")
             self._subscribed.add(key)
         if not known:
-            try:
-                self._request(key)
-            except QuoteUnavailable:
-                self._release(key)
-                raise
+            self._request(key)  # a refused symbol raises here, naming the feed's reason
         if not self._can_wait():
             if not known:
                 raise QuoteUnavailable(f"{key} is being subscribed: ask again once it is quoted")
             return self._board.trusted(key)
-        try:
-            return self._board.wait_trusted(key, self._wait)
-        except QuoteUnavailable:
-            if not known:
-                # The server sends a new subscription's quote at once, so none means it
-                # refused the symbol: forget it, or every reconnect would ask for it again.
-                self._release(key)
-            raise
-
-    def _release(self, key: str) -> None:
-        with self._lock:
-            self._subscribed.discard(key)
-        # A stream that is closing or gone has nothing subscribed any more anyway.
-        with contextlib.suppress(StreamError, QuoteUnavailable, TimeoutError):
-            self._cancel(key)
+        return self._board.wait_trusted(key, self._wait)
 
     def _can_wait(self) -> bool:
         """Whether this thread may block waiting for a quote (not the stream's own)."""
         return threading.get_ident() != self._board.delivering_thread
 
     def _request(self, key: str) -> None:
-        """Subscribe ``key``'s quotes."""
-        raise NotImplementedError
-
-    def _cancel(self, key: str) -> None:
-        """Unsubscribe ``key``'s quotes."""
+        """Subscribe ``key``'s quotes; ``QuoteUnavailable`` (from :meth:`_failed`) if that
+        failed. Where this thread may not wait, start it and return."""
         raise NotImplementedError
 
 
@@ -205,7 +209,7 @@ class SyncStreamQuotes(_StreamQuoteSource):
         )
         self._stream = stream
         self._owns_stream = False
-        self._remove: Callable[[], None] | None = stream.add_listener(self._board.on_event)
+        self._remove: Callable[[], None] | None = stream.add_listener(self._on_event)
         self._board.adopt(stream.state)
         try:
             chosen = _symbols(symbols)
@@ -252,15 +256,25 @@ class SyncStreamQuotes(_StreamQuoteSource):
         return self._stream
 
     def subscribe(self, symbols: str | Iterable[str]) -> None:
-        """Subscribe the quotes of ``symbols`` (kept across reconnects)."""
+        """Subscribe the quotes of ``symbols`` (kept across reconnects).
+
+        Waits up to ``wait`` seconds (at least one) for the feed's answer and raises
+        :class:`~connecttrade.SubscriptionRefusedError` naming the symbols it refused (the
+        others are subscribed). If the stream is not live by then, the symbols stay
+        registered and are subscribed once it is.
+        """
         chosen = _symbols(symbols)
         if not chosen:
             raise ValueError("symbols: give at least one symbol")
-        # One frame per symbol: the server refuses a whole frame that names one it lacks.
-        for symbol in chosen:
-            self._stream.subscribe_quotes(symbol)
         with self._lock:
             self._subscribed.update(chosen)
+        try:
+            self._stream.subscribe_quotes(chosen, timeout=self._answer_timeout)
+        except TimeoutError:
+            return
+        except SubscriptionRefusedError as exc:
+            self._forget(exc.symbols)
+            raise
 
     def close(self) -> None:
         """Stop listening (and close the stream if the source made it); safe to call twice."""
@@ -287,12 +301,9 @@ class SyncStreamQuotes(_StreamQuoteSource):
 
     def _request(self, key: str) -> None:
         try:
-            self._stream.subscribe_quotes(key)
-        except StreamError as exc:
-            raise QuoteUnavailable(f"cannot subscribe {key}: {exc}") from None
-
-    def _cancel(self, key: str) -> None:
-        self._stream.unsubscribe("quotes", key)
+            self._stream.subscribe_quotes(key, timeout=self._answer_timeout)
+        except (StreamError, TimeoutError) as exc:
+            raise self._failed(key, exc) from None
 
 
 class StreamQuotes(_StreamQuoteSource):
@@ -332,7 +343,7 @@ class StreamQuotes(_StreamQuoteSource):
         )
         self._stream = stream
         self._tasks: set[asyncio.Task[None]] = set()
-        self._remove: Callable[[], None] | None = stream.add_listener(self._board.on_event)
+        self._remove: Callable[[], None] | None = stream.add_listener(self._on_event)
         self._board.adopt(stream.state)
 
     @property
@@ -341,15 +352,20 @@ class StreamQuotes(_StreamQuoteSource):
         return self._stream
 
     async def subscribe(self, symbols: str | Iterable[str]) -> None:
-        """Subscribe the quotes of ``symbols`` (kept across reconnects)."""
+        """Subscribe the quotes of ``symbols`` (kept across reconnects); refusals and
+        waiting as :meth:`SyncStreamQuotes.subscribe`."""
         chosen = _symbols(symbols)
         if not chosen:
             raise ValueError("symbols: give at least one symbol")
-        # One frame per symbol: the server refuses a whole frame that names one it lacks.
-        for symbol in chosen:
-            await self._stream.subscribe_quotes(symbol)
         with self._lock:
             self._subscribed.update(chosen)
+        try:
+            await self._stream.subscribe_quotes(chosen, timeout=self._answer_timeout)
+        except TimeoutError:
+            return
+        except SubscriptionRefusedError as exc:
+            self._forget(exc.symbols)
+            raise
 
     def close(self) -> None:
         """Stop listening to the stream; safe to call twice."""
@@ -370,28 +386,32 @@ class StreamQuotes(_StreamQuoteSource):
     def _can_wait(self) -> bool:
         return not self._on_loop()
 
-    def _run(self, make: Callable[[], Awaitable[None]]) -> None:
-        """Run a stream coroutine: in the background on the loop's thread, else to the end."""
+    async def _subscribe_key(self, key: str) -> None:
+        """Subscribe ``key``; failures become :class:`QuoteUnavailable` (see ``_failed``)."""
+        try:
+            await self._stream.subscribe_quotes(key, timeout=self._answer_timeout)
+        except (StreamError, TimeoutError) as exc:
+            raise self._failed(key, exc) from None
 
-        async def call() -> None:
-            await make()
-
+    def _request(self, key: str) -> None:
         if self._on_loop():
-            task = self._loop.create_task(call())
+            # Nobody awaits the task: its failure only needs the bookkeeping ``_failed`` did.
+            task = self._loop.create_task(self._quietly(self._subscribe_key(key)))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             return
         if self._loop.is_closed():
             raise QuoteUnavailable("the stream's event loop is closed")
+        future = asyncio.run_coroutine_threadsafe(self._subscribe_key(key), self._loop)
         try:
-            asyncio.run_coroutine_threadsafe(call(), self._loop).result(max(self._wait, 1.0))
-        except StreamError as exc:
-            raise QuoteUnavailable(f"the stream refused the request: {exc}") from None
+            future.result(self._answer_timeout + 1.0)
         except TimeoutError:
+            future.cancel()
             raise QuoteUnavailable("the stream's event loop did not answer in time") from None
 
-    def _request(self, key: str) -> None:
-        self._run(lambda: self._stream.subscribe_quotes(key))
-
-    def _cancel(self, key: str) -> None:
-        self._run(lambda: self._stream.unsubscribe("quotes", key))
+    @staticmethod
+    async def _quietly(work: Awaitable[None]) -> None:
+        try:
+            await work
+        except QuoteUnavailable:
+            return
