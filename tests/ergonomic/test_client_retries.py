@@ -229,10 +229,14 @@ def test_delete_of_a_missing_user_on_first_attempt_is_not_found() -> None:
 def test_stamina_on_retry_hooks_see_the_first_failure() -> None:
     """stamina's on-retry instrumentation reports the first failed attempt as retry 1."""
     seen: list[stamina.instrumentation.RetryDetails] = []
+
+    def record(details: stamina.instrumentation.RetryDetails) -> None:
+        seen.append(details)
+
     api = FakeApi()
     api.fail("GET", "/accounts", status=503, body={"message": "down"})
     api.fail("GET", "/accounts", error=_connect_error())
-    stamina.instrumentation.set_on_retry_hooks([seen.append])
+    stamina.instrumentation.set_on_retry_hooks([record])
     try:
         with api.client() as client:
             assert len(client.accounts.list()) == 2
