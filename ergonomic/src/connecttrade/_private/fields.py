@@ -19,12 +19,17 @@ __all__ = ["Fields", "decode_json"]
 _E = TypeVar("_E", bound=StrEnum)
 
 
+# One decoder for every answer: json.loads(..., parse_float=...) builds a new one per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def decode_json(content: bytes) -> object:
     """The JSON value of a body, numbers with a fraction as ``Decimal``; ``None`` if not JSON."""
     if not content:
         return None
     try:
-        return json.loads(content, parse_float=Decimal)
+        # What json.loads does with bytes: detect UTF-8/16/32, then decode.
+        return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except ValueError:
         return None
 
@@ -62,7 +67,10 @@ class Fields:
         return self._get(key)
 
     def text(self, key: str) -> str:
-        value = self._get(key)
+        try:
+            value = self._data[key]  # _get inlined: the most read field kind
+        except KeyError:
+            raise UnexpectedResponseError(f"{self._what}.{key}: missing") from None
         if not isinstance(value, str):
             raise self._fail(key, "a string")
         return value
@@ -85,7 +93,10 @@ class Fields:
         raise self._fail(key, "a whole number")
 
     def decimal(self, key: str) -> Decimal:
-        value = self._get(key)
+        try:
+            value = self._data[key]  # _get inlined: money is most of every answer
+        except KeyError:
+            raise UnexpectedResponseError(f"{self._what}.{key}: missing") from None
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             raise self._fail(key, "a decimal number")
         try:
