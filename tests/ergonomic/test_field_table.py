@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from sdk_fakes import order_json
 
 from connecttrade import UnexpectedResponseError
 from connecttrade._private import field_table as ft
-from connecttrade._private import parse
+from connecttrade._private import fields, parse
 from connecttrade.results import Fill, Order
 
 _FILL = {"fill_id": "f_1", "time": "2026-11-20T15:04:05Z", "quantity": "3", "price": "1.25"}
@@ -164,3 +164,31 @@ def test_a_table_out_of_step_with_its_result_is_refused() -> None:
     """A table whose fields differ from the result's is a TypeError when it is built."""
     with pytest.raises(TypeError, match="Fill table"):
         ft.FieldTable(Fill, "Fill", [ft.text("fill_id"), ft.decimal("price")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True).map(str),
+        st.sampled_from(["0", "0.00", "-0", "1E+2", "NaN", "-Infinity", " 1", "1_0", "x", ""]),
+        st.text(max_size=8),
+    )
+)
+def test_remembered_decimals_are_exactly_what_decimal_makes(text: str) -> None:
+    """wire_decimal gives Decimal(text) digit for digit (asked twice), or the same error."""
+    try:
+        expected = Decimal(text)
+    except InvalidOperation:
+        with pytest.raises(InvalidOperation):
+            fields.wire_decimal(text)
+        return
+    for _ in range(2):  # the second answer may come from the memo
+        number = fields.wire_decimal(text)
+        assert number.as_tuple() == expected.as_tuple()
+
+
+def test_decimal_memo_stays_bounded() -> None:
+    """However many distinct amounts arrive, the memo never holds more than its bound."""
+    for cents in range(fields._DECIMALS_KEPT * 3):
+        assert fields.wire_decimal(f"{cents // 100}.{cents % 100:02d}") == Decimal(cents) / 100
+        assert len(fields._DECIMALS) <= fields._DECIMALS_KEPT

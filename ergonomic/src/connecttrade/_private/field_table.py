@@ -15,11 +15,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from .fields import Fields
+from .fields import Fields, wire_decimal
 
 __all__ = [
     "FieldTable",
@@ -105,7 +105,7 @@ def _fast_opt_text(value: object) -> object:
 def _fast_decimal(value: object) -> object:
     if type(value) is str:
         try:
-            number = Decimal(value)
+            number = wire_decimal(value)
         except InvalidOperation:
             raise _GiveUp from None
         if number.is_finite():
