@@ -9,6 +9,8 @@ import pytest
 from sdk_fakes import CLIENT_ID, CLIENT_SECRET, USER_ID, USER_SECRET, FakeApi
 
 from connecttrade import AuthenticationError
+from connecttrade._private.calls import Auth, HttpCall, Retry
+from connecttrade._private.protocol import prepare
 
 _AUTH = ("client-id", "client-secret", "user-id", "user-secret")
 
@@ -93,3 +95,17 @@ def test_async_own_pool_sends_the_same_headers() -> None:
     assert user_call["user-secret"] == [USER_SECRET]
     assert platform_call["user-id"] == []
     assert platform_call["client-secret"] == [CLIENT_SECRET]
+
+
+def test_prepared_requests_never_show_secrets_in_their_repr() -> None:
+    """The header plan and request arguments of a call name headers but never show values."""
+    api = FakeApi()
+    with api.own_pool_client() as client, api.client() as passed_pool:
+        for driver in (client._driver, passed_pool._driver):
+            call = HttpCall(method="GET", path="/positions", auth=Auth.USER, retry=Retry.SAFE)
+            plan = driver.auth_headers.plan(call)
+            args = prepare(call, driver.settings, driver.auth_headers)
+            for text in (repr(plan), repr(args)):
+                assert USER_SECRET not in text
+                assert CLIENT_SECRET not in text
+    assert "user-secret" in repr(plan)

@@ -22,14 +22,18 @@ __all__ = ["AuthHeaders", "HeaderPlan", "pool_headers"]
 _ACCEPT = {"accept": "application/json"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class HeaderPlan:
     """What one kind of call adds to the pool's headers, and which of them it takes off."""
 
-    #: Headers to send with the request (``None``: the pool's are all it needs).
+    #: Headers to send with the request (``None``: the pool's are all it needs). They hold
+    #: secrets, so the repr names them only.
     add: dict[str, str] | None
     #: Pool headers this call must not send (the user pair, on a platform-level call).
     drop: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"HeaderPlan(add={sorted(self.add or ())}, drop={list(self.drop)})"
 
 
 def pool_headers(settings: Settings) -> dict[str, str]:

@@ -10,7 +10,7 @@ import datetime as dt
 import email.utils
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -60,8 +60,9 @@ class RequestArgs:
     url: str
     params: dict[str, str]
     json: object
-    #: Headers the pool does not already carry (see :mod:`.auth_headers`).
-    headers: dict[str, str] | None
+    #: Headers the pool does not already carry (see :mod:`.auth_headers`); they may hold
+    #: secrets, so the repr leaves them out.
+    headers: dict[str, str] | None = field(repr=False)
     drop: tuple[str, ...]
     timeout: httpx.Timeout | None
 
