@@ -49,8 +49,8 @@ __all__ = [
     "sdk_call_costs",
 ]
 
-_BLOCKS = 15
-_CALLS_PER_BLOCK = 20
+_BLOCKS = 30
+_CALLS_PER_BLOCK = 40
 _PARSE_REPEATS = 40
 _ACCOUNT = "acc_demo_margin"
 # Orders placed before the page is read, so that it holds 500.
@@ -120,10 +120,21 @@ def _sdk_client(base_url: str) -> connecttrade.Client:
 
 
 def _compare(
-    base_url: str, http: httpx.Client, client: connecttrade.Client, blocks: int
+    base_url: str,
+    http: httpx.Client,
+    client: connecttrade.Client,
+    blocks: int,
+    *,
+    order_built_once: bool = False,
 ) -> list[CallCost]:
-    """GET /positions and POST /orders, raw against SDK, on the clients given."""
+    """GET /positions and POST /orders, raw against SDK, on the clients given.
+
+    The SDK builds its order for every call, as a caller would; ``order_built_once``
+    reuses one (each placement still gets its own client order id) to show the cost of
+    the request path alone.
+    """
     numbers = itertools.count()
+    built = connecttrade.limit("AAPL", "0.01", "250.00", side="BUY")
     positions_url, orders_url = f"{base_url}/positions", f"{base_url}/orders"
 
     def raw_positions() -> object:
@@ -137,14 +148,18 @@ def _compare(
         return response.json()
 
     def sdk_place() -> object:
-        order = connecttrade.limit("AAPL", "0.01", "250.00", side="BUY")
+        order = (
+            built if order_built_once else connecttrade.limit("AAPL", "0.01", "250.00", side="BUY")
+        )
         return client.orders.place(order, account_id=_ACCOUNT, broker="ALPACA")
 
+    calls: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
+        ("POST /orders", raw_place, sdk_place)
+    ]
+    if not order_built_once:
+        calls.insert(0, ("GET /positions", raw_positions, client.positions.list))
     results = []
-    for name, raw, sdk in (
-        ("GET /positions", raw_positions, client.positions.list),
-        ("POST /orders", raw_place, sdk_place),
-    ):
+    for name, raw, sdk in calls:
         raw(), sdk()  # connections open, caches warm
         raw_median, sdk_median = _interleaved(raw, sdk, blocks)
         results.append(CallCost(name, raw_median, sdk_median))
@@ -192,7 +207,9 @@ def _replay(answers: CannedAnswers) -> httpx.MockTransport:
     return httpx.MockTransport(answer)
 
 
-def in_process_costs(answers: CannedAnswers, blocks: int = 4 * _BLOCKS) -> list[CallCost]:
+def in_process_costs(
+    answers: CannedAnswers, blocks: int = 4 * _BLOCKS, *, order_built_once: bool = False
+) -> list[CallCost]:
     """The comparison of :func:`sdk_call_costs` against canned answers, with no server."""
     base_url = "http://mock.invalid"
     transport = _replay(answers)
@@ -203,7 +220,7 @@ def in_process_costs(answers: CannedAnswers, blocks: int = 4 * _BLOCKS) -> list[
         # The client's own pool, as users get it (it carries the credentials), with its
         # transport swapped for the replay: the one way to reach a pool the client makes.
         client._driver.http._transport = transport
-        return _compare(base_url, http, client, blocks)
+        return _compare(base_url, http, client, blocks, order_built_once=order_built_once)
 
 
 def page_body(base_url: str, size: int = 500) -> bytes:
@@ -284,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         answers = canned_answers(mock.base_url)
         _print_calls("against the mock (live, loopback):", sdk_call_costs(mock.base_url))
     _print_calls("in process (canned answers, httpx.MockTransport):", in_process_costs(answers))
+    _print_calls(
+        "in process, the SDK's order built once:",
+        in_process_costs(answers, order_built_once=True),
+    )
     parsed = parse_cost(answers.page)
     print(
         f"parsing a {parsed.orders}-order page: json.loads {parsed.json_loads * 1e3:.2f} ms, "
