@@ -201,6 +201,37 @@ class FakeApi:
         settings.update(kwargs)
         return connecttrade.Client(**settings)
 
+    def own_pool_client(self, **kwargs: Any) -> connecttrade.Client:
+        """A sync client that made its own pool (credentials on it), its transport this fake.
+
+        Swapping the pool's transport is the one way to reach a pool the client creates.
+        """
+        settings: dict[str, Any] = {
+            "base_url": BASE_URL,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "user_id": USER_ID,
+            "user_secret": USER_SECRET,
+        }
+        settings.update(kwargs)
+        client = connecttrade.Client(**settings)
+        client._driver.http._transport = httpx.MockTransport(self.handler)
+        return client
+
+    def own_pool_async_client(self, **kwargs: Any) -> connecttrade.AsyncClient:
+        """The async twin of :meth:`own_pool_client`."""
+        settings: dict[str, Any] = {
+            "base_url": BASE_URL,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "user_id": USER_ID,
+            "user_secret": USER_SECRET,
+        }
+        settings.update(kwargs)
+        client = connecttrade.AsyncClient(**settings)
+        client._driver.http._transport = httpx.MockTransport(self.handler)
+        return client
+
     def async_client(self, **kwargs: Any) -> connecttrade.AsyncClient:
         """An async client wired to this fake."""
         transport = httpx.MockTransport(self.handler)

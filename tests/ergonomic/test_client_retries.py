@@ -224,3 +224,36 @@ def test_delete_of_a_missing_user_on_first_attempt_is_not_found() -> None:
     api.fail("DELETE", "/users/ghost", status=404, body={"message": "user ghost not found"})
     with api.client() as client, pytest.raises(NotFoundError):
         client.users.delete("ghost")
+
+
+def test_stamina_on_retry_hooks_see_the_first_failure() -> None:
+    """stamina's on-retry instrumentation reports the first failed attempt as retry 1."""
+    seen: list[stamina.instrumentation.RetryDetails] = []
+
+    def record(details: stamina.instrumentation.RetryDetails) -> None:
+        seen.append(details)
+
+    api = FakeApi()
+    api.fail("GET", "/accounts", status=503, body={"message": "down"})
+    api.fail("GET", "/accounts", error=_connect_error())
+    stamina.instrumentation.set_on_retry_hooks([record])
+    try:
+        with api.client() as client:
+            assert len(client.accounts.list()) == 2
+    finally:
+        stamina.instrumentation.set_on_retry_hooks(None)
+    assert [details.retry_num for details in seen] == [1, 2]
+    assert isinstance(seen[0].caused_by, InternalServerError)
+    assert isinstance(seen[1].caused_by, APIConnectionError)
+
+
+def test_first_failure_not_retried_is_raised_as_it_was() -> None:
+    """A failure the policy never retries is raised once, with its request id, unwrapped."""
+    api = FakeApi()
+    api.fail(
+        "GET", "/accounts", status=404, body={"message": "gone"}, headers={"x-request-id": "r-9"}
+    )
+    with api.client() as client, pytest.raises(NotFoundError) as info:
+        client.accounts.list()
+    assert info.value.request_id == "r-9"
+    assert len(api.calls("GET", "/accounts")) == 1

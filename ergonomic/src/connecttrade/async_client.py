@@ -23,6 +23,7 @@ from typing import Self
 import httpx
 
 from connecttrade._private.async_driver import AsyncDriver
+from connecttrade._private.auth_headers import pool_headers
 from connecttrade._private.client_base import ClientBase, resolve_client_settings
 from connecttrade._private.rate_limit import TokenBucket
 from connecttrade._private.settings import DEFAULT_TIMEOUT, Settings, as_timeout
@@ -91,14 +92,24 @@ class AsyncClient(ClientBase):
             max_retries=max_retries,
             pool_given=http_client is not None,
         )
-        self._setup(
-            settings,
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=as_timeout(timeout)),
-            owns_http=http_client is None,
-            order_rate=order_rate_per_second,
-        )
+        if http_client is None:
+            # Our own pool carries the headers every call sends (see _private.auth_headers).
+            http = httpx.AsyncClient(timeout=as_timeout(timeout), headers=pool_headers(settings))
+            self._setup(
+                settings,
+                http,
+                owns_http=True,
+                order_rate=order_rate_per_second,
+                pool_settings=settings,
+            )
+        else:
+            self._setup(
+                settings,
+                http_client,
+                owns_http=False,
+                order_rate=order_rate_per_second,
+                pool_settings=None,
+            )
 
     def _setup(
         self,
@@ -107,9 +118,10 @@ class AsyncClient(ClientBase):
         *,
         owns_http: bool,
         order_rate: float | None,
+        pool_settings: Settings | None,
     ) -> None:
         limiter = None if order_rate is None else TokenBucket(order_rate)
-        self._driver = AsyncDriver(http, settings, limiter)
+        self._driver = AsyncDriver(http, settings, limiter, pool_settings=pool_settings)
         self._owns_http = owns_http
         self._order_rate = order_rate
         self.users = AsyncUsers(self._driver)
@@ -134,6 +146,7 @@ class AsyncClient(ClientBase):
             self._driver.http,
             owns_http=False,
             order_rate=self._order_rate,
+            pool_settings=self._driver.pool_settings,
         )
         return clone
 

@@ -11,8 +11,17 @@ import httpx
 import stamina
 
 from .account_book import AccountBook
+from .auth_headers import AuthHeaders
 from .calls import HttpCall, HttpResult, Operation
-from .protocol import interpret, prepare, retry_hook, retry_kwargs, transport_error
+from .protocol import (
+    RequestArgs,
+    build_request,
+    interpret,
+    prepare,
+    retry_hook,
+    retry_kwargs,
+    transport_error,
+)
 from .rate_limit import TokenBucket
 from .settings import Settings
 
@@ -22,7 +31,11 @@ _T = TypeVar("_T")
 
 
 class AsyncDriver:
-    """One async client's way to the network; ``sleep`` and ``clock`` are replaceable."""
+    """One async client's way to the network; ``sleep`` and ``clock`` are replaceable.
+
+    ``pool_settings`` are the settings whose headers the pool carries (a pool the client
+    made, see :mod:`.auth_headers`), or ``None`` for a pool passed in.
+    """
 
     def __init__(
         self,
@@ -30,11 +43,14 @@ class AsyncDriver:
         settings: Settings,
         limiter: TokenBucket | None,
         *,
+        pool_settings: Settings | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.http = http
         self.settings = settings
+        self.pool_settings = pool_settings
+        self.auth_headers = AuthHeaders(settings, pool_settings)
         self.limiter = limiter
         self.sleep = sleep
         self.clock = clock
@@ -53,18 +69,32 @@ class AsyncDriver:
 
     async def send(self, call: HttpCall) -> HttpResult:
         """Make one call, retrying as its policy allows."""
-        args = prepare(call, self.settings).as_kwargs()
-        async for attempt in stamina.retry_context(
-            on=retry_hook(call), **retry_kwargs(self.settings)
-        ):
+        args = prepare(call, self.settings, self.auth_headers)
+        # The first attempt runs outside stamina: setting up its retry machinery costs
+        # more than a fast answer takes, and most calls never need it.
+        try:
+            return await self._attempt(call, args, 1)
+        except Exception as exc:
+            first_failure = exc
+        hook = retry_hook(call)
+        if not hook(first_failure):
+            raise first_failure
+        # stamina takes over from the first attempt, whose failure is replayed: its waits,
+        # on-retry hooks and testing mode then apply exactly as if it had made that attempt.
+        async for attempt in stamina.retry_context(on=hook, **retry_kwargs(self.settings)):
             with attempt:
-                if call.rate_limited and self.limiter is not None:
-                    delay = self.limiter.reserve()
-                    if delay > 0:
-                        await self.sleep(delay)
-                try:
-                    response = await self.http.request(**args)
-                except httpx.RequestError as exc:
-                    raise transport_error(exc, call, self.settings) from exc
-                return interpret(call, response, attempt.num, self.settings)
+                if attempt.num == 1:
+                    raise first_failure
+                return await self._attempt(call, args, attempt.num)
         raise AssertionError("unreachable: stamina re-raises the last failure")
+
+    async def _attempt(self, call: HttpCall, args: RequestArgs, number: int) -> HttpResult:
+        if call.rate_limited and self.limiter is not None:
+            delay = self.limiter.reserve()
+            if delay > 0:
+                await self.sleep(delay)
+        try:
+            response = await self.http.send(build_request(self.http, args))
+        except httpx.RequestError as exc:
+            raise transport_error(exc, call, self.settings) from exc
+        return interpret(call, response, number, self.settings)

@@ -14,9 +14,13 @@ from typing import TypeVar, cast
 
 from connecttrade.client_errors import UnexpectedResponseError
 
-__all__ = ["Fields", "decode_json"]
+__all__ = ["Fields", "decode_json", "wire_decimal"]
 
 _E = TypeVar("_E", bound=StrEnum)
+
+
+# One decoder for every answer: json.loads(..., parse_float=...) builds a new one per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 def decode_json(content: bytes) -> object:
@@ -24,9 +28,30 @@ def decode_json(content: bytes) -> object:
     if not content:
         return None
     try:
-        return json.loads(content, parse_float=Decimal)
+        # What json.loads does with bytes: detect UTF-8/16/32, then decode.
+        return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except ValueError:
         return None
+
+
+# Answers repeat the same few amounts ("0", "0.00", a price per order on a page): each text
+# is turned into a Decimal once. Decimals are immutable and building one from text ignores
+# the context, so a shared one is the same value; only finite ones are kept, and the whole
+# memo is dropped when it is full (a simple bound for a stream of distinct amounts).
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_KEPT = 2048
+
+
+def wire_decimal(text: str) -> Decimal:
+    """``Decimal(text)``, remembered; raises InvalidOperation as ``Decimal`` does."""
+    number = _DECIMALS.get(text)
+    if number is None:
+        number = Decimal(text)
+        if number.is_finite():
+            if len(_DECIMALS) >= _DECIMALS_KEPT:
+                _DECIMALS.clear()
+            _DECIMALS[text] = number
+    return number
 
 
 class Fields:
@@ -62,7 +87,10 @@ class Fields:
         return self._get(key)
 
     def text(self, key: str) -> str:
-        value = self._get(key)
+        try:
+            value = self._data[key]  # _get inlined: the most read field kind
+        except KeyError:
+            raise UnexpectedResponseError(f"{self._what}.{key}: missing") from None
         if not isinstance(value, str):
             raise self._fail(key, "a string")
         return value
@@ -85,19 +113,29 @@ class Fields:
         raise self._fail(key, "a whole number")
 
     def decimal(self, key: str) -> Decimal:
-        value = self._get(key)
-        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        try:
+            value = self._data[key]  # _get inlined: money is most of every answer
+        except KeyError:
+            raise UnexpectedResponseError(f"{self._what}.{key}: missing") from None
+        return self._number(key, value)
+
+    def opt_decimal(self, key: str) -> Decimal | None:
+        value = self._data.get(key)
+        return None if value is None else self._number(key, value)
+
+    def _number(self, key: str, value: object) -> Decimal:
+        # A string (the wire's form) skips the checks only other JSON values need.
+        if type(value) is not str and (
+            isinstance(value, bool) or not isinstance(value, str | int | Decimal)
+        ):
             raise self._fail(key, "a decimal number")
         try:
-            number = Decimal(value)
+            number = wire_decimal(value) if type(value) is str else Decimal(value)
         except InvalidOperation:
             raise self._fail(key, "a decimal number") from None
         if not number.is_finite():
             raise self._fail(key, "a finite decimal number")
         return number
-
-    def opt_decimal(self, key: str) -> Decimal | None:
-        return None if self._data.get(key) is None else self.decimal(key)
 
     def datetime(self, key: str) -> dt.datetime:
         try:

@@ -40,6 +40,7 @@ from connecttrade.results import (
 )
 from connecttrade.secret import Secret
 
+from . import field_table as ft
 from .fields import Fields
 
 __all__ = [
@@ -193,53 +194,65 @@ def position(body: object) -> Position:
     )
 
 
+_FILL = ft.FieldTable(
+    Fill,
+    "Fill",
+    [ft.text("fill_id"), ft.datetime("time"), ft.decimal("quantity"), ft.decimal("price")],
+)
+
+
 def fill(body: object) -> Fill:
-    f = Fields(body, "Fill")
-    return Fill(
-        fill_id=f.text("fill_id"),
-        time=f.datetime("time"),
-        quantity=f.decimal("quantity"),
-        price=f.decimal("price"),
-    )
+    return _FILL.read(body)
+
+
+_ORDER_LEG = ft.FieldTable(
+    OrderLeg,
+    "OrderLeg",
+    [ft.text("symbol"), ft.enum("action", LegAction), ft.integer("ratio")],
+)
 
 
 def order_leg(body: object) -> OrderLeg:
-    f = Fields(body, "OrderLeg")
-    return OrderLeg(
-        symbol=f.text("symbol"), action=f.enum("action", LegAction), ratio=f.integer("ratio")
-    )
+    return _ORDER_LEG.read(body)
+
+
+# A table because pages of up to 500 orders are read at once (see _private.field_table).
+_ORDER = ft.FieldTable(
+    Order,
+    "Order",
+    [
+        ft.text("order_id"),
+        ft.text("account_id"),
+        ft.text("cl_order_id"),
+        ft.enum("broker", Broker),
+        ft.enum("instrument", Instrument),
+        ft.opt_text("symbol"),
+        ft.opt_enum("side", OrderSide),
+        ft.enum("order_type", OrderType),
+        ft.enum("tif", TimeInForce, key="order_tif"),
+        ft.opt_decimal("qty", key="order_qty"),
+        ft.opt_decimal("notional", key="order_notional"),
+        ft.opt_decimal("limit_price", key="order_limit_price"),
+        ft.opt_decimal("stop_price"),
+        ft.items("legs", order_leg),
+        ft.enum("status", OrderStatus),
+        ft.text("broker_status"),
+        ft.opt_text("reject_reason"),
+        ft.decimal("filled_qty"),
+        ft.opt_decimal("remaining_qty"),
+        ft.opt_decimal("avg_fill_price"),
+        ft.items("fills", fill),
+        ft.datetime("created_at"),
+        ft.datetime("updated_at"),
+        ft.opt_text("replaces_order_id"),
+        ft.opt_text("replaced_by_order_id"),
+        ft.integer("version"),
+    ],
+)
 
 
 def order(body: object) -> Order:
-    f = Fields(body, "Order")
-    return Order(
-        order_id=f.text("order_id"),
-        account_id=f.text("account_id"),
-        cl_order_id=f.text("cl_order_id"),
-        broker=f.enum("broker", Broker),
-        instrument=f.enum("instrument", Instrument),
-        symbol=f.opt_text("symbol"),
-        side=f.opt_enum("side", OrderSide),
-        order_type=f.enum("order_type", OrderType),
-        tif=f.enum("order_tif", TimeInForce),
-        qty=f.opt_decimal("order_qty"),
-        notional=f.opt_decimal("order_notional"),
-        limit_price=f.opt_decimal("order_limit_price"),
-        stop_price=f.opt_decimal("stop_price"),
-        legs=tuple(order_leg(item) for item in f.items("legs")),
-        status=f.enum("status", OrderStatus),
-        broker_status=f.text("broker_status"),
-        reject_reason=f.opt_text("reject_reason"),
-        filled_qty=f.decimal("filled_qty"),
-        remaining_qty=f.opt_decimal("remaining_qty"),
-        avg_fill_price=f.opt_decimal("avg_fill_price"),
-        fills=tuple(fill(item) for item in f.items("fills")),
-        created_at=f.datetime("created_at"),
-        updated_at=f.datetime("updated_at"),
-        replaces_order_id=f.opt_text("replaces_order_id"),
-        replaced_by_order_id=f.opt_text("replaced_by_order_id"),
-        version=f.integer("version"),
-    )
+    return _ORDER.read(body)
 
 
 def transaction(body: object) -> Transaction:

@@ -10,7 +10,7 @@ import datetime as dt
 import email.utils
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,12 +23,14 @@ from connecttrade.errors import (
     error_for_status,
 )
 
+from .auth_headers import AuthHeaders
 from .calls import HttpCall, HttpResult, Retry
 from .fields import decode_json
 from .settings import Settings
 
 __all__ = [
     "RequestArgs",
+    "build_request",
     "interpret",
     "log",
     "prepare",
@@ -52,17 +54,23 @@ _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 @dataclass(frozen=True, slots=True)
 class RequestArgs:
-    """Keyword arguments for ``httpx.Client.request`` / ``httpx.AsyncClient.request``."""
+    """One call's request: arguments for ``build_request`` and the pool headers to leave out."""
 
     method: str
     url: str
     params: dict[str, str]
     json: object
-    headers: dict[str, str]
+    #: Headers the pool does not already carry (see :mod:`.auth_headers`); they may hold
+    #: secrets, so the repr leaves them out.
+    headers: dict[str, str] | None = field(repr=False)
+    drop: tuple[str, ...]
     timeout: httpx.Timeout | None
 
     def as_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        """Keyword arguments for ``httpx.Client.build_request`` (and the async twin's)."""
+        kwargs: dict[str, Any] = {"method": self.method, "url": self.url}
+        if self.headers:
+            kwargs["headers"] = self.headers
         if self.params:  # httpx re-parses the URL to merge even an empty mapping
             kwargs["params"] = self.params
         if self.json is not None:
@@ -72,18 +80,27 @@ class RequestArgs:
         return kwargs
 
 
-def prepare(call: HttpCall, settings: Settings) -> RequestArgs:
+def prepare(call: HttpCall, settings: Settings, auth_headers: AuthHeaders) -> RequestArgs:
     """The request for ``call``; raises MissingCredentialsError before anything is sent."""
-    headers = settings.headers(call.auth, f"{call.method} {call.path}")
-    headers["accept"] = "application/json"
+    plan = auth_headers.plan(call)
     return RequestArgs(
         method=call.method,
         url=settings.base_url + call.path,
         params=dict(call.params),
         json=call.json,
-        headers=headers,
+        headers=plan.add,
+        drop=plan.drop,
         timeout=settings.timeout,
     )
+
+
+def build_request(http: httpx.Client | httpx.AsyncClient, args: RequestArgs) -> httpx.Request:
+    """What ``http.request(...)`` would send (it is ``build_request`` then ``send``), without
+    the pool headers this call must not carry."""
+    request = http.build_request(**args.as_kwargs())
+    for key in args.drop:
+        del request.headers[key]
+    return request
 
 
 def retry_kwargs(settings: Settings) -> dict[str, Any]:

@@ -10,8 +10,17 @@ import httpx
 import stamina
 
 from .account_book import AccountBook
+from .auth_headers import AuthHeaders
 from .calls import HttpCall, HttpResult, Operation
-from .protocol import interpret, prepare, retry_hook, retry_kwargs, transport_error
+from .protocol import (
+    RequestArgs,
+    build_request,
+    interpret,
+    prepare,
+    retry_hook,
+    retry_kwargs,
+    transport_error,
+)
 from .rate_limit import TokenBucket
 from .settings import Settings
 
@@ -21,7 +30,11 @@ _T = TypeVar("_T")
 
 
 class SyncDriver:
-    """One client's way to the network; ``sleep`` and ``clock`` are replaceable in tests."""
+    """One client's way to the network; ``sleep`` and ``clock`` are replaceable in tests.
+
+    ``pool_settings`` are the settings whose headers the pool carries (a pool the client
+    made, see :mod:`.auth_headers`), or ``None`` for a pool passed in.
+    """
 
     def __init__(
         self,
@@ -29,11 +42,14 @@ class SyncDriver:
         settings: Settings,
         limiter: TokenBucket | None,
         *,
+        pool_settings: Settings | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.http = http
         self.settings = settings
+        self.pool_settings = pool_settings
+        self.auth_headers = AuthHeaders(settings, pool_settings)
         self.limiter = limiter
         self.sleep = sleep
         self.clock = clock
@@ -52,16 +68,32 @@ class SyncDriver:
 
     def send(self, call: HttpCall) -> HttpResult:
         """Make one call, retrying as its policy allows."""
-        args = prepare(call, self.settings).as_kwargs()
-        for attempt in stamina.retry_context(on=retry_hook(call), **retry_kwargs(self.settings)):
+        args = prepare(call, self.settings, self.auth_headers)
+        # The first attempt runs outside stamina: setting up its retry machinery costs
+        # more than a fast answer takes, and most calls never need it.
+        try:
+            return self._attempt(call, args, 1)
+        except Exception as exc:
+            first_failure = exc
+        hook = retry_hook(call)
+        if not hook(first_failure):
+            raise first_failure
+        # stamina takes over from the first attempt, whose failure is replayed: its waits,
+        # on-retry hooks and testing mode then apply exactly as if it had made that attempt.
+        for attempt in stamina.retry_context(on=hook, **retry_kwargs(self.settings)):
             with attempt:
-                if call.rate_limited and self.limiter is not None:
-                    delay = self.limiter.reserve()
-                    if delay > 0:
-                        self.sleep(delay)
-                try:
-                    response = self.http.request(**args)
-                except httpx.RequestError as exc:
-                    raise transport_error(exc, call, self.settings) from exc
-                return interpret(call, response, attempt.num, self.settings)
+                if attempt.num == 1:
+                    raise first_failure
+                return self._attempt(call, args, attempt.num)
         raise AssertionError("unreachable: stamina re-raises the last failure")
+
+    def _attempt(self, call: HttpCall, args: RequestArgs, number: int) -> HttpResult:
+        if call.rate_limited and self.limiter is not None:
+            delay = self.limiter.reserve()
+            if delay > 0:
+                self.sleep(delay)
+        try:
+            response = self.http.send(build_request(self.http, args))
+        except httpx.RequestError as exc:
+            raise transport_error(exc, call, self.settings) from exc
+        return interpret(call, response, number, self.settings)

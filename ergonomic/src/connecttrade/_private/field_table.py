@@ -1,0 +1,212 @@
+"""A result type's fields as a table, read fast and checked only when something is off.
+
+A :class:`FieldTable` lists, in the result's field order, each wire key and how to read
+it. Reading tries the fast way first: one plain function per field that accepts only the
+ordinary case (a ``str`` where text is due, a string that makes a finite ``Decimal``, an
+enum value this release knows, ...) and gives up on anything else. If any field gives up,
+the whole object is read again through :class:`~.fields.Fields`, which accepts the same
+values and more (an unknown enum value as text, an unquoted number) and raises the typed
+error naming the field. So the fast way changes the speed, never the outcome; the tests
+check that on arbitrary bodies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import InvalidOperation
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from .fields import Fields, wire_decimal
+
+__all__ = [
+    "FieldTable",
+    "TableField",
+    "datetime",
+    "decimal",
+    "enum",
+    "integer",
+    "items",
+    "opt_decimal",
+    "opt_enum",
+    "opt_text",
+    "text",
+]
+
+_R = TypeVar("_R")
+_E = TypeVar("_E", bound=StrEnum)
+
+FastRead = Callable[[object], object]
+CheckedRead = Callable[[Fields, str], object]
+
+
+class _GiveUp(Exception):  # noqa: N818 -- a signal, not an error anyone sees
+    """A fast reader met something other than the ordinary case."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TableField:
+    """One field: the result's attribute, the wire key, and its two readers."""
+
+    attribute: str
+    key: str
+    fast: FastRead
+    checked: CheckedRead
+
+
+class FieldTable(Generic[_R]):
+    """How to build a ``result`` dataclass from one JSON object (``what`` names it)."""
+
+    __slots__ = ("_checked", "_fast", "result", "what")
+
+    def __init__(self, result: type[_R], what: str, fields: Sequence[TableField]) -> None:
+        names = tuple(field.name for field in dataclasses.fields(result))  # type: ignore[arg-type]
+        listed = tuple(field.attribute for field in fields)
+        if listed != names:
+            raise TypeError(f"the {what} table lists {listed}, but {result.__name__} has {names}")
+        self.result = result
+        self.what = what
+        self._fast = tuple((field.key, field.fast) for field in fields)
+        self._checked = tuple((field.key, field.checked) for field in fields)
+
+    def read(self, body: object) -> _R:
+        """The result for ``body``; raises UnexpectedResponseError naming a bad field."""
+        if type(body) is dict:
+            get = body.get
+            try:
+                return self.result(*[read(get(key)) for key, read in self._fast])
+            except _GiveUp:
+                pass
+        return self.read_checked(body)
+
+    def read_checked(self, body: object) -> _R:
+        """The result for ``body`` read only the checked way (what :meth:`read` falls back to)."""
+        fields = Fields(body, self.what)
+        return self.result(*[read(fields, key) for key, read in self._checked])
+
+
+# --- readers: each fast one takes the value (None when missing) or gives up -------------
+
+
+def _fast_text(value: object) -> object:
+    if type(value) is str:
+        return value
+    raise _GiveUp
+
+
+def _fast_opt_text(value: object) -> object:
+    if value is None or type(value) is str:
+        return value
+    raise _GiveUp
+
+
+def _fast_decimal(value: object) -> object:
+    if type(value) is str:
+        try:
+            number = wire_decimal(value)
+        except InvalidOperation:
+            raise _GiveUp from None
+        if number.is_finite():
+            return number
+    raise _GiveUp
+
+
+def _fast_opt_decimal(value: object) -> object:
+    return None if value is None else _fast_decimal(value)
+
+
+def _fast_datetime(value: object) -> object:
+    if type(value) is str:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _GiveUp
+
+
+def _fast_integer(value: object) -> object:
+    if type(value) is int:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
+    raise _GiveUp
+
+
+def _fast_enum(enum: type[StrEnum]) -> FastRead:
+    members = enum._value2member_map_
+
+    def read(value: object) -> object:
+        # Only known values: an unknown one is kept as text by the checked reader.
+        if type(value) is str:
+            member = members.get(value)
+            if member is not None:
+                return member
+        raise _GiveUp
+
+    return read
+
+
+def _fast_opt_enum(enum: type[StrEnum]) -> FastRead:
+    read_member = _fast_enum(enum)
+
+    def read(value: object) -> object:
+        return None if value is None else read_member(value)
+
+    return read
+
+
+# --- fields: the vocabulary of the tables ----------------------------------------------
+
+
+def text(attribute: str, key: str | None = None) -> TableField:
+    return TableField(attribute, key or attribute, _fast_text, Fields.text)
+
+
+def opt_text(attribute: str, key: str | None = None) -> TableField:
+    return TableField(attribute, key or attribute, _fast_opt_text, Fields.opt_text)
+
+
+def decimal(attribute: str, key: str | None = None) -> TableField:
+    return TableField(attribute, key or attribute, _fast_decimal, Fields.decimal)
+
+
+def opt_decimal(attribute: str, key: str | None = None) -> TableField:
+    return TableField(attribute, key or attribute, _fast_opt_decimal, Fields.opt_decimal)
+
+
+def datetime(attribute: str, key: str | None = None) -> TableField:
+    return TableField(attribute, key or attribute, _fast_datetime, Fields.datetime)
+
+
+def integer(attribute: str, key: str | None = None) -> TableField:
+    return TableField(attribute, key or attribute, _fast_integer, Fields.integer)
+
+
+def enum(attribute: str, kind: type[_E], key: str | None = None) -> TableField:
+    def checked(fields: Fields, name: str) -> object:
+        return fields.enum(name, kind)
+
+    return TableField(attribute, key or attribute, _fast_enum(kind), checked)
+
+
+def opt_enum(attribute: str, kind: type[_E], key: str | None = None) -> TableField:
+    def checked(fields: Fields, name: str) -> object:
+        return fields.opt_enum(name, kind)
+
+    return TableField(attribute, key or attribute, _fast_opt_enum(kind), checked)
+
+
+def items(attribute: str, parse: Callable[[object], Any], key: str | None = None) -> TableField:
+    """A JSON array whose items ``parse`` reads (it raises for a bad item), as a tuple."""
+
+    def fast(value: object) -> object:
+        if type(value) is list:
+            return tuple([parse(item) for item in value]) if value else ()
+        raise _GiveUp
+
+    def checked(fields: Fields, name: str) -> object:
+        return tuple(parse(item) for item in fields.items(name))
+
+    return TableField(attribute, key or attribute, fast, checked)
