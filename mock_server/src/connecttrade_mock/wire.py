@@ -9,6 +9,7 @@ from typing import Any
 
 from connecttrade_mock.accounting import BalanceFigures
 from connecttrade_mock.brokers import lookup
+from connecttrade_mock.encoding import Rendered
 from connecttrade_mock.state import Account, Connection, Order, Position, Transaction, User
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "decimal_text",
     "order_json",
     "position_json",
+    "rendered_order",
     "time_text",
     "transaction_json",
     "user_json",
@@ -28,7 +30,7 @@ NINE_PLACES = Decimal("0.000000001")
 # Rendered orders, by id: a page of orders is mostly orders that did not change since the
 # last read. An entry is reused only for the same object with the same mutable fields.
 _RENDERED_LIMIT = 4096
-_rendered: dict[str, tuple[Order, tuple[object, ...], dict[str, Any]]] = {}
+_rendered: dict[str, tuple[Order, tuple[object, ...], Rendered]] = {}
 _rendered_lock = threading.Lock()
 
 
@@ -141,6 +143,11 @@ def position_json(position: Position, last: Decimal) -> dict[str, Any]:
 
 def order_json(order: Order) -> dict[str, Any]:
     """The Order schema's JSON of ``order`` (a fresh dict the caller may change)."""
+    return dict(rendered_order(order).value)
+
+
+def rendered_order(order: Order) -> Rendered:
+    """The Order schema's JSON of ``order``, shared until the order changes (read only)."""
     # Every field the answer shows that the engine changes after creation (the rest of
     # an order is fixed when it is made).
     key = (
@@ -155,13 +162,13 @@ def order_json(order: Order) -> dict[str, Any]:
     with _rendered_lock:
         cached = _rendered.get(order.order_id)
     if cached is not None and cached[0] is order and cached[1] == key:
-        return dict(cached[2])
-    rendered = _render_order(order)
+        return cached[2]
+    rendered = Rendered(_render_order(order))
     with _rendered_lock:
         _rendered[order.order_id] = (order, key, rendered)
         if len(_rendered) > _RENDERED_LIMIT:
             del _rendered[next(iter(_rendered))]
-    return dict(rendered)
+    return rendered
 
 
 def _render_order(order: Order) -> dict[str, Any]:
