@@ -518,11 +518,18 @@ class Contract:
                 shell: Any = [None] * len(items)
                 if plan.prop is not None:
                     shell = {**body, plan.prop: shell}
-                return plan.envelope.is_valid(shell) and all(
+                if not plan.envelope.is_valid(shell):
+                    return False
+                unchecked = [
+                    item
+                    for item in items
+                    if not (isinstance(item, Rendered) and plan.items in item.checked)
+                ]
+                return all(
                     _accepts_rendered(plan.items, item)
                     if isinstance(item, Rendered)
                     else plan.items.is_valid(item)
-                    for item in items
+                    for item in unchecked
                 )
         return validator.is_valid(plain(body))
 

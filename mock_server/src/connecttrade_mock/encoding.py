@@ -50,7 +50,7 @@ class Rendered:
 def dumps(value: object) -> bytes:
     """``value`` as compact JSON bytes; :class:`Rendered` items are written from their bytes."""
     try:
-        return orjson.dumps(value, default=_fast_default, option=_OPTIONS)
+        return orjson.dumps(_fragments(value), option=_OPTIONS)
     except TypeError:
         text = json.dumps(value, separators=(",", ":"), default=_plain_default)
         return text.encode()
@@ -75,10 +75,23 @@ def _plain_items(items: list[Any]) -> list[Any]:
     return [item.value if isinstance(item, Rendered) else item for item in items]
 
 
-def _fast_default(value: object) -> orjson.Fragment:
+def _fragments(value: object) -> object:
+    """``value`` with every :class:`Rendered` item (where :func:`plain` looks) replaced by
+    its encoded bytes."""
     if isinstance(value, Rendered):
         return value.fragment()
-    raise TypeError(f"{type(value).__name__} is not JSON")
+    if isinstance(value, list):
+        return _fragment_items(value)
+    if isinstance(value, dict) and any(isinstance(item, list) for item in value.values()):
+        return {
+            key: _fragment_items(item) if isinstance(item, list) else item
+            for key, item in value.items()
+        }
+    return value
+
+
+def _fragment_items(items: list[Any]) -> list[Any]:
+    return [item.fragment() if isinstance(item, Rendered) else item for item in items]
 
 
 def _plain_default(value: object) -> object:

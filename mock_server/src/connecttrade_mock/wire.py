@@ -38,8 +38,9 @@ def decimal_text(value: Decimal) -> str:
     """Cents when the value is whole cents (as brokers print money), else up to 9 places,
     never an exponent."""
     value = value.quantize(NINE_PLACES)
-    if value == value.quantize(CENTS):
-        return format(value.quantize(CENTS), "f")
+    cents = value.quantize(CENTS)
+    if value == cents:
+        return format(cents, "f")
     return format(value.normalize(), "f")
 
 
@@ -159,8 +160,7 @@ def rendered_order(order: Order) -> Rendered:
         order.reject_reason,
         order.replaced_by_order_id,
     )
-    with _rendered_lock:
-        cached = _rendered.get(order.order_id)
+    cached = _rendered.get(order.order_id)  # one read of a dict needs no lock
     if cached is not None and cached[0] is order and cached[1] == key:
         return cached[2]
     rendered = Rendered(_render_order(order))
