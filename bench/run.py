@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -158,6 +159,17 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _server_stack() -> str:
+    """The uvicorn stack every server here runs on (the mock's ``server_config``)."""
+    parts = []
+    for name in ("uvicorn", "uvloop", "httptools", "starlette"):
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} not installed")
+    return ", ".join(parts)
+
+
 def _load_average() -> str:
     try:
         return " / ".join(f"{v:.2f}" for v in os.getloadavg())
@@ -207,8 +219,11 @@ def render(
         "request and response validation, state in memory; the order rate limit is lifted so "
         f"that it does not answer 429. Prism: `@stoplight/prism-cli` {prism_version} "
         "(`prism mock openapi/openapi.json --verboseLevel warn`), which also validates "
-        "requests and answers the contract's examples. Bare: Starlette on the same uvicorn "
-        "settings, answering the mock's own bytes for each call (`bench/bare_app.py`).",
+        "requests and answers the contract's examples. Bare: Starlette answering the mock's "
+        "own bytes for each call (`bench/bare_app.py`), served with the mock's own uvicorn "
+        "configuration (`connecttrade_mock.testing.server_config`: uvicorn's `auto` event "
+        "loop and HTTP parser, i.e. uvloop and httptools, which `connecttrade-mock` depends "
+        f"on). Server stack: {machine['server']}.",
         "",
         "## Mock broker against Prism and the bare ceiling",
         "",
@@ -223,8 +238,9 @@ def render(
         )
     lines += [
         "",
-        "| call | mock ÷ Prism (req/s) | target | mock ÷ bare (req/s) | target |",
-        "| --- | ---: | --- | ---: | --- |",
+        "| call | mock ÷ Prism (req/s) | target | mock ÷ bare (req/s) | target "
+        "| bare ÷ Prism (the ceiling) |",
+        "| --- | ---: | --- | ---: | --- | ---: |",
     ]
     for endpoint, path in ENDPOINTS:
         by = {row.target: row.result.per_second for row in rows if row.endpoint == endpoint}
@@ -238,7 +254,9 @@ def render(
             else "n/a | Prism not run"
         )
         bare_cell = f"{vs_bare:.2f} | " + (f"≥ 0.5: {_verdict(vs_bare >= 0.5)}" if read else "—")
-        lines.append(f"| {endpoint} | {prism_cell} | {bare_cell} |")
+        ceiling = by["bare Starlette"] / by["Prism"] if by.get("Prism") else None
+        ceiling_cell = f"{ceiling:.1f}x" if ceiling is not None else "n/a"
+        lines.append(f"| {endpoint} | {prism_cell} | {bare_cell} | {ceiling_cell} |")
     lines += [
         "",
         f"The mock's bodies: GET /positions {sizes['positions']} bytes ({len(HOLDINGS)} "
@@ -332,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "python": platform.python_version(),
         "wrk": _tool_version(["wrk", "--version"]).split(" Copyright")[0],
         "load_before": _load_average(),
+        "server": _server_stack(),
     }
     print("mock, Prism and bare, back to back:", flush=True)
     rows, sizes = compare(load, args.prism)

@@ -22,6 +22,7 @@ from bench.targets import MOCK_ORDER_RATE, MOCK_START
 from connecttrade_mock.app import create_app
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.simulator import Settings
+from connecttrade_mock.testing import server_config
 
 __all__ = ["main"]
 
@@ -43,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("bench").warning(
         "seeded %d orders in %.1f s", args.orders, time.perf_counter() - started
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    config = server_config(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":
