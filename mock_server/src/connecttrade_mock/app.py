@@ -35,6 +35,7 @@ from connecttrade_mock.control import CONTROL_PREFIX, control_routes
 from connecttrade_mock.encoding import dumps
 from connecttrade_mock.errors import ApiError
 from connecttrade_mock.faults import Faults
+from connecttrade_mock.heap import thaw
 from connecttrade_mock.operations import OPERATIONS, ORDER_OPERATIONS, Call
 from connecttrade_mock.ratelimit import RateLimiter
 from connecttrade_mock.simulator import Settings, Simulator
@@ -84,6 +85,7 @@ class MockBroker:
         self.faults.reseed(self.sim.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)
         self.streams.reset()  # ends every session (1012) and listens to the new engine
+        thaw()  # the old state may have been frozen at startup, and may hold cycles
 
     def json_response(
         self, status: int, body: Any, request_id: str, extra: dict[str, str] | None = None
