@@ -115,16 +115,19 @@ def compare(load: Load, prism: Path | None) -> tuple[list[Row], dict[str, int]]:
         bare = servers.enter_context(
             Server("bare", [*bare_command, "--bodies", str(bodies_file)], bare_port)
         )
-        targets = [("mock", mock.base_url)]
+        targets = [("mock", mock)]
         if prism is not None:
-            targets.append(("Prism", servers.enter_context(_prism_server(prism)).base_url))
-        targets.append(("bare Starlette", bare.base_url))
-        for name, url in targets:
-            _verify(url, name)
+            targets.append(("Prism", servers.enter_context(_prism_server(prism))))
+        targets.append(("bare Starlette", bare))
+        for name, server in targets:
+            _verify(server.base_url, name)
         for endpoint, path in ENDPOINTS:
-            for name, url in targets:
-                place = path is None
-                result = load.place(url, f"c{len(rows)}") if place else load.get(url, str(path))
+            for name, server in targets:
+                url, cpu = server.base_url, server.cpu_seconds
+                if path is None:
+                    result = load.place(url, f"c{len(rows)}", cpu)
+                else:
+                    result = load.get(url, path, cpu)
                 rows.append(Row(endpoint, name, result))
                 print(f"  {endpoint:<26} {name:<15} {result.per_second:8.0f} req/s", flush=True)
     return rows, sizes
@@ -185,6 +188,15 @@ def _us(seconds: float) -> str:
     return f"{seconds * 1e6:.0f}"
 
 
+def _speedup(cost: dict[str, float | None], slower: str, faster: str, *, times: bool = True) -> str:
+    """How many answers ``faster`` gives for one of ``slower`` at equal CPU."""
+    numerator, denominator = cost.get(slower), cost.get(faster)
+    if not numerator or not denominator:
+        return "n/a"
+    ratio = numerator / denominator
+    return f"{ratio:.1f}x" if times else f"{ratio:.2f}"
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -227,14 +239,17 @@ def render(
         "",
         "## Mock broker against Prism and the bare ceiling",
         "",
-        "| call | server | req/s | p50 ms | p99 ms | non-2xx | bytes/answer |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| call | server | req/s | p50 ms | p99 ms | non-2xx | bytes/answer "
+        "| server CPU µs/answer |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         r = row.result
+        cpu = f"{r.cpu_us_per_answer:.0f}" if r.cpu_us_per_answer is not None else "—"
         lines.append(
             f"| {row.endpoint} | {row.target} | {r.per_second:.0f} | {r.p50_ms:.2f} | "
-            f"{r.p99_ms:.2f} | {r.status_errors + r.socket_errors} | {r.bytes_per_answer:.0f} |"
+            f"{r.p99_ms:.2f} | {r.status_errors + r.socket_errors} | {r.bytes_per_answer:.0f} "
+            f"| {cpu} |"
         )
     lines += [
         "",
@@ -257,6 +272,24 @@ def render(
         ceiling = by["bare Starlette"] / by["Prism"] if by.get("Prism") else None
         ceiling_cell = f"{ceiling:.1f}x" if ceiling is not None else "n/a"
         lines.append(f"| {endpoint} | {prism_cell} | {bare_cell} | {ceiling_cell} |")
+    lines += [
+        "",
+        "The same ratios from the servers' CPU time per answer (user + system seconds of "
+        "each server's processes over the measured run, divided by its answers): what one "
+        "dedicated core would give, far less swayed by other work on the machine than req/s.",
+        "",
+        "| call | mock ÷ Prism (by CPU) | mock ÷ bare (by CPU) | bare ÷ Prism (by CPU) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for endpoint, _ in ENDPOINTS:
+        cost = {
+            row.target: row.result.cpu_us_per_answer for row in rows if row.endpoint == endpoint
+        }
+        lines.append(
+            f"| {endpoint} | {_speedup(cost, 'Prism', 'mock')} | "
+            f"{_speedup(cost, 'bare Starlette', 'mock', times=False)} | "
+            f"{_speedup(cost, 'Prism', 'bare Starlette')} |"
+        )
     lines += [
         "",
         f"The mock's bodies: GET /positions {sizes['positions']} bytes ({len(HOLDINGS)} "
