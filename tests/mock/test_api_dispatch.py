@@ -197,3 +197,21 @@ def test_a_page_is_the_contracts_json_of_each_order_in_order(api: Api) -> None:
     expected = sorted(store.open_orders.values(), key=lambda o: o.seq, reverse=True)
     assert page == [order_json(o) for o in expected]
     assert {o["account_id"] for o in page} == {MARGIN, CASH}
+
+
+def test_positions_show_a_new_fill_and_a_new_price_at_once(api: Api) -> None:
+    """A position read again after a fill, or after its price moved within the same
+    second, shows the new quantity and the new value; reads in between are identical."""
+    api.pin("MSFT", "300.00", "300.10", last="300.05")
+    api.placed(symbol="MSFT", order_qty="2")
+    first = api.positions()["MSFT"]
+    assert api.positions()["MSFT"] == first
+    assert (first["quantity"], first["last_price"]) == ("2", "300.05")
+    api.pin("MSFT", "310.00", "310.10", last="310.05")
+    repriced = api.positions()["MSFT"]
+    assert repriced["last_price"] == "310.05"
+    assert repriced["market_value"] == "620.10"
+    api.placed(symbol="MSFT", order_qty="1")
+    grown = api.positions()["MSFT"]
+    assert grown["quantity"] == "3"
+    assert grown["market_value"] == "930.15"

@@ -1,7 +1,8 @@
 """One function per operationId of the contract: what the mock does for each call.
 
 Every function takes a ``Call`` (already authenticated and contract-validated) and returns
-``(status, json_body)``; an order in a body is its shared ``Rendered`` JSON, encoded once.
+``(status, json_body)``; an order or position in a body is its shared ``Rendered`` JSON,
+encoded and checked against the contract once per change.
 Refusals raise ``ApiError`` with the documented status.
 """
 
@@ -22,8 +23,8 @@ from connecttrade_mock.wire import (
     account_json,
     balance_json,
     connection_json,
-    position_json,
     rendered_order,
+    rendered_position,
     time_text,
     transaction_json,
     user_json,
@@ -237,7 +238,7 @@ def list_positions(call: Call) -> tuple[int, Json]:
         for position in sorted(sim.store.positions_of(account.account_id), key=lambda p: p.symbol):
             if position.quantity == 0 or (symbols is not None and position.symbol not in symbols):
                 continue
-            result.append(position_json(position, sim.engine.last_price(position)))
+            result.append(rendered_position(position, sim.engine.last_price(position)))
     return 200, result
 
 

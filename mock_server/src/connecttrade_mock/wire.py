@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import threading
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +22,7 @@ __all__ = [
     "order_json",
     "position_json",
     "rendered_order",
+    "rendered_position",
     "time_text",
     "transaction_json",
     "user_json",
@@ -168,6 +171,30 @@ def rendered_order(order: Order) -> Rendered:
         _rendered[order.order_id] = (order, key, rendered)
         if len(_rendered) > _RENDERED_LIMIT:
             del _rendered[next(iter(_rendered))]
+    return rendered
+
+
+# Every field of a position (a field added later counts too), and rendered positions by
+# account and symbol: a position's answer changes only with a field or its last price,
+# which moves at most once a second.
+_POSITION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Position)))
+_rendered_positions: dict[tuple[str, str], tuple[Position, object, Decimal, Rendered]] = {}
+
+
+def rendered_position(position: Position, last: Decimal) -> Rendered:
+    """The Position schema's JSON of ``position`` at the price ``last``, shared until a
+    field of the position or the price changes (read only)."""
+    key = _POSITION_FIELDS(position)
+    slot = (position.account_id, position.symbol)
+    cached = _rendered_positions.get(slot)  # one read of a dict needs no lock
+    # Equal prices render alike: every figure is quantized or normalized before printing.
+    if cached is not None and cached[0] is position and cached[1] == key and cached[2] == last:
+        return cached[3]
+    rendered = Rendered(position_json(position, last))
+    with _rendered_lock:
+        _rendered_positions[slot] = (position, key, last, rendered)
+        if len(_rendered_positions) > _RENDERED_LIMIT:
+            del _rendered_positions[next(iter(_rendered_positions))]
     return rendered
 
 
