@@ -1,8 +1,10 @@
 """The ceiling of the stack: Starlette on uvicorn answering fixed bytes, no work at all.
 
 It answers the three benchmarked calls with the exact bodies the mock gave for them
-(captured just before the run), with the same uvicorn settings the mock's CLI uses. It
-reads a POST's body, as any endpoint taking one must.
+(captured just before the run), served with the mock's own uvicorn configuration
+(``connecttrade_mock.testing.server_config``: uvloop, httptools), so the ceiling runs on
+exactly the server settings the mock does. It reads a POST's body, as any endpoint taking
+one must.
 
     python -m bench.bare_app --port 8100 --bodies bodies.json
 """
@@ -19,6 +21,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from connecttrade_mock.testing import server_config
 
 __all__ = ["bare_app", "main"]
 
@@ -52,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bodies", type=Path, required=True, help="JSON: the three bodies")
     args = parser.parse_args(argv)
     bodies = json.loads(args.bodies.read_text())
-    uvicorn.run(bare_app(bodies), host="127.0.0.1", port=args.port, log_level="warning")
+    config = server_config(bare_app(bodies), host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
 Every target gets the same wrk threads, connections, warm-up and run length. The script
 sends the demo user's four credential headers; order placement sends a valid equity order
 with a client order id unique per request (a prefix per run, the wrk thread, a counter).
+
+Given the server's CPU clock (``cpu``: its processes' user + system seconds), a run also
+reports the server's CPU time per answer over the measured seconds: on a machine other
+work shares, requests per second swing with what else runs, CPU time per answer much less.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ import json
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEMO_HEADERS", "WRK", "Load", "LoadResult", "order_body"]
+__all__ = ["DEMO_HEADERS", "WRK", "CpuClock", "Load", "LoadResult", "order_body"]
 
 WRK = shutil.which("wrk") or "wrk"
+CpuClock = Callable[[], float]
 
 DEMO_HEADERS = {
     "client-id": "demo-client",
@@ -84,6 +90,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     bytes_per_answer: float
+    cpu_us_per_answer: float | None = None
 
     @property
     def per_second(self) -> float:
@@ -99,12 +106,12 @@ class Load:
     seconds: int = 10
     warmup_seconds: int = 2
 
-    def get(self, base_url: str, path: str) -> LoadResult:
+    def get(self, base_url: str, path: str, cpu: CpuClock | None = None) -> LoadResult:
         """GET ``path`` with the demo credentials, after a warm-up run."""
         script = self._headers() + "wrk.method = 'GET'\n" + _REPORT
-        return self._measure(f"{base_url}{path}", script)
+        return self._measure(f"{base_url}{path}", script, cpu)
 
-    def place(self, base_url: str, prefix: str) -> LoadResult:
+    def place(self, base_url: str, prefix: str, cpu: CpuClock | None = None) -> LoadResult:
         """POST /orders with a fresh client order id per request, after a warm-up run."""
         template = json.dumps(order_body("CLORDERID"), separators=(",", ":"))
         script = (
@@ -119,22 +126,23 @@ class Load:
             f"PREFIX = {_lua_string(prefix)}", f"PREFIX = {_lua_string(prefix + 'w')}"
         )
         self._run(base_url, warm, self.warmup_seconds)
-        return self._run(base_url, script, self.seconds)
+        return self._run(base_url, script, self.seconds, cpu)
 
     def _headers(self) -> str:
         return "".join(
             f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}\n" for k, v in DEMO_HEADERS.items()
         )
 
-    def _measure(self, url: str, script: str) -> LoadResult:
+    def _measure(self, url: str, script: str, cpu: CpuClock | None) -> LoadResult:
         if self.warmup_seconds:
             self._run(url, script, self.warmup_seconds)
-        return self._run(url, script, self.seconds)
+        return self._run(url, script, self.seconds, cpu)
 
-    def _run(self, url: str, script: str, seconds: int) -> LoadResult:
+    def _run(self, url: str, script: str, seconds: int, cpu: CpuClock | None = None) -> LoadResult:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.lua"
             path.write_text(script)
+            cpu_before = cpu() if cpu is not None else 0.0
             done = subprocess.run(  # noqa: S603 - wrk with our own arguments
                 [
                     WRK,
@@ -151,6 +159,7 @@ class Load:
                 text=True,
                 check=True,
             )
+            cpu_seconds = cpu() - cpu_before if cpu is not None else None
         report = json.loads(done.stdout.strip().splitlines()[-1])
         requests = int(report["requests"])
         return LoadResult(
@@ -161,4 +170,7 @@ class Load:
             p50_ms=report["p50_us"] / 1000,
             p99_ms=report["p99_us"] / 1000,
             bytes_per_answer=report["bytes"] / requests if requests else 0.0,
+            cpu_us_per_answer=(
+                cpu_seconds / requests * 1e6 if cpu_seconds is not None and requests else None
+            ),
         )

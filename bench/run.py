@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -114,16 +115,19 @@ def compare(load: Load, prism: Path | None) -> tuple[list[Row], dict[str, int]]:
         bare = servers.enter_context(
             Server("bare", [*bare_command, "--bodies", str(bodies_file)], bare_port)
         )
-        targets = [("mock", mock.base_url)]
+        targets = [("mock", mock)]
         if prism is not None:
-            targets.append(("Prism", servers.enter_context(_prism_server(prism)).base_url))
-        targets.append(("bare Starlette", bare.base_url))
-        for name, url in targets:
-            _verify(url, name)
+            targets.append(("Prism", servers.enter_context(_prism_server(prism))))
+        targets.append(("bare Starlette", bare))
+        for name, server in targets:
+            _verify(server.base_url, name)
         for endpoint, path in ENDPOINTS:
-            for name, url in targets:
-                place = path is None
-                result = load.place(url, f"c{len(rows)}") if place else load.get(url, str(path))
+            for name, server in targets:
+                url, cpu = server.base_url, server.cpu_seconds
+                if path is None:
+                    result = load.place(url, f"c{len(rows)}", cpu)
+                else:
+                    result = load.get(url, path, cpu)
                 rows.append(Row(endpoint, name, result))
                 print(f"  {endpoint:<26} {name:<15} {result.per_second:8.0f} req/s", flush=True)
     return rows, sizes
@@ -158,6 +162,17 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _server_stack() -> str:
+    """The uvicorn stack every server here runs on (the mock's ``server_config``)."""
+    parts = []
+    for name in ("uvicorn", "uvloop", "httptools", "starlette"):
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} not installed")
+    return ", ".join(parts)
+
+
 def _load_average() -> str:
     try:
         return " / ".join(f"{v:.2f}" for v in os.getloadavg())
@@ -171,6 +186,15 @@ def _ms(seconds: float) -> str:
 
 def _us(seconds: float) -> str:
     return f"{seconds * 1e6:.0f}"
+
+
+def _speedup(cost: dict[str, float | None], slower: str, faster: str, *, times: bool = True) -> str:
+    """How many answers ``faster`` gives for one of ``slower`` at equal CPU."""
+    numerator, denominator = cost.get(slower), cost.get(faster)
+    if not numerator or not denominator:
+        return "n/a"
+    ratio = numerator / denominator
+    return f"{ratio:.1f}x" if times else f"{ratio:.2f}"
 
 
 def _verdict(ok: bool) -> str:
@@ -207,24 +231,31 @@ def render(
         "request and response validation, state in memory; the order rate limit is lifted so "
         f"that it does not answer 429. Prism: `@stoplight/prism-cli` {prism_version} "
         "(`prism mock openapi/openapi.json --verboseLevel warn`), which also validates "
-        "requests and answers the contract's examples. Bare: Starlette on the same uvicorn "
-        "settings, answering the mock's own bytes for each call (`bench/bare_app.py`).",
+        "requests and answers the contract's examples. Bare: Starlette answering the mock's "
+        "own bytes for each call (`bench/bare_app.py`), served with the mock's own uvicorn "
+        "configuration (`connecttrade_mock.testing.server_config`: uvicorn's `auto` event "
+        "loop and HTTP parser, i.e. uvloop and httptools, which `connecttrade-mock` depends "
+        f"on). Server stack: {machine['server']}.",
         "",
         "## Mock broker against Prism and the bare ceiling",
         "",
-        "| call | server | req/s | p50 ms | p99 ms | non-2xx | bytes/answer |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| call | server | req/s | p50 ms | p99 ms | non-2xx | bytes/answer "
+        "| server CPU µs/answer |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         r = row.result
+        cpu = f"{r.cpu_us_per_answer:.0f}" if r.cpu_us_per_answer is not None else "—"
         lines.append(
             f"| {row.endpoint} | {row.target} | {r.per_second:.0f} | {r.p50_ms:.2f} | "
-            f"{r.p99_ms:.2f} | {r.status_errors + r.socket_errors} | {r.bytes_per_answer:.0f} |"
+            f"{r.p99_ms:.2f} | {r.status_errors + r.socket_errors} | {r.bytes_per_answer:.0f} "
+            f"| {cpu} |"
         )
     lines += [
         "",
-        "| call | mock ÷ Prism (req/s) | target | mock ÷ bare (req/s) | target |",
-        "| --- | ---: | --- | ---: | --- |",
+        "| call | mock ÷ Prism (req/s) | target | mock ÷ bare (req/s) | target "
+        "| bare ÷ Prism (the ceiling) |",
+        "| --- | ---: | --- | ---: | --- | ---: |",
     ]
     for endpoint, path in ENDPOINTS:
         by = {row.target: row.result.per_second for row in rows if row.endpoint == endpoint}
@@ -238,7 +269,27 @@ def render(
             else "n/a | Prism not run"
         )
         bare_cell = f"{vs_bare:.2f} | " + (f"≥ 0.5: {_verdict(vs_bare >= 0.5)}" if read else "—")
-        lines.append(f"| {endpoint} | {prism_cell} | {bare_cell} |")
+        ceiling = by["bare Starlette"] / by["Prism"] if by.get("Prism") else None
+        ceiling_cell = f"{ceiling:.1f}x" if ceiling is not None else "n/a"
+        lines.append(f"| {endpoint} | {prism_cell} | {bare_cell} | {ceiling_cell} |")
+    lines += [
+        "",
+        "The same ratios from the servers' CPU time per answer (user + system seconds of "
+        "each server's processes over the measured run, divided by its answers): what one "
+        "dedicated core would give, far less swayed by other work on the machine than req/s.",
+        "",
+        "| call | mock ÷ Prism (by CPU) | mock ÷ bare (by CPU) | bare ÷ Prism (by CPU) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for endpoint, _ in ENDPOINTS:
+        cost = {
+            row.target: row.result.cpu_us_per_answer for row in rows if row.endpoint == endpoint
+        }
+        lines.append(
+            f"| {endpoint} | {_speedup(cost, 'Prism', 'mock')} | "
+            f"{_speedup(cost, 'bare Starlette', 'mock', times=False)} | "
+            f"{_speedup(cost, 'Prism', 'bare Starlette')} |"
+        )
     lines += [
         "",
         f"The mock's bodies: GET /positions {sizes['positions']} bytes ({len(HOLDINGS)} "
@@ -332,6 +383,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "python": platform.python_version(),
         "wrk": _tool_version(["wrk", "--version"]).split(" Copyright")[0],
         "load_before": _load_average(),
+        "server": _server_stack(),
     }
     print("mock, Prism and bare, back to back:", flush=True)
     rows, sizes = compare(load, args.prism)

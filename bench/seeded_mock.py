@@ -2,7 +2,9 @@
 
 The settings are those :func:`bench.targets.mock_command` gives ``connecttrade-mock serve``
 (real clock from ``MOCK_START``, order rate limit lifted, responses validated); the orders
-come from :func:`bench.seeding.seed_orders`; then uvicorn runs the app as the CLI does.
+come from :func:`bench.seeding.seed_orders`; then, as the CLI does with the books it
+starts with, the live objects are frozen out of full collections and uvicorn runs the app
+on the mock's ``server_config``.
 
     python -m bench.seeded_mock --orders 100000 --port 8100
 """
@@ -21,7 +23,9 @@ from bench.seeding import seed_orders
 from bench.targets import MOCK_ORDER_RATE, MOCK_START
 from connecttrade_mock.app import create_app
 from connecttrade_mock.clock import ClockMode
+from connecttrade_mock.heap import freeze_startup_state
 from connecttrade_mock.simulator import Settings
+from connecttrade_mock.testing import server_config
 
 __all__ = ["main"]
 
@@ -43,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("bench").warning(
         "seeded %d orders in %.1f s", args.orders, time.perf_counter() - started
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    config = server_config(app, host="127.0.0.1", port=args.port, log_level="warning")
+    freeze_startup_state()
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":

@@ -110,6 +110,22 @@ class Server:
     ) -> None:
         self.stop()
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server's processes so far (its process group:
+        Prism's node runs under a shell); Linux only, 0.0 elsewhere."""
+        process = self._process
+        if process is None:
+            return 0.0
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            if int(fields[2]) == process.pid:  # the process group (fields after the name)
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         """Stop the process and its children (Prism runs node under a shell)."""
         process = self._process

@@ -5,16 +5,21 @@ Every API request goes through one pipeline, in this order: injected faults, rou
 the contract, credentials (401), contract validation (400), the engine catching up with the
 clock, the order rate limit (429), the operation, response validation, persistence. No input
 reaches a traceback: anything unexpected is logged here and answered 500 with a message.
+
+API requests do not walk Starlette's route list: :class:`MockApp` hands Starlette only the
+paths it routes (``/_mock``, ``/connect``, the WebSocket streams) and everything else, as sent,
+straight to the pipeline, which reads the ASGI scope itself (headers, query) and writes
+its answer's bytes (``encoding.dumps``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Final
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -26,20 +31,31 @@ from connecttrade_mock import __version__
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.connect_page import connect_routes
 from connecttrade_mock.contract import Contract, ContractError, MethodNotAllowed, SecurityKind
-from connecttrade_mock.control import control_routes
+from connecttrade_mock.control import CONTROL_PREFIX, control_routes
+from connecttrade_mock.encoding import dumps
 from connecttrade_mock.errors import ApiError
 from connecttrade_mock.faults import Faults
+from connecttrade_mock.heap import thaw
 from connecttrade_mock.operations import OPERATIONS, ORDER_OPERATIONS, Call
 from connecttrade_mock.ratelimit import RateLimiter
 from connecttrade_mock.simulator import Settings, Simulator
 from connecttrade_mock.stream_endpoints import stream_routes
 from connecttrade_mock.stream_hub import StreamHub
 
-__all__ = ["MockBroker", "create_app"]
+__all__ = ["MockApp", "MockBroker", "create_app"]
 
 log = logging.getLogger("connecttrade_mock")
 
 TICK_SECONDS = 0.1
+CONNECT_PREFIX = "/connect"
+# The HTTP paths Starlette routes (with what is below them; the streams are WebSockets).
+STARLETTE_PREFIXES: Final = (CONTROL_PREFIX, CONNECT_PREFIX)
+# The request headers the pipeline reads, by their raw (lower-case) ASGI names.
+_READ_HEADERS: Final = {
+    name.encode(): name
+    for name in ("client-id", "client-secret", "user-id", "user-secret", "content-type")
+}
+_JSON: Final = b"application/json"
 
 
 class MockBroker:
@@ -59,6 +75,9 @@ class MockBroker:
             "x-connecttrade-mock-version": __version__,
             "x-contract-sha256": self.contract.sha256,
         }
+        self._raw_headers = [
+            (k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()
+        ]
 
     def reset(self, seed: int | None = None) -> None:
         self.sim.reset(seed)
@@ -66,16 +85,14 @@ class MockBroker:
         self.faults.reseed(self.sim.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)
         self.streams.reset()  # ends every session (1012) and listens to the new engine
+        thaw()  # the old state may have been frozen at startup, and may hold cycles
 
     def json_response(
         self, status: int, body: Any, request_id: str, extra: dict[str, str] | None = None
     ) -> Response:
         headers = {**self.headers, "x-request-id": request_id, **(extra or {})}
         return Response(
-            json.dumps(body, separators=(",", ":")),
-            status_code=status,
-            media_type="application/json",
-            headers=headers,
+            dumps(body), status_code=status, media_type="application/json", headers=headers
         )
 
     def error(
@@ -83,61 +100,84 @@ class MockBroker:
     ) -> Response:
         return self.json_response(status, {"message": message}, request_id, extra)
 
-    async def handle(self, request: Request) -> Response:
-        """The API pipeline (see the module docstring)."""
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one API request (an ASGI ``http`` scope) through the pipeline."""
         self.request_count += 1
         request_id = f"req_{self.request_count:08d}"
         try:
-            return await self._handle(request, request_id)
+            answer = await self._handle(scope, receive, request_id)
         except Exception:
             log.exception(
-                "unexpected error in %s %s (%s)", request.method, request.url.path, request_id
+                "unexpected error in %s %s (%s)", scope["method"], scope["path"], request_id
             )
-            return self.error(500, f"internal error; quote request id {request_id}", request_id)
+            answer = self._error(500, f"internal error; quote request id {request_id}", request_id)
+        status, body, headers = answer
+        # What starlette's Response sends, without building one per request.
+        if status >= 200 and status not in (204, 304):
+            headers.append((b"content-length", str(len(body)).encode()))
+        headers.append((b"content-type", _JSON))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
-    async def _handle(self, request: Request, request_id: str) -> Response:
+    def _answer(
+        self, status: int, body: Any, request_id: str, extra: Mapping[str, str] | None = None
+    ) -> _Answer:
+        headers = [*self._raw_headers, (b"x-request-id", request_id.encode())]
+        if extra:
+            headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in extra.items())
+        return status, dumps(body), headers
+
+    def _error(
+        self, status: int, message: str, request_id: str, extra: Mapping[str, str] | None = None
+    ) -> _Answer:
+        return self._answer(status, {"message": message}, request_id, extra)
+
+    async def _handle(self, scope: Scope, receive: Receive, request_id: str) -> _Answer:
         faults = self.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
         if faults.should_fail():
-            return self.error(faults.error_status, "injected fault (control API)", request_id)
+            return self._error(faults.error_status, "injected fault (control API)", request_id)
         contract = self.contract
         # match() decodes path parameters itself, so it needs the path still percent-encoded.
-        raw_path = request.scope.get("raw_path")
-        path = raw_path.decode("latin-1") if raw_path else request.url.path
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else Request(scope).url.path
         try:
-            match = contract.match(request.method, path)
+            match = contract.match(scope["method"], path)
         except MethodNotAllowed as exc:
-            return self.error(405, exc.message, request_id, {"allow": ", ".join(exc.allowed)})
+            return self._error(405, exc.message, request_id, {"allow": ", ".join(exc.allowed)})
         except ContractError as exc:
-            return self.error(exc.status, exc.message, request_id)
+            return self._error(exc.status, exc.message, request_id)
         operation = match.operation
         sim = self.sim
-        headers = request.headers
+        headers = _read_headers(scope)
         client = sim.client(headers.get("client-id"), headers.get("client-secret"))
         if client is None:
-            return self.error(401, _missing_or_wrong(headers, "client"), request_id)
+            return self._error(401, _missing_or_wrong(headers, "client"), request_id)
         user = None
         if operation.security is SecurityKind.USER:
             user = sim.user(client, headers.get("user-id"), headers.get("user-secret"))
             if user is None:
-                return self.error(401, _missing_or_wrong(headers, "user"), request_id)
-        body = await request.body() if operation.has_body else None
+                return self._error(401, _missing_or_wrong(headers, "user"), request_id)
+        body = await Request(scope, receive).body() if operation.has_body else None
         query: dict[str, list[str]] = {}
-        for key, value in request.query_params.multi_items():
-            query.setdefault(key, []).append(value)
+        query_string = scope.get("query_string", b"")
+        if query_string:
+            # What starlette's QueryParams reads.
+            for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+                query.setdefault(key, []).append(value)
         try:
             valid = contract.validate_request(
                 operation, match.path_params, query, body, headers.get("content-type")
             )
         except ContractError as exc:
-            return self.error(exc.status, exc.message, request_id)
+            return self._error(exc.status, exc.message, request_id)
         sim.sync()
         if operation.operation_id in ORDER_OPERATIONS:
             assert user is not None
             wait = self.limiter.take(user.key)
             if wait is not None:
-                return self.error(
+                return self._error(
                     429,
                     f"order rate limit of {self.settings.order_rate_per_second:g}/s reached; "
                     f"retry after {wait} s",
@@ -151,24 +191,38 @@ class MockBroker:
             path=valid.path,
             query=valid.query,
             body=valid.body,
-            base_url=str(request.base_url).rstrip("/"),
+            base_url_of=lambda: str(Request(scope).base_url).rstrip("/"),
         )
         try:
             status, payload = OPERATIONS[operation.operation_id](call)
         except ApiError as exc:
             sim.flush()
-            return self.error(exc.status, exc.message, request_id)
+            return self._error(exc.status, exc.message, request_id)
         if self.settings.validate_responses:
             try:
                 contract.validate_response(operation, status, payload)
             except ContractError as exc:
                 log.error("response breaks the contract (%s): %s", request_id, exc.message)
-                return self.error(500, f"mock bug: {exc.message}", request_id)
+                return self._error(500, f"mock bug: {exc.message}", request_id)
         sim.flush()
-        return self.json_response(status, payload, request_id)
+        return self._answer(status, payload, request_id)
 
 
-def _missing_or_wrong(headers: Any, who: str) -> str:
+# An API answer: status, body and raw headers (content length and type still to add).
+_Answer = tuple[int, bytes, list[tuple[bytes, bytes]]]
+
+
+def _read_headers(scope: Scope) -> dict[str, str]:
+    """The headers the pipeline reads; the first of a repeated one, as starlette's Headers."""
+    found: dict[str, str] = {}
+    for key, value in scope["headers"]:
+        name = _READ_HEADERS.get(key)
+        if name is not None and name not in found:
+            found[name] = value.decode("latin-1")
+    return found
+
+
+def _missing_or_wrong(headers: Mapping[str, str], who: str) -> str:
     """Say which credential header is missing, or that the pair is wrong (never echo it)."""
     for name in (f"{who}-id", f"{who}-secret"):
         if not headers.get(name):
@@ -178,14 +232,39 @@ def _missing_or_wrong(headers: Any, who: str) -> str:
     return "invalid user credentials (unknown user, or a rotated or wrong user-secret)"
 
 
-def create_app(settings: Settings | None = None, *, broker: MockBroker | None = None) -> Starlette:
+class MockApp(Starlette):
+    """Starlette for the control API, the connect pages, the streams and the lifespan; every
+    other HTTP request goes to the API pipeline without walking the route list (the router
+    would end there too: the API is its default)."""
+
+    def __init__(self, broker: MockBroker, **options: Any) -> None:
+        super().__init__(**options)
+        self.broker = broker
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not _starlette_routes(scope):
+            await self.broker.serve(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def _starlette_routes(scope: Scope) -> bool:
+    """Whether the request's path (below the root path, as starlette routes it) is under
+    one of the prefixes starlette routes."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in STARLETTE_PREFIXES)
+
+
+def create_app(settings: Settings | None = None, *, broker: MockBroker | None = None) -> MockApp:
     """The mock broker as an ASGI app (``app.state.broker`` is the ``MockBroker``)."""
     mock = broker or MockBroker(settings)
 
     async def api(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            response = await mock.handle(Request(scope, receive))
-            await response(scope, receive, send)
+            await mock.serve(scope, receive, send)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -205,13 +284,14 @@ def create_app(settings: Settings | None = None, *, broker: MockBroker | None = 
                     await task
             mock.sim.flush()
 
-    app = Starlette(
+    app = MockApp(
+        mock,
         routes=[*stream_routes(mock.streams), *connect_routes(mock), *control_routes(mock)],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error},
     )
-    # Everything else is the contract's API. As the router's default it sees every path as
-    # sent, including ones a route pattern would not match (e.g. a decoded newline).
+    # Below starlette's prefixes, a path no route matches (e.g. a decoded newline) is the
+    # API's too: as the router's default it sees every path as sent.
     app.router.default = api
     app.state.broker = mock
     return app

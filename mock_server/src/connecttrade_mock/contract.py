@@ -49,6 +49,8 @@ from urllib.parse import quote, unquote
 
 import jsonschema_rs
 
+from connecttrade_mock.encoding import Rendered, plain
+
 __all__ = [
     "Contract",
     "ContractError",
@@ -298,6 +300,18 @@ class _ParamSet:
 
 
 @dataclass(frozen=True, slots=True)
+class _ListPlan:
+    """An answer whose list (the answer itself when ``prop`` is None, else its field
+    ``prop``) holds items of one named schema: checked as the answer with that list's items
+    left unchecked (``envelope``), then item by item (``items``), so that an item already
+    checked is not checked again."""
+
+    envelope: SchemaValidator
+    prop: str | None
+    items: SchemaValidator
+
+
+@dataclass(frozen=True, slots=True)
 class _RequestPlan:
     path: _ParamSet
     query: _ParamSet
@@ -323,6 +337,7 @@ class Contract:
         self._operations: dict[str, Operation] = {}
         self._requests: dict[str, _RequestPlan] = {}
         self._responses: dict[str, dict[str, SchemaValidator | None]] = {}
+        self._lists: dict[SchemaValidator, _ListPlan] = {}
         self._static: dict[str, dict[str, Operation]] = {}
         templated: list[tuple[int, int, re.Pattern[str], tuple[str, ...], dict[str, Operation]]]
         templated = []
@@ -487,9 +502,36 @@ class Contract:
                     f"{operation.operation_id} {status}: no body is documented, got one"
                 )
             return
-        message = validator.describe(body, "body")
-        if message is not None:
+        if not self._accepts(validator, body):
+            message = validator.describe(plain(body), "body") or "does not match the contract"
             raise ResponseViolation(f"{operation.operation_id} {status}: {message}")
+
+    def _accepts(self, validator: SchemaValidator, body: Any) -> bool:
+        """Whether ``body`` matches; :class:`Rendered` items (the answer, or the items of
+        its list) are checked once per validator and remembered."""
+        if isinstance(body, Rendered):
+            return _accepts_rendered(validator, body)
+        plan = self._lists.get(validator)
+        if plan is not None:
+            items = body if plan.prop is None else _field_of(body, plan.prop)
+            if isinstance(items, list) and any(isinstance(item, Rendered) for item in items):
+                shell: Any = [None] * len(items)
+                if plan.prop is not None:
+                    shell = {**body, plan.prop: shell}
+                if not plan.envelope.is_valid(shell):
+                    return False
+                unchecked = [
+                    item
+                    for item in items
+                    if not (isinstance(item, Rendered) and plan.items in item.checked)
+                ]
+                return all(
+                    _accepts_rendered(plan.items, item)
+                    if isinstance(item, Rendered)
+                    else plan.items.is_valid(item)
+                    for item in unchecked
+                )
+        return validator.is_valid(plain(body))
 
     # -- loading -------------------------------------------------------------------------
 
@@ -614,8 +656,54 @@ class Contract:
                 msg = f"{operation_id} {status}: only {_JSON_MEDIA_TYPE} responses are supported"
                 raise ValueError(msg)
             schema_pointer = f"{ptr}/content/{_escape(_JSON_MEDIA_TYPE)}/schema"
-            loaded[status] = self._schema_at(schema_pointer, f"{operation_id} {status}")
+            validator = self._schema_at(schema_pointer, f"{operation_id} {status}")
+            loaded[status] = validator
+            if validator not in self._lists:
+                plan = self._list_plan(schema_pointer, f"{operation_id} {status}")
+                if plan is not None:
+                    self._lists[validator] = plan
         return loaded
+
+    def _list_plan(self, pointer: str, name: str) -> _ListPlan | None:
+        """The plan of an answer that is, or has a field that is, a plain list of one named
+        schema (nothing but ``type``, ``items``, sizes and words on the list)."""
+        _, schema = self._resolve({"$ref": pointer}, pointer)
+        if self._named_items(schema) is not None:
+            props: list[str | None] = [None]
+        elif schema.get("type") == "object" and isinstance(schema.get("properties"), dict):
+            props = [p for p, s in schema["properties"].items() if self._named_items(s)]
+        else:
+            return None
+        if len(props) != 1:
+            return None
+        prop = props[0]
+        listed = schema if prop is None else schema["properties"][prop]
+        items = self._named_items(listed)
+        assert items is not None
+        open_list = {**listed, "items": True}
+        envelope = (
+            open_list
+            if prop is None
+            else {**schema, "properties": {**schema["properties"], prop: open_list}}
+        )
+        root = {**self._universe, **envelope}
+        validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+        return _ListPlan(SchemaValidator(f"{name} envelope", root, validator), prop, items)
+
+    def _named_items(self, schema: object) -> SchemaValidator | None:
+        """The validator of the named schema a plain list's items are (a bare ``$ref``)."""
+        if not isinstance(schema, dict) or schema.get("type") != "array":
+            return None
+        if not set(schema) <= _PLAIN_LIST_KEYS:
+            return None
+        items = schema.get("items")
+        if not isinstance(items, dict) or set(items) != {"$ref"}:
+            return None
+        target = str(items["$ref"])
+        prefix = "#/components/schemas/"
+        if not target.startswith(prefix):
+            return None
+        return self._schemas.get(_unescape(target.removeprefix(prefix)))
 
     def _security(self, operation_id: str, raw: Mapping[str, Any]) -> SecurityKind:
         requirements = raw.get("security", self.document.get("security", []))
@@ -696,6 +784,24 @@ class Contract:
 
 
 _NO_CONST: Final = object()
+# What a list's schema may say beyond its items for its items to be checked one by one.
+_PLAIN_LIST_KEYS: Final = frozenset(
+    {"type", "items", "minItems", "maxItems", "description", "title", "examples"}
+)
+
+
+def _field_of(body: object, name: str) -> object:
+    return body.get(name) if isinstance(body, dict) else None
+
+
+def _accepts_rendered(validator: SchemaValidator, item: Rendered) -> bool:
+    """Whether ``item`` matches, checking it only the first time for each validator."""
+    if validator in item.checked:
+        return True
+    if not validator.is_valid(item.value):
+        return False
+    item.checked.add(validator)
+    return True
 
 
 def _default_contract_bytes() -> bytes:

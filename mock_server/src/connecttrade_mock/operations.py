@@ -1,7 +1,9 @@
 """One function per operationId of the contract: what the mock does for each call.
 
 Every function takes a ``Call`` (already authenticated and contract-validated) and returns
-``(status, json_body)``. Refusals raise ``ApiError`` with the documented status.
+``(status, json_body)``; an order or position in a body is its shared ``Rendered`` JSON,
+encoded and checked against the contract once per change.
+Refusals raise ``ApiError`` with the documented status.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from connecttrade_mock.wire import (
     account_json,
     balance_json,
     connection_json,
-    order_json,
-    position_json,
+    rendered_order,
+    rendered_position,
     time_text,
     transaction_json,
     user_json,
@@ -47,7 +49,12 @@ class Call:
     path: dict[str, str]
     query: dict[str, object]
     body: dict[str, Any] | None
-    base_url: str
+    base_url_of: Callable[[], str]
+
+    @property
+    def base_url(self) -> str:
+        """Where the mock is served, as the request reached it (worked out only if asked)."""
+        return self.base_url_of()
 
     @property
     def the_user(self) -> User:
@@ -231,7 +238,7 @@ def list_positions(call: Call) -> tuple[int, Json]:
         for position in sorted(sim.store.positions_of(account.account_id), key=lambda p: p.symbol):
             if position.quantity == 0 or (symbols is not None and position.symbol not in symbols):
                 continue
-            result.append(position_json(position, sim.engine.last_price(position)))
+            result.append(rendered_position(position, sim.engine.last_price(position)))
     return 200, result
 
 
@@ -284,28 +291,28 @@ def _filters(call: Call) -> dict[str, object]:
 # ---------------------------------------------------------------------- orders
 def place_order(call: Call) -> tuple[int, Json]:
     order = call.sim.engine.place(call.the_user.key, call.payload)
-    return 201, order_json(order)
+    return 201, rendered_order(order)
 
 
 def get_order(call: Call) -> tuple[int, Json]:
     order = call.sim.engine.order_for(
         call.the_user.key, call.path["account_id"], call.path["order_id"]
     )
-    return 200, order_json(order)
+    return 200, rendered_order(order)
 
 
 def modify_order(call: Call) -> tuple[int, Json]:
     order = call.sim.engine.modify(
         call.the_user.key, call.path["account_id"], call.path["order_id"], call.payload
     )
-    return 200, order_json(order)
+    return 200, rendered_order(order)
 
 
 def cancel_order(call: Call) -> tuple[int, Json]:
     order = call.sim.engine.cancel(
         call.the_user.key, call.path["account_id"], call.path["order_id"]
     )
-    return 200, order_json(order)
+    return 200, rendered_order(order)
 
 
 STATUS_GROUPS: dict[str, frozenset[OrderStatus]] = {
@@ -354,7 +361,7 @@ def list_orders(call: Call) -> tuple[int, Json]:
         )
     except CursorError as exc:
         raise ApiError(400, str(exc)) from None
-    return 200, _page_json(page, "orders", order_json)
+    return 200, _page_json(page, "orders", rendered_order)
 
 
 def _datetime(text: str) -> datetime:

@@ -84,6 +84,8 @@ def paginate(
     def walk(anchor: int | None, upward: bool) -> Iterator[T]:
         runs: list[Iterator[T]] = []
         for items, lo, hi in windows:
+            if lo >= hi:
+                continue
             if upward:
                 first = (
                     lo
@@ -96,8 +98,9 @@ def paginate(
                     hi if anchor is None else min(hi, bisect.bisect_left(items, anchor, key=seq_of))
                 )
                 runs.append(_downward(items, last, lo))
-        merged = heapq.merge(*runs, key=seq_of, reverse=not upward)
-        return (item for item in merged if matches(item))
+        # Most listings have one account with items in the window: nothing to merge.
+        merged = runs[0] if len(runs) == 1 else heapq.merge(*runs, key=seq_of, reverse=not upward)
+        return filter(matches, merged)
 
     anchor, forward = (None, True) if cursor is None else _decode(cursor, filters_print)
     upward = descending != forward

@@ -202,9 +202,18 @@ class MockServer:
 
 
 def server_config(app: Any, **options: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the mock: WebSockets through the ``websockets`` package
-    (its sans-I/O implementation) with a 1 MiB frame limit."""
-    return uvicorn.Config(app, ws="websockets-sansio", ws_max_size=WS_MAX_SIZE, **options)
+    """uvicorn's configuration for the mock: the uvloop event loop and the httptools HTTP
+    parser (uvicorn's ``auto`` choice; the package depends on both where they exist, as
+    ``uvicorn[standard]`` does), WebSockets through the ``websockets`` package (its sans-I/O
+    implementation) with a 1 MiB frame limit."""
+    return uvicorn.Config(
+        app,
+        loop="auto",
+        http="auto",
+        ws="websockets-sansio",
+        ws_max_size=WS_MAX_SIZE,
+        **options,
+    )
 
 
 def _free_port(host: str) -> int:

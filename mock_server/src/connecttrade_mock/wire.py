@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import threading
 from datetime import datetime
 from decimal import Decimal
@@ -9,6 +11,7 @@ from typing import Any
 
 from connecttrade_mock.accounting import BalanceFigures
 from connecttrade_mock.brokers import lookup
+from connecttrade_mock.encoding import Rendered
 from connecttrade_mock.state import Account, Connection, Order, Position, Transaction, User
 
 __all__ = [
@@ -18,6 +21,8 @@ __all__ = [
     "decimal_text",
     "order_json",
     "position_json",
+    "rendered_order",
+    "rendered_position",
     "time_text",
     "transaction_json",
     "user_json",
@@ -28,7 +33,7 @@ NINE_PLACES = Decimal("0.000000001")
 # Rendered orders, by id: a page of orders is mostly orders that did not change since the
 # last read. An entry is reused only for the same object with the same mutable fields.
 _RENDERED_LIMIT = 4096
-_rendered: dict[str, tuple[Order, tuple[object, ...], dict[str, Any]]] = {}
+_rendered: dict[str, tuple[Order, tuple[object, ...], Rendered]] = {}
 _rendered_lock = threading.Lock()
 
 
@@ -36,8 +41,9 @@ def decimal_text(value: Decimal) -> str:
     """Cents when the value is whole cents (as brokers print money), else up to 9 places,
     never an exponent."""
     value = value.quantize(NINE_PLACES)
-    if value == value.quantize(CENTS):
-        return format(value.quantize(CENTS), "f")
+    cents = value.quantize(CENTS)
+    if value == cents:
+        return format(cents, "f")
     return format(value.normalize(), "f")
 
 
@@ -143,6 +149,11 @@ def position_json(position: Position, last: Decimal) -> dict[str, Any]:
 
 def order_json(order: Order) -> dict[str, Any]:
     """The Order schema's JSON of ``order`` (a fresh dict the caller may change)."""
+    return dict(rendered_order(order).value)
+
+
+def rendered_order(order: Order) -> Rendered:
+    """The Order schema's JSON of ``order``, shared until the order changes (read only)."""
     # Every field the answer shows that the engine changes after creation (the rest of
     # an order is fixed when it is made).
     key = (
@@ -154,16 +165,39 @@ def order_json(order: Order) -> dict[str, Any]:
         order.reject_reason,
         order.replaced_by_order_id,
     )
-    with _rendered_lock:
-        cached = _rendered.get(order.order_id)
+    cached = _rendered.get(order.order_id)  # one read of a dict needs no lock
     if cached is not None and cached[0] is order and cached[1] == key:
-        return dict(cached[2])
-    rendered = _render_order(order)
+        return cached[2]
+    rendered = Rendered(_render_order(order))
     with _rendered_lock:
         _rendered[order.order_id] = (order, key, rendered)
         if len(_rendered) > _RENDERED_LIMIT:
             del _rendered[next(iter(_rendered))]
-    return dict(rendered)
+    return rendered
+
+
+# Every field of a position (a field added later counts too), and rendered positions by
+# account and symbol: a position's answer changes only with a field or its last price,
+# which moves at most once a second.
+_POSITION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Position)))
+_rendered_positions: dict[tuple[str, str], tuple[Position, object, Decimal, Rendered]] = {}
+
+
+def rendered_position(position: Position, last: Decimal) -> Rendered:
+    """The Position schema's JSON of ``position`` at the price ``last``, shared until a
+    field of the position or the price changes (read only)."""
+    key = _POSITION_FIELDS(position)
+    slot = (position.account_id, position.symbol)
+    cached = _rendered_positions.get(slot)  # one read of a dict needs no lock
+    # Equal prices render alike: every figure is quantized or normalized before printing.
+    if cached is not None and cached[0] is position and cached[1] == key and cached[2] == last:
+        return cached[3]
+    rendered = Rendered(position_json(position, last))
+    with _rendered_lock:
+        _rendered_positions[slot] = (position, key, last, rendered)
+        if len(_rendered_positions) > _RENDERED_LIMIT:
+            del _rendered_positions[next(iter(_rendered_positions))]
+    return rendered
 
 
 def _render_order(order: Order) -> dict[str, Any]:

@@ -1,0 +1,100 @@
+"""The REST API's JSON encoder: orjson, with items (orders) encoded once per change.
+
+orjson writes what ``json.dumps(value, separators=(",", ":"))`` writes, except that text
+outside ASCII stays UTF-8 instead of ``\\uXXXX`` escapes (both are the same JSON). What
+orjson refuses (a lone surrogate echoed in an error message, an integer beyond 64 bits, a
+non-string key) is written by the standard library instead, escapes and all, so no answer
+is lost to the encoder; dates, datetimes and dataclasses are refused by both, as before.
+
+A :class:`Rendered` item is an item's JSON value shared by every answer that shows it
+until the item changes: it is encoded to bytes at most once, and the contract checks it
+against a schema at most once (``checked``), so a page of unchanged orders costs a join
+of cached bytes and a check of the page's envelope.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+import orjson
+
+__all__ = ["Rendered", "dumps", "plain"]
+
+# Dates and dataclasses go to ``default`` (which refuses them), as json.dumps would.
+_OPTIONS: Final = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+class Rendered:
+    """One item's JSON value (never to be changed once made), its bytes made on first use,
+    and the validators that have accepted it."""
+
+    __slots__ = ("_fragment", "checked", "value")
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+        self._fragment: orjson.Fragment | None = None
+        self.checked: set[object] = set()
+
+    def __repr__(self) -> str:
+        return f"Rendered({self.value!r})"
+
+    def fragment(self) -> orjson.Fragment:
+        """The encoded value, for orjson to copy into an answer."""
+        if self._fragment is None:
+            # Two threads may both encode it; they make the same bytes.
+            self._fragment = orjson.Fragment(orjson.dumps(self.value, option=_OPTIONS))
+        return self._fragment
+
+
+def dumps(value: object) -> bytes:
+    """``value`` as compact JSON bytes; :class:`Rendered` items are written from their bytes."""
+    try:
+        return orjson.dumps(_fragments(value), option=_OPTIONS)
+    except TypeError:
+        text = json.dumps(value, separators=(",", ":"), default=_plain_default)
+        return text.encode()
+
+
+def plain(value: object) -> object:
+    """``value`` with every :class:`Rendered` item replaced by its value (where an answer
+    may hold them: the answer itself, a list, or a list in an object)."""
+    if isinstance(value, Rendered):
+        return value.value
+    if isinstance(value, list):
+        return _plain_items(value)
+    if isinstance(value, dict) and any(isinstance(item, list) for item in value.values()):
+        return {
+            key: _plain_items(item) if isinstance(item, list) else item
+            for key, item in value.items()
+        }
+    return value
+
+
+def _plain_items(items: list[Any]) -> list[Any]:
+    return [item.value if isinstance(item, Rendered) else item for item in items]
+
+
+def _fragments(value: object) -> object:
+    """``value`` with every :class:`Rendered` item (where :func:`plain` looks) replaced by
+    its encoded bytes."""
+    if isinstance(value, Rendered):
+        return value.fragment()
+    if isinstance(value, list):
+        return _fragment_items(value)
+    if isinstance(value, dict) and any(isinstance(item, list) for item in value.values()):
+        return {
+            key: _fragment_items(item) if isinstance(item, list) else item
+            for key, item in value.items()
+        }
+    return value
+
+
+def _fragment_items(items: list[Any]) -> list[Any]:
+    return [item.fragment() if isinstance(item, Rendered) else item for item in items]
+
+
+def _plain_default(value: object) -> object:
+    if isinstance(value, Rendered):
+        return value.value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
