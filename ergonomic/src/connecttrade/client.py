@@ -91,24 +91,19 @@ class Client(ClientBase):
             max_retries=max_retries,
             pool_given=http_client is not None,
         )
-        if http_client is None:
-            # Our own pool carries the headers every call sends (see _private.auth_headers).
+        owns_http = http_client is None
+        # Our own pool carries the headers every call sends (see _private.auth_headers);
+        # a pool the caller gives is never changed.
+        http = http_client
+        if http is None:
             http = httpx.Client(timeout=as_timeout(timeout), headers=pool_headers(settings))
-            self._setup(
-                settings,
-                http,
-                owns_http=True,
-                order_rate=order_rate_per_second,
-                pool_settings=settings,
-            )
-        else:
-            self._setup(
-                settings,
-                http_client,
-                owns_http=False,
-                order_rate=order_rate_per_second,
-                pool_settings=None,
-            )
+        self._setup(
+            settings,
+            http,
+            owns_http=owns_http,
+            order_rate=order_rate_per_second,
+            pool_settings=settings if owns_http else None,
+        )
 
     def _setup(
         self,
