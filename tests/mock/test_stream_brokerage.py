@@ -3,7 +3,6 @@ pair, topics, and updates that carry exactly what REST shows, in order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,17 +10,10 @@ from stream_client import (
     Rest,
     authenticated_brokerage,
     brokerage_client,
-    stream_server,
 )
 
 from connecttrade_mock.state import Client
 from connecttrade_mock.testing import MockServer
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[MockServer]:
-    with stream_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -31,13 +23,6 @@ def server(shared_server: MockServer) -> MockServer:
     shared_server.control.reset()
     shared_server.control.stream_settings(heartbeat_seconds=1)
     return shared_server
-
-
-@pytest.fixture
-def rest(server: MockServer) -> Iterator[Rest]:
-    driver = Rest(server)
-    yield driver
-    driver.close()
 
 
 def _updates_until_heartbeat(client: Any) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,9 +16,7 @@ from stream_client import (
     authenticated_market_data,
     brokerage_client,
     market_data_client,
-)
-from stream_client import (
-    stream_server as _stream_server,
+    stream_server,
 )
 from websockets.exceptions import ConnectionClosed
 
@@ -28,31 +25,12 @@ from connecttrade_mock.market import AssetClass
 from connecttrade_mock.testing import MockControl, MockServer
 
 
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[MockServer]:
-    with _stream_server() as server:
-        yield server
-
-
 @pytest.fixture
 def server(shared_server: MockServer) -> MockServer:
     assert shared_server.control is not None
     shared_server.control.reset()
     shared_server.control.stream_settings(heartbeat_seconds=1)
     return shared_server
-
-
-@pytest.fixture
-def control(server: MockServer) -> MockControl:
-    assert server.control is not None
-    return server.control
-
-
-@pytest.fixture
-def rest(server: MockServer) -> Iterator[Rest]:
-    driver = Rest(server)
-    yield driver
-    driver.close()
 
 
 def _session(control: MockControl, session_id: str) -> dict[str, Any] | None:
@@ -231,7 +209,7 @@ def test_settings_change_and_reset(control: MockControl) -> None:
 def test_a_client_that_never_reads_is_cut_off_with_4009() -> None:
     """A market-data client that stops reading is disconnected with 4009 once its queue
     is full, and the server never queues more than queue_limit frames for it."""
-    with _stream_server(clock_mode=ClockMode.FAST) as server:
+    with stream_server(clock_mode=ClockMode.FAST) as server:
         control = server.control
         assert control is not None
         control.stream_settings(queue_limit=100, market_data_interval_ms=5)

@@ -17,16 +17,9 @@ from stream_client import (
     StreamClient,
     authenticated_market_data,
     market_data_client,
-    stream_server,
 )
 
 from connecttrade_mock.testing import MockControl, MockServer
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[MockServer]:
-    with stream_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -36,19 +29,6 @@ def server(shared_server: MockServer) -> MockServer:
     shared_server.control.reset()
     shared_server.control.stream_settings(market_data_interval_ms=20)
     return shared_server
-
-
-@pytest.fixture
-def control(server: MockServer) -> MockControl:
-    assert server.control is not None
-    return server.control
-
-
-@pytest.fixture
-def rest(server: MockServer) -> Iterator[Rest]:
-    driver = Rest(server)
-    yield driver
-    driver.close()
 
 
 @pytest.fixture
