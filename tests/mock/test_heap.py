@@ -25,8 +25,9 @@ def test_freezing_exempts_every_live_object_and_thawing_returns_them(unfrozen: N
     """After freezing, the live objects (a broker's books among them) are out of the
     collector's generations; thawing puts them back."""
     broker = MockBroker(settings())
-    frozen = freeze_startup_state()
-    assert frozen == gc.get_freeze_count() > 0
+    # Other threads of the test process (loopback servers) free objects meanwhile, and a
+    # freed object leaves the frozen set: the count can only be checked as non-zero.
+    assert freeze_startup_state() > 0
     assert not any(o is broker.sim.store for o in gc.get_objects())
     thaw()
     assert gc.get_freeze_count() == 0
