@@ -12,7 +12,7 @@ import connecttrade
 from connecttrade.agent import Guard, Policy, QuoteSource
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
-from .guard_env import FakeClock, GuardEnv, MakeEnv, mock_quotes, test_policy
+from .guard_env import FakeClock, GuardEnv, MakeEnv, mock_quotes, policy_for_tests
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv
         audit_path, state_dir = tmp_path / "audit.jsonl", tmp_path / "state"
         guard = Guard(
             client,
-            policy or test_policy(),
+            policy or policy_for_tests(),
             audit_log=audit_path,
             state_dir=state_dir,
             actor="test-agent",

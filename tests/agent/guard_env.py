@@ -37,7 +37,7 @@ class FakeClock:
         self.now += dt.timedelta(seconds=seconds)
 
 
-def test_policy(**changes: Any) -> Policy:
+def policy_for_tests(**changes: Any) -> Policy:
     """The tests' policy: the margin account, the scenario symbols, 100 shares, $5000."""
     values: dict[str, Any] = {
         "accounts": {MARGIN},
@@ -49,7 +49,7 @@ def test_policy(**changes: Any) -> Policy:
     return Policy(**values)
 
 
-test_policy.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+policy_for_tests.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 def mock_quotes(mock: MockBrokerFixture) -> QuoteSource:

@@ -16,7 +16,7 @@ import connecttrade
 from connecttrade.agent import PreparedOrder, Refused, Supervisor, SupervisorError
 from connecttrade.agent.cli import main
 
-from .guard_env import MARGIN, GuardEnv, MakeEnv, test_policy
+from .guard_env import MARGIN, GuardEnv, MakeEnv, policy_for_tests
 
 
 def cli(*argv: str) -> tuple[int, str]:
@@ -33,7 +33,7 @@ def approval_env(make_env: MakeEnv) -> GuardEnv:
     Its orders are limit buys (priced by their limit, no quote needed) and it trades at
     any hour, so the wall clock's time of day does not matter.
     """
-    env = make_env(test_policy(approval_threshold=Decimal(500), sessions=()))
+    env = make_env(policy_for_tests(approval_threshold=Decimal(500), sessions=()))
     env.clock.now = dt.datetime.now(dt.UTC)
     return env
 

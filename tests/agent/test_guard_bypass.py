@@ -14,7 +14,7 @@ from connecttrade import Instrument, OrderRequest, OrderSide, OrderType, TimeInF
 from connecttrade.agent import Refused, SessionWindow
 from connecttrade.equity_symbol import EquitySymbol
 
-from .guard_env import CASH, MARGIN, GuardEnv, MakeEnv, test_policy
+from .guard_env import CASH, MARGIN, GuardEnv, MakeEnv, policy_for_tests
 
 
 def broker_orders(env: GuardEnv) -> list[connecttrade.Order]:
@@ -54,7 +54,7 @@ def test_symbol_written_in_another_case_is_refused(
 ) -> None:
     """A free-text symbol not in the canonical form the SDK sends is refused, not matched."""
     env = make_env(
-        test_policy(
+        policy_for_tests(
             symbols={"ZVZZT", "BTCUSD"},
             instruments={Instrument.STK, Instrument.CRYPTO, Instrument.FUT},
         )
@@ -89,7 +89,7 @@ def test_equity_symbols_compare_on_the_canonical_cqs_form(
     make_env: MakeEnv, allowlisted: str, ordered: str, allowed: bool
 ) -> None:
     """Dialects of the same security match; a different class, preferred or warrant does not."""
-    env = make_env(test_policy(symbols={allowlisted}))
+    env = make_env(policy_for_tests(symbols={allowlisted}))
     order = connecttrade.limit(EquitySymbol.parse(ordered), 1, "10", side="BUY")
     if allowed:
         prepared = env.tools.prepare_order(order, MARGIN)
@@ -100,7 +100,7 @@ def test_equity_symbols_compare_on_the_canonical_cqs_form(
 
 def test_option_on_a_non_allowlisted_underlying_is_refused(make_env: MakeEnv) -> None:
     """Options are matched by their OCC underlying: a TSLA call is refused under an AAPL list."""
-    env = make_env(test_policy(symbols={"AAPL"}, instruments={Instrument.STK, Instrument.OPT}))
+    env = make_env(policy_for_tests(symbols={"AAPL"}, instruments={Instrument.STK, Instrument.OPT}))
     order = connecttrade.limit("TSLA261218C00400000", 1, "5", side="BUY_TO_OPEN")
     refusal = assert_refused(
         env, lambda: env.tools.prepare_order(order, MARGIN), "symbol_allowlist"
@@ -110,7 +110,7 @@ def test_option_on_a_non_allowlisted_underlying_is_refused(make_env: MakeEnv) ->
 
 def test_option_on_an_allowlisted_underlying_is_prepared(make_env: MakeEnv) -> None:
     """An AAPL option is allowed under an AAPL allowlist and costs 100 shares per contract."""
-    env = make_env(test_policy(symbols={"AAPL"}, instruments={Instrument.STK, Instrument.OPT}))
+    env = make_env(policy_for_tests(symbols={"AAPL"}, instruments={Instrument.STK, Instrument.OPT}))
     order = connecttrade.limit("AAPL261218C00300000", 2, "5", side="BUY_TO_OPEN")
     prepared = env.tools.prepare_order(order, MARGIN)
     assert prepared.estimated_notional == Decimal(1000)
@@ -121,7 +121,7 @@ def test_spread_with_one_leg_on_another_underlying_cannot_be_built_or_slipped_in
 ) -> None:
     """Every leg of a multi-leg order is checked: legs on a non-allowlisted root are refused."""
     env = make_env(
-        test_policy(
+        policy_for_tests(
             symbols={"AAPL"},
             instruments={Instrument.STK, Instrument.OPT, Instrument.MLEG_OPT},
         )
@@ -215,7 +215,7 @@ def test_sell_limit_far_below_market_is_priced_at_the_market(env: GuardEnv) -> N
 
 def test_splitting_an_order_cannot_dodge_the_daily_notional(make_env: MakeEnv) -> None:
     """Many small orders that each pass add up: the one that crosses the daily cap is refused."""
-    env = make_env(test_policy(daily_max_notional=Decimal(250)))
+    env = make_env(policy_for_tests(daily_max_notional=Decimal(250)))
     for _ in range(2):
         staged = env.tools.prepare_order(connecttrade.limit("ZVZZT", 10, "10", side="BUY"), MARGIN)
         assert env.tools.confirm(staged.confirmation_id).status == "submitted"
@@ -239,7 +239,7 @@ def assert_refused_after_orders(env: GuardEnv, call: object) -> Refused:
 
 def test_staging_many_orders_first_cannot_dodge_the_daily_count(make_env: MakeEnv) -> None:
     """Prepared-but-unsent orders do not reserve room: each confirm re-checks the day's count."""
-    env = make_env(test_policy(daily_max_orders=2))
+    env = make_env(policy_for_tests(daily_max_orders=2))
     staged = [
         env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
         for _ in range(3)
@@ -252,7 +252,7 @@ def test_staging_many_orders_first_cannot_dodge_the_daily_count(make_env: MakeEn
 
 def test_daily_limits_survive_a_restart(make_env: MakeEnv) -> None:
     """A new guard process on the same state directory counts the day's earlier orders."""
-    env = make_env(test_policy(daily_max_orders=1))
+    env = make_env(policy_for_tests(daily_max_orders=1))
     staged = env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
     env.tools.confirm(staged.confirmation_id)
     restarted = env.rebuild().execute_tools()
@@ -265,7 +265,7 @@ def test_daily_limits_survive_a_restart(make_env: MakeEnv) -> None:
 
 def test_daily_limits_reset_on_the_next_day_in_the_policy_time_zone(make_env: MakeEnv) -> None:
     """The day's count restarts at midnight New York, not midnight UTC."""
-    env = make_env(test_policy(daily_max_orders=1, sessions=()))
+    env = make_env(policy_for_tests(daily_max_orders=1, sessions=()))
     staged = env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
     env.tools.confirm(staged.confirmation_id)
     env.clock.now = dt.datetime(2026, 11, 21, 4, 59, tzinfo=dt.UTC)  # 23:59 New York, same day
@@ -411,6 +411,6 @@ def test_cancel_and_modify_of_own_orders_go_through_the_checks(env: GuardEnv) ->
 
 def test_wrong_tif_and_instrument_values_from_the_agent_are_refused(make_env: MakeEnv) -> None:
     """IOC under a DAY-only policy is refused even for an otherwise perfect order."""
-    env = make_env(test_policy(tifs={TimeInForce.DAY}))
+    env = make_env(policy_for_tests(tifs={TimeInForce.DAY}))
     order = connecttrade.limit("ZVZZT", 1, "10", side="BUY", tif="IOC")
     assert_refused(env, lambda: env.tools.prepare_order(order, MARGIN), "tif")

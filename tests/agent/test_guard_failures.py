@@ -14,7 +14,7 @@ import connecttrade
 from connecttrade.agent import Halted, Quote, Refused, verify_audit_log
 from connecttrade.agent.cli import main
 
-from .guard_env import MARGIN, GuardEnv, MakeEnv, test_policy
+from .guard_env import MARGIN, GuardEnv, MakeEnv, policy_for_tests
 
 
 def entries(env: GuardEnv) -> list[dict[str, object]]:
@@ -30,7 +30,7 @@ def place(env: GuardEnv, order: connecttrade.OrderRequest) -> connecttrade.Order
 
 def test_halts_after_n_api_errors_until_a_human_resets(make_env: MakeEnv) -> None:
     """Three failing broker calls halt execution; confirm is refused until `halt reset`."""
-    env = make_env(test_policy(halt_after_errors=3))
+    env = make_env(policy_for_tests(halt_after_errors=3))
     staged = env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
     env.mock.control.faults(fail_next=3, error_status=500)
     for _ in range(3):
@@ -55,7 +55,7 @@ def test_halts_after_n_api_errors_until_a_human_resets(make_env: MakeEnv) -> Non
 
 def test_lost_answer_on_submit_halts_and_counts_the_order(make_env: MakeEnv) -> None:
     """A 5xx on the order call leaves its outcome unknown: error counted, order counted today."""
-    env = make_env(test_policy(halt_after_errors=1, daily_max_orders=5))
+    env = make_env(policy_for_tests(halt_after_errors=1, daily_max_orders=5))
     staged = env.tools.prepare_order(connecttrade.limit("ZVZZT", 1, "10", side="BUY"), MARGIN)
     env.mock.control.faults(fail_next=1, error_status=503)
     with pytest.raises(connecttrade.InternalServerError):
@@ -68,7 +68,7 @@ def test_lost_answer_on_submit_halts_and_counts_the_order(make_env: MakeEnv) -> 
 
 def test_rejected_order_is_reported_and_counted_toward_the_halt(make_env: MakeEnv) -> None:
     """ZXZZT is rejected by the broker: the agent sees it, the log says error, two halt."""
-    env = make_env(test_policy(halt_after_errors=2))
+    env = make_env(policy_for_tests(halt_after_errors=2))
     first = place(env, connecttrade.limit("ZXZZT", 1, "10", side="BUY"))
     assert first.is_rejected
     entry = entries(env)[-1]

@@ -17,7 +17,7 @@ from connecttrade_mock.contract import Contract, ContractError
 from connecttrade_mock.engine import Outcome
 from connecttrade_mock.errors import ApiError
 from connecttrade_mock.market import UnknownSymbol
-from connecttrade_mock.wire import decimal_text, quantity_text, time_text
+from connecttrade_mock.wire import decimal_text, quote_json, time_text
 
 if TYPE_CHECKING:
     from connecttrade_mock.app import MockBroker
@@ -67,16 +67,7 @@ def _session(mock: MockBroker, body: dict[str, Any]) -> Any:
 
 
 def _quote_json(mock: MockBroker, symbol: str) -> Any:
-    quote = mock.sim.market.quote(symbol)
-    return {
-        "symbol": symbol,
-        "bid": decimal_text(quote.bid),
-        "ask": decimal_text(quote.ask),
-        "bid_size": quantity_text(quote.bid_size),
-        "ask_size": quantity_text(quote.ask_size),
-        "last": decimal_text(quote.last),
-        "time": time_text(quote.time),
-    }
+    return quote_json(symbol, mock.sim.market.quote(symbol))
 
 
 def _known(mock: MockBroker, symbol: str) -> str:

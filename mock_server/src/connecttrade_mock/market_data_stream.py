@@ -56,7 +56,7 @@ from connecttrade_mock.stream_contract import (
     StreamKind,
 )
 from connecttrade_mock.stream_protocol import Reply, SessionState, StreamProtocol, error_frame
-from connecttrade_mock.wire import decimal_text, quantity_text, time_text
+from connecttrade_mock.wire import decimal_text, quantity_text, quote_json, time_text
 
 if TYPE_CHECKING:
     from connecttrade_mock.simulator import Simulator
@@ -553,17 +553,7 @@ def _bar_frame(bar: Bar, *, backfill: bool, final: bool) -> dict[str, Any]:
 
 
 def _quote_frame(market: Market, symbol: str) -> dict[str, Any]:
-    quote = market.quote(symbol)
-    return {
-        "type": "quote",
-        "symbol": symbol,
-        "bid": decimal_text(quote.bid),
-        "ask": decimal_text(quote.ask),
-        "bid_size": quantity_text(quote.bid_size),
-        "ask_size": quantity_text(quote.ask_size),
-        "last": decimal_text(quote.last),
-        "time": time_text(quote.time),
-    }
+    return {"type": "quote", **quote_json(symbol, market.quote(symbol))}
 
 
 def _depth_frame(market: Market, symbol: str, levels: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from connecttrade_mock.accounting import BalanceFigures
 from connecttrade_mock.brokers import lookup
 from connecttrade_mock.encoding import Rendered
+from connecttrade_mock.market import Quote
 from connecttrade_mock.state import Account, Connection, Order, Position, Transaction, User
 
 __all__ = [
@@ -59,6 +60,19 @@ def _opt(value: Decimal | None, fmt: Any = decimal_text) -> str | None:
 
 def time_text(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def quote_json(symbol: str, quote: Quote) -> dict[str, Any]:
+    """A level 1 quote as the control API answers it and the quote frame carries it."""
+    return {
+        "symbol": symbol,
+        "bid": decimal_text(quote.bid),
+        "ask": decimal_text(quote.ask),
+        "bid_size": quantity_text(quote.bid_size),
+        "ask_size": quantity_text(quote.ask_size),
+        "last": decimal_text(quote.last),
+        "time": time_text(quote.time),
+    }
 
 
 def user_json(user: User, connection_count: int) -> dict[str, Any]:

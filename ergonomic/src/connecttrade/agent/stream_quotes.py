@@ -33,6 +33,7 @@ import asyncio
 import datetime as dt
 import math
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Self
@@ -64,8 +65,10 @@ def _symbols(symbols: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(canonical_symbol(item) for item in items))
 
 
-class _StreamQuoteSource:
+class _StreamQuoteSource(ABC):
     """What both sources share: answering the guard from the board, subscribing on demand."""
+
+    _remove: Callable[[], None] | None
 
     def __init__(
         self,
@@ -171,10 +174,17 @@ class _StreamQuoteSource:
         """Whether this thread may block waiting for a quote (not the stream's own)."""
         return threading.get_ident() != self._board.delivering_thread
 
+    @abstractmethod
     def _request(self, key: str) -> None:
         """Subscribe ``key``'s quotes; ``QuoteUnavailable`` (from :meth:`_failed`) if that
         failed. Where this thread may not wait, start it and return."""
-        raise NotImplementedError
+
+    def _stop_listening(self) -> None:
+        """Detach the board and the stream listener; safe to call twice."""
+        self._board.detach()
+        remove, self._remove = self._remove, None
+        if remove is not None:
+            remove()
 
 
 class SyncStreamQuotes(_StreamQuoteSource):
@@ -209,7 +219,7 @@ class SyncStreamQuotes(_StreamQuoteSource):
         )
         self._stream = stream
         self._owns_stream = False
-        self._remove: Callable[[], None] | None = stream.add_listener(self._on_event)
+        self._remove = stream.add_listener(self._on_event)
         self._board.adopt(stream.state)
         try:
             chosen = _symbols(symbols)
@@ -278,10 +288,7 @@ class SyncStreamQuotes(_StreamQuoteSource):
 
     def close(self) -> None:
         """Stop listening (and close the stream if the source made it); safe to call twice."""
-        self._board.detach()
-        remove, self._remove = self._remove, None
-        if remove is not None:
-            remove()
+        self._stop_listening()
         if self._owns_stream:
             self._stream.close()
 
@@ -343,7 +350,7 @@ class StreamQuotes(_StreamQuoteSource):
         )
         self._stream = stream
         self._tasks: set[asyncio.Task[None]] = set()
-        self._remove: Callable[[], None] | None = stream.add_listener(self._on_event)
+        self._remove = stream.add_listener(self._on_event)
         self._board.adopt(stream.state)
 
     @property
@@ -369,10 +376,7 @@ class StreamQuotes(_StreamQuoteSource):
 
     def close(self) -> None:
         """Stop listening to the stream; safe to call twice."""
-        self._board.detach()
-        remove, self._remove = self._remove, None
-        if remove is not None:
-            remove()
+        self._stop_listening()
 
     def __repr__(self) -> str:
         return f"StreamQuotes(state={self._board.state}, symbols={list(self.symbols)!r})"
