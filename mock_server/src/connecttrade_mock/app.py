@@ -3,7 +3,8 @@
 
 Every API request goes through one pipeline, in this order: injected faults, routing by
 the contract, credentials (401), contract validation (400), the engine catching up with the
-clock, the order rate limit (429), the operation, response validation, persistence. No input
+clock, the order rate limit (429), the operation (or, for a read, its answer kept while
+nothing it shows changed: ``answers.py``), response validation, persistence. No input
 reaches a traceback: anything unexpected is logged here and answered 500 with a message.
 
 API requests do not walk Starlette's route list: :class:`MockApp` hands Starlette only the
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -28,9 +30,17 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from connecttrade_mock import __version__
+from connecttrade_mock.answers import CACHED_READS, AnswerCache, Stamp
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.connect_page import connect_routes
-from connecttrade_mock.contract import Contract, ContractError, MethodNotAllowed, SecurityKind
+from connecttrade_mock.contract import (
+    Contract,
+    ContractError,
+    MethodNotAllowed,
+    Operation,
+    SecurityKind,
+    ValidRequest,
+)
 from connecttrade_mock.control import CONTROL_PREFIX, control_routes
 from connecttrade_mock.encoding import dumps
 from connecttrade_mock.errors import ApiError
@@ -39,6 +49,7 @@ from connecttrade_mock.heap import thaw
 from connecttrade_mock.operations import OPERATIONS, ORDER_OPERATIONS, Call
 from connecttrade_mock.ratelimit import RateLimiter
 from connecttrade_mock.simulator import Settings, Simulator
+from connecttrade_mock.state import Client, User
 from connecttrade_mock.stream_endpoints import stream_routes
 from connecttrade_mock.stream_hub import StreamHub
 
@@ -47,6 +58,7 @@ __all__ = ["MockApp", "MockBroker", "create_app"]
 log = logging.getLogger("connecttrade_mock")
 
 TICK_SECONDS = 0.1
+_VALID_REQUESTS_KEPT = 4096
 CONNECT_PREFIX = "/connect"
 # The HTTP paths Starlette routes (with what is below them; the streams are WebSockets).
 STARLETTE_PREFIXES: Final = (CONTROL_PREFIX, CONNECT_PREFIX)
@@ -71,6 +83,14 @@ class MockBroker:
         self.streams = StreamHub(self.sim, validate_frames=self.settings.validate_responses)
         self.streams.attach(self.sim.engine)
         self.request_count = 0
+        # Moved by every request that is not the API's (control API, connect pages, streams)
+        # and by every reset: what they change is outside the store's version.
+        self.epoch = 0
+        self.answers = AnswerCache() if self.settings.cache_answers else None
+        # The verdict on a request without a body is a function of its method, path and
+        # query as sent: a request seen valid before is known valid (never mutated).
+        self._valid_without_body: dict[tuple[str, str, bytes], tuple[Operation, ValidRequest]]
+        self._valid_without_body = {}
         self.headers = {
             "x-connecttrade-mock-version": __version__,
             "x-contract-sha256": self.contract.sha256,
@@ -85,6 +105,9 @@ class MockBroker:
         self.faults.reseed(self.sim.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)
         self.streams.reset()  # ends every session (1012) and listens to the new engine
+        self.epoch += 1
+        if self.answers is not None:
+            self.answers.clear()
         thaw()  # the old state may have been frozen at startup, and may hold cycles
 
     def json_response(
@@ -119,18 +142,36 @@ class MockBroker:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    def _answer(
-        self, status: int, body: Any, request_id: str, extra: Mapping[str, str] | None = None
+    def _encoded(
+        self, status: int, body: bytes, request_id: str, extra: Mapping[str, str] | None = None
     ) -> _Answer:
         headers = [*self._raw_headers, (b"x-request-id", request_id.encode())]
         if extra:
             headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in extra.items())
-        return status, dumps(body), headers
+        return status, body, headers
+
+    def _remember_valid(
+        self, key: tuple[str, str, bytes], verdict: tuple[Operation, ValidRequest]
+    ) -> None:
+        known = self._valid_without_body
+        known[key] = verdict
+        if len(known) > _VALID_REQUESTS_KEPT:
+            del known[next(iter(known))]
+
+    def stamp(self) -> Stamp:
+        """The versions a read's answer depends on, now (see ``answers.py``)."""
+        sim = self.sim
+        return Stamp(
+            sim.store.version,
+            sim.market.revision,
+            self.epoch,
+            int(sim.clock.now().timestamp()),
+        )
 
     def _error(
         self, status: int, message: str, request_id: str, extra: Mapping[str, str] | None = None
     ) -> _Answer:
-        return self._answer(status, {"message": message}, request_id, extra)
+        return self._encoded(status, dumps({"message": message}), request_id, extra)
 
     async def _handle(self, scope: Scope, receive: Receive, request_id: str) -> _Answer:
         faults = self.faults
@@ -138,41 +179,11 @@ class MockBroker:
             await asyncio.sleep(faults.latency_ms / 1000)
         if faults.should_fail():
             return self._error(faults.error_status, "injected fault (control API)", request_id)
-        contract = self.contract
-        # match() decodes path parameters itself, so it needs the path still percent-encoded.
-        raw_path = scope.get("raw_path")
-        path = raw_path.decode("latin-1") if raw_path else Request(scope).url.path
-        try:
-            match = contract.match(scope["method"], path)
-        except MethodNotAllowed as exc:
-            return self._error(405, exc.message, request_id, {"allow": ", ".join(exc.allowed)})
-        except ContractError as exc:
-            return self._error(exc.status, exc.message, request_id)
-        operation = match.operation
-        sim = self.sim
-        headers = _read_headers(scope)
-        client = sim.client(headers.get("client-id"), headers.get("client-secret"))
-        if client is None:
-            return self._error(401, _missing_or_wrong(headers, "client"), request_id)
-        user = None
-        if operation.security is SecurityKind.USER:
-            user = sim.user(client, headers.get("user-id"), headers.get("user-secret"))
-            if user is None:
-                return self._error(401, _missing_or_wrong(headers, "user"), request_id)
-        body = await Request(scope, receive).body() if operation.has_body else None
-        query: dict[str, list[str]] = {}
-        query_string = scope.get("query_string", b"")
-        if query_string:
-            # What starlette's QueryParams reads.
-            for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
-                query.setdefault(key, []).append(value)
-        try:
-            valid = contract.validate_request(
-                operation, match.path_params, query, body, headers.get("content-type")
-            )
-        except ContractError as exc:
-            return self._error(exc.status, exc.message, request_id)
-        sim.sync()
+        checked = await self._check(scope, receive, request_id)
+        if not isinstance(checked, _Checked):
+            return checked
+        operation, user = checked.operation, checked.user
+        self.sim.sync()
         if operation.operation_id in ORDER_OPERATIONS:
             assert user is not None
             wait = self.limiter.take(user.key)
@@ -184,15 +195,83 @@ class MockBroker:
                     request_id,
                     {"retry-after": str(wait)},
                 )
+        answers = self.answers if operation.operation_id in CACHED_READS else None
+        if answers is None:
+            return self._operate(checked, scope, request_id)
+        stamp = self.stamp()
+        # The path and query as sent: the same text asks the same thing.
+        who = user.key if user is not None else checked.client.client_id
+        cache_key = (who, checked.path, checked.query_string)
+        kept = answers.get(cache_key, stamp)
+        if kept is not None:
+            return self._encoded(kept[0], kept[1], request_id)
+        answer = self._operate(checked, scope, request_id)
+        if answer[0] == 200 and self.stamp() == stamp:  # the read changed nothing
+            answers.put(cache_key, stamp, answer[0], answer[1])
+        return answer
+
+    async def _check(self, scope: Scope, receive: Receive, request_id: str) -> _Checked | _Answer:
+        """Route, authenticate and validate the request, or say why not (404/405, 401, 400)."""
+        contract = self.contract
+        # match() decodes path parameters itself, so it needs the path still percent-encoded.
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else Request(scope).url.path
+        query_string: bytes = scope.get("query_string", b"")
+        request_key = (scope["method"], path, query_string)
+        known = self._valid_without_body.get(request_key)
+        if known is None:
+            try:
+                match = contract.match(scope["method"], path)
+            except MethodNotAllowed as exc:
+                allow = {"allow": ", ".join(exc.allowed)}
+                return self._error(405, exc.message, request_id, allow)
+            except ContractError as exc:
+                return self._error(exc.status, exc.message, request_id)
+            operation = match.operation
+        else:
+            operation, valid = known
+        sim = self.sim
+        headers = _read_headers(scope)
+        client = sim.client(headers.get("client-id"), headers.get("client-secret"))
+        if client is None:
+            return self._error(401, _missing_or_wrong(headers, "client"), request_id)
+        user = None
+        if operation.security is SecurityKind.USER:
+            user = sim.user(client, headers.get("user-id"), headers.get("user-secret"))
+            if user is None:
+                return self._error(401, _missing_or_wrong(headers, "user"), request_id)
+        if known is None:
+            body = await Request(scope, receive).body() if operation.has_body else None
+            query: dict[str, list[str]] = {}
+            if query_string:
+                # What starlette's QueryParams reads.
+                pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+                for key, value in pairs:
+                    query.setdefault(key, []).append(value)
+            try:
+                valid = contract.validate_request(
+                    operation, match.path_params, query, body, headers.get("content-type")
+                )
+            except ContractError as exc:
+                return self._error(exc.status, exc.message, request_id)
+            if not operation.has_body:
+                self._remember_valid(request_key, (operation, valid))
+        return _Checked(operation, valid, client, user, path, query_string)
+
+    def _operate(self, checked: _Checked, scope: Scope, request_id: str) -> _Answer:
+        """Carry out the operation, check its answer against the contract, persist."""
+        sim = self.sim
+        valid = checked.valid
         call = Call(
             sim=sim,
-            client=client,
-            user=user,
+            client=checked.client,
+            user=checked.user,
             path=valid.path,
             query=valid.query,
             body=valid.body,
             base_url_of=lambda: str(Request(scope).base_url).rstrip("/"),
         )
+        operation = checked.operation
         try:
             status, payload = OPERATIONS[operation.operation_id](call)
         except ApiError as exc:
@@ -200,12 +279,24 @@ class MockBroker:
             return self._error(exc.status, exc.message, request_id)
         if self.settings.validate_responses:
             try:
-                contract.validate_response(operation, status, payload)
+                self.contract.validate_response(operation, status, payload)
             except ContractError as exc:
                 log.error("response breaks the contract (%s): %s", request_id, exc.message)
                 return self._error(500, f"mock bug: {exc.message}", request_id)
         sim.flush()
-        return self._answer(status, payload, request_id)
+        return self._encoded(status, dumps(payload), request_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A request that reached an operation, with valid credentials and input."""
+
+    operation: Operation
+    valid: ValidRequest
+    client: Client
+    user: User | None
+    path: str  # as sent (percent-encoded)
+    query_string: bytes  # as sent
 
 
 # An API answer: status, body and raw headers (content length and type still to add).
@@ -245,7 +336,16 @@ class MockApp(Starlette):
         if scope["type"] == "http" and not _starlette_routes(scope):
             await self.broker.serve(scope, receive, send)
         else:
-            await super().__call__(scope, receive, send)
+            if scope["type"] == "lifespan":
+                await super().__call__(scope, receive, send)
+                return
+            # What these change (the clock, pins, faults, connections) may show in reads:
+            # before and after, as reads may run while one of them waits.
+            self.broker.epoch += 1
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                self.broker.epoch += 1
 
 
 def _starlette_routes(scope: Scope) -> bool:

@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip checking each answer against the contract (faster)",
     )
+    serve.add_argument(
+        "--no-answer-cache",
+        action="store_true",
+        help="work out every read's answer afresh, even when nothing it shows changed",
+    )
     serve.add_argument("--log-level", default="info")
     return parser
 
@@ -58,6 +63,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         db_path=args.db,
         order_rate_per_second=args.order_rate,
         validate_responses=not args.no_validate_responses,
+        cache_answers=not args.no_answer_cache,
     )
 
 

@@ -653,6 +653,8 @@ class Market:
         # The last quote computed per symbol and the second it is for: a second's quote is
         # a pure function of (seed, symbol, second, overrides), and reads ask for it often.
         self._quotes: dict[str, tuple[int, Quote]] = {}
+        # Bumped by every pin and unpin: what a quote is at a given second changed with it.
+        self.revision = 0
 
     # ---- symbols ---------------------------------------------------------------------
 
@@ -1249,6 +1251,7 @@ class Market:
                 if last is None:
                     last = _round_to((bid + ask) / 2, _CENT)
                 self._option_pins[contract.symbol] = _Pin(bid, ask, last)
+                self.revision += 1
                 return self._option_quote(symbol, moment).quote
             spec = self._spec(symbol)
             if bid <= 0:
@@ -1263,6 +1266,7 @@ class Market:
             overrides.append(_Override(second, _Pin(bid, ask, last)))
             self._overrides[symbol] = overrides
             self._quotes.pop(symbol, None)
+            self.revision += 1
             return self._quote(spec, moment)
 
     def unpin(self, symbol: str) -> None:
@@ -1271,6 +1275,7 @@ class Market:
             if symbol not in _SPECS:
                 _instrument, contract = self._option(symbol)
                 self._option_pins.pop(contract.symbol, None)
+                self.revision += 1
                 return
             spec = self._spec(symbol)
             second = _grid(self._clock.now())
@@ -1283,6 +1288,7 @@ class Market:
             overrides.append(_Override(second, None, shift))
             self._overrides[symbol] = overrides
             self._quotes.pop(symbol, None)
+            self.revision += 1
 
     def reference_price(self, symbol: str) -> Decimal:
         """The previous regular-session close, or the latest pinned last if set since.

@@ -51,6 +51,8 @@ class Settings:
     db_path: Path | None = None
     order_rate_per_second: float = 10.0
     validate_responses: bool = True
+    # Give a read's encoded answer again while nothing it shows changed (answers.py).
+    cache_answers: bool = True
 
 
 class MarketAdapter:

@@ -256,6 +256,9 @@ class Store:
         self.positions_by_account: dict[str, dict[str, Position]] = {}
         self.dirty: dict[tuple[str, str], Record] = {}
         self.deleted: set[tuple[str, str]] = set()
+        # Bumped by every change (each one is touched, forgotten or reindexed): an answer
+        # made from the store at one version holds for as long as the version stays.
+        self.version = 0
         self._seq = itertools.count(1)
 
     # -- persistence bookkeeping -------------------------------------------------------
@@ -264,11 +267,13 @@ class Store:
         key = (type(record).__name__, record_id(record))
         self.deleted.discard(key)
         self.dirty[key] = record
+        self.version += 1
 
     def forget(self, record: Record) -> None:
         key = (type(record).__name__, record_id(record))
         self.dirty.pop(key, None)
         self.deleted.add(key)
+        self.version += 1
 
     def next_seq(self) -> int:
         return next(self._seq)
@@ -315,6 +320,7 @@ class Store:
     def reindex_order(self, order: Order) -> None:
         """Keep the open-order index in step with the order's status."""
         self.order_changes[order.order_id] = order
+        self.version += 1
         if order.is_open:
             if order.order_id not in self.open_orders:
                 listed = self.open_order_lists.setdefault(order.account_id, [])

@@ -1,0 +1,67 @@
+"""Encoded answers of the read operations, kept for as long as nothing they show changed.
+
+A read's answer is a pure function of the request (operation, user, path and query), the
+store, the market's pins and the clock's second (prices move at most once a simulated
+second, and nothing a read shows is finer than that). A :class:`Stamp` of those versions
+is taken after the engine caught up with the clock; an answer made under one stamp is
+given again, byte for byte, while the stamp stays the same. Every change to the store,
+every pin and every control or connect request moves the stamp (``MockBroker.epoch``), so
+the next read works its answer out again: the cache saves work, never shows old state.
+
+Only reads whose answer holds for a whole second are kept (``CACHED_READS``): listings of
+accounts, balances, positions and orders, and one order. Errors are never kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Final, NamedTuple
+
+__all__ = ["CACHED_READS", "AnswerCache", "Stamp"]
+
+CACHED_READS: Final = frozenset(
+    {"list_accounts", "list_balances", "list_positions", "list_orders", "get_order"}
+)
+
+
+class Stamp(NamedTuple):
+    """The versions an answer was made under."""
+
+    store: int  # Store.version: every touched, forgotten or reindexed record
+    market: int  # Market.revision: every pin and unpin
+    epoch: int  # MockBroker.epoch: every control-API or connect-page request, every reset
+    second: int  # the simulated clock's whole second
+
+
+class AnswerCache:
+    """At most ``limit`` answers (status and body bytes), the oldest made dropped first."""
+
+    __slots__ = ("_answers", "_limit", "hits", "misses")
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._answers: dict[Hashable, tuple[Stamp, int, bytes]] = {}
+        self._limit = limit
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, key: Hashable, stamp: Stamp) -> tuple[int, bytes] | None:
+        """The answer kept for ``key`` if it was made under ``stamp``."""
+        kept = self._answers.get(key)
+        if kept is not None and kept[0] == stamp:
+            self.hits += 1
+            return kept[1], kept[2]
+        self.misses += 1
+        return None
+
+    def put(self, key: Hashable, stamp: Stamp, status: int, body: bytes) -> None:
+        answers = self._answers
+        answers.pop(key, None)  # re-inserted last: the newest stays longest
+        answers[key] = (stamp, status, body)
+        if len(answers) > self._limit:
+            del answers[next(iter(answers))]
+
+    def clear(self) -> None:
+        self._answers.clear()
