@@ -29,3 +29,23 @@ def test_the_server_runs_on_uvloop_and_httptools() -> None:
         assert isinstance(loop, uvloop.Loop)
     finally:
         loop.close()
+
+
+@pytest.mark.parametrize(
+    ("log_level", "access_log"),
+    [(None, True), ("info", True), ("DEBUG", True), (20, True), ("warning", False), (30, False)],
+    ids=["unset", "info", "debug-upper", "info-number", "warning", "warning-number"],
+)
+def test_the_access_log_is_on_only_where_its_lines_would_show(
+    log_level: str | int | None, access_log: bool
+) -> None:
+    """At a level above INFO the server skips access lines it would work out for nothing."""
+    options = {} if log_level is None else {"log_level": log_level}
+    config = server_config(create_app(), host="127.0.0.1", port=0, **options)
+    assert config.access_log is access_log
+
+
+def test_an_explicit_access_log_choice_is_kept() -> None:
+    """A caller asking for the access log gets it whatever the level."""
+    config = server_config(create_app(), log_level="warning", access_log=True)
+    assert config.access_log is True

@@ -6,6 +6,7 @@ The server speaks the REST API and both WebSocket streams (``brokerage_stream_ur
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -205,7 +206,9 @@ def server_config(app: Any, **options: Any) -> uvicorn.Config:
     """uvicorn's configuration for the mock: the uvloop event loop and the httptools HTTP
     parser (uvicorn's ``auto`` choice; the package depends on both where they exist, as
     ``uvicorn[standard]`` does), WebSockets through the ``websockets`` package (its sans-I/O
-    implementation) with a 1 MiB frame limit."""
+    implementation) with a 1 MiB frame limit. The access log is off when the log level
+    would hide it anyway: uvicorn works out each line before asking the logger."""
+    options.setdefault("access_log", _shows_info(options.get("log_level")))
     return uvicorn.Config(
         app,
         loop="auto",
@@ -214,6 +217,15 @@ def server_config(app: Any, **options: Any) -> uvicorn.Config:
         ws_max_size=WS_MAX_SIZE,
         **options,
     )
+
+
+def _shows_info(level: object) -> bool:
+    """Whether uvicorn's ``log_level`` (a name, a number, or unset) lets INFO lines out."""
+    if level is None:
+        return True
+    if isinstance(level, int):
+        return level <= logging.INFO
+    return str(level).lower() in ("trace", "debug", "info")
 
 
 def _free_port(host: str) -> int:
