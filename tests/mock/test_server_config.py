@@ -19,7 +19,8 @@ def test_the_server_runs_on_uvloop_and_httptools() -> None:
     uvloop = pytest.importorskip("uvloop")
     config = server_config(create_app(), host="127.0.0.1", port=0)
     config.load()
-    assert config.http_protocol_class is HttpToolsProtocol
+    assert config.http_protocol_class is not None
+    assert issubclass(config.http_protocol_class, HttpToolsProtocol)
     assert config.ws == "websockets-sansio"
     assert config.ws_max_size == WS_MAX_SIZE
     factory = config.get_loop_factory()

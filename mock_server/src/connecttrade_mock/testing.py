@@ -19,6 +19,7 @@ import httpx
 import uvicorn
 
 from connecttrade_mock.app import MockBroker, create_app
+from connecttrade_mock.http_protocol import HeadCoalescingProtocol
 from connecttrade_mock.simulator import DEMO, Settings
 from connecttrade_mock.stream_endpoints import BROKERAGE_PATH, MARKET_DATA_PATH
 
@@ -203,16 +204,18 @@ class MockServer:
 
 
 def server_config(app: Any, **options: Any) -> uvicorn.Config:
-    """uvicorn's configuration for the mock: the uvloop event loop and the httptools HTTP
-    parser (uvicorn's ``auto`` choice; the package depends on both where they exist, as
-    ``uvicorn[standard]`` does), WebSockets through the ``websockets`` package (its sans-I/O
-    implementation) with a 1 MiB frame limit. The access log is off when the log level
-    would hide it anyway: uvicorn works out each line before asking the logger."""
+    """uvicorn's configuration for the mock: the uvloop event loop (uvicorn's ``auto``
+    choice; the package depends on it where it exists, as ``uvicorn[standard]`` does), the
+    httptools HTTP parser writing each answer's head and body together
+    (``http_protocol.HeadCoalescingProtocol``), WebSockets through the ``websockets``
+    package (its sans-I/O implementation) with a 1 MiB frame limit. The access log is off
+    when the log level would hide it anyway: uvicorn works out each line before asking the
+    logger."""
     options.setdefault("access_log", _shows_info(options.get("log_level")))
     return uvicorn.Config(
         app,
         loop="auto",
-        http="auto",
+        http=HeadCoalescingProtocol,
         ws="websockets-sansio",
         ws_max_size=WS_MAX_SIZE,
         **options,

@@ -1,0 +1,187 @@
+"""The mock's HTTP protocol sends each answer's head with its body, and HTTP still works:
+pipelined requests, HEAD, ``Expect: 100-continue``, connection close, WebSocket upgrades."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from mock_api import DEMO_HEADERS, settings
+
+from connecttrade_mock.http_protocol import HeadHolder
+from connecttrade_mock.testing import MockServer
+
+
+class RecordingTransport:
+    """What a transport was asked to write, call by call."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str) -> str:
+        return f"info:{name}"
+
+
+def test_a_head_leaves_with_the_first_body_bytes() -> None:
+    """A response head and its body reach the transport as one write, in order."""
+    transport = RecordingTransport()
+    holder = HeadHolder(transport)  # type: ignore[arg-type]
+    holder.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+    assert transport.writes == []
+    holder.write(b"{}")
+    holder.write(b"more")
+    assert transport.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}", b"more"]
+
+
+def test_an_interim_response_is_written_at_once() -> None:
+    """``100 Continue`` is not held back: the client waits for it before sending a body."""
+    transport = RecordingTransport()
+    holder = HeadHolder(transport)  # type: ignore[arg-type]
+    holder.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]
+
+
+@pytest.mark.parametrize("ending", ["flush", "close"])
+def test_a_head_without_body_is_sent_at_the_end(ending: str) -> None:
+    """A head-only answer (HEAD, 204) or a response cut short still sends its head."""
+    transport = RecordingTransport()
+    holder = HeadHolder(transport)  # type: ignore[arg-type]
+    holder.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+    getattr(holder, ending)()
+    assert transport.writes == [b"HTTP/1.1 204 No Content\r\n\r\n"]
+    assert transport.closed is (ending == "close")
+    assert holder.get_extra_info("peername") == "info:peername"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer(settings()) as mock:
+        yield mock
+
+
+def _connect(server: MockServer) -> socket.socket:
+    url = urlsplit(server.base_url)
+    sock = socket.create_connection((url.hostname, url.port), timeout=10)
+    return sock
+
+
+def _request(method: str, path: str, body: bytes = b"", **extra: str) -> bytes:
+    headers = {**DEMO_HEADERS, "host": "mock", **extra}
+    if body:
+        headers |= {"content-type": "application/json", "content-length": str(len(body))}
+    lines = [f"{method} {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class Reader:
+    """Reads HTTP/1.1 responses (content-length framed) off a socket."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+
+    def _fill(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        self.buffer += chunk
+
+    def response(self, *, head_only: bool = False) -> tuple[int, dict[str, str], bytes]:
+        while b"\r\n\r\n" not in self.buffer:
+            self._fill()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers = {
+            name.lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in header_lines)
+        }
+        length = 0 if head_only else int(headers.get("content-length", "0"))
+        while len(self.buffer) < length:
+            self._fill()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return int(status_line.split()[1]), headers, body
+
+
+def test_pipelined_requests_are_answered_in_order(server: MockServer) -> None:
+    """Three requests sent in one write get three whole answers, in the order asked."""
+    with _connect(server) as sock:
+        sock.sendall(
+            _request("GET", "/positions")
+            + _request("GET", "/orders?limit=1")
+            + _request("GET", "/no-such-path")
+        )
+        reader = Reader(sock)
+        answers = [reader.response() for _ in range(3)]
+    assert [status for status, _, _ in answers] == [200, 200, 404]
+    assert isinstance(json.loads(answers[0][2]), list)
+    assert "orders" in json.loads(answers[1][2])
+    assert "message" in json.loads(answers[2][2])
+    assert all(headers["x-request-id"].startswith("req_") for _, headers, _ in answers)
+
+
+def test_a_head_request_gets_its_head_and_the_connection_goes_on(server: MockServer) -> None:
+    """HEAD (refused here: 405) answers headers only, no body bytes, and the same
+    connection then serves a GET."""
+    with _connect(server) as sock:
+        reader = Reader(sock)
+        sock.sendall(_request("HEAD", "/positions"))
+        status, headers, _ = reader.response(head_only=True)
+        assert status == 405
+        assert "GET" in headers["allow"]
+        assert int(headers["content-length"]) > 0  # the body a GET would get; not sent
+        sock.sendall(_request("GET", "/_mock/state"))
+        status, headers, body = reader.response()
+    assert status == 200
+    assert len(body) == int(headers["content-length"])
+    assert "now" in json.loads(body)
+
+
+def test_expect_continue_gets_100_before_the_body_is_sent(server: MockServer) -> None:
+    """A client waiting for ``100 Continue`` gets it, sends its order, and gets a 201."""
+    order = {
+        "account_id": "acc_demo_margin",
+        "cl_order_id": "continue-1",
+        "broker": "ALPACA",
+        "symbol": "AAPL",
+        "side": "BUY",
+        "order_type": "MKT",
+        "order_tif": "DAY",
+        "order_qty": "1",
+    }
+    body = json.dumps(order).encode()
+    request = _request("POST", "/orders", body, expect="100-continue")
+    head, _, _ = request.partition(b"\r\n\r\n")
+    with _connect(server) as sock:
+        reader = Reader(sock)
+        sock.sendall(head + b"\r\n\r\n")
+        interim, _, _ = reader.response(head_only=True)
+        assert interim == 100
+        sock.sendall(body)
+        status, _, answer = reader.response()
+    assert status == 201
+    assert json.loads(answer)["cl_order_id"] == "continue-1"
+
+
+def test_connection_close_is_honoured_after_the_answer(server: MockServer) -> None:
+    """``Connection: close`` gets the whole answer, then the server closes the socket."""
+    with _connect(server) as sock:
+        sock.sendall(_request("GET", "/accounts", connection="close"))
+        reader = Reader(sock)
+        status, headers, body = reader.response()
+        assert status == 200
+        assert headers["connection"] == "close"
+        assert len(json.loads(body)) >= 2
+        assert sock.recv(1) == b""
