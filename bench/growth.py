@@ -1,7 +1,9 @@
 """How cost grows with the orders on the books.
 
 - Over HTTP: a mock started with N orders already resting (``seeded_mock.py``), measured
-  with the same wrk settings: ``GET /orders`` (a page of 50) and order placement.
+  with the same wrk settings: ``GET /orders`` (a page of 50) and order placement. The
+  mock runs without its answer cache, so every page is worked out afresh: the cost that
+  would grow if a request scanned the books.
 - In process: the engine's cost per market tick (one simulated second) with N open
   orders, on a manual clock so nothing else runs.
 """
@@ -40,6 +42,7 @@ def book_point(load: Load, orders: int) -> BookPoint:
     port = free_port()
     started = time.perf_counter()
     command = [sys.executable, "-m", "bench.seeded_mock", "--orders", str(orders)]
+    command.append("--no-answer-cache")
     with Server(f"mock-{orders}-orders", [*command, "--port", str(port)], port) as mock:
         seeded = time.perf_counter() - started
         page = load.get(mock.base_url, "/orders?limit=50")

@@ -42,6 +42,7 @@ ENDPOINTS = (
 # Positions the comparison's mock holds, so GET /positions answers a real list.
 HOLDINGS = (("AAPL", "10"), ("MSFT", "5"), ("SPY", "3"))
 RESTING_FOR_PAGE = 60
+MOCK, FRESH, PRISM, BARE = "mock", "mock, no answer cache", "Prism", "bare Starlette"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,11 @@ def compare(load: Load, prism: Path | None) -> tuple[list[Row], dict[str, int]]:
         )
         bodies = _prepare_mock(mock.base_url)
         sizes = {name: len(body.encode()) for name, body in bodies.items()}
+        fresh_port = free_port()
+        fresh = servers.enter_context(
+            Server(FRESH, mock_command(fresh_port, answer_cache=False), fresh_port, "/_mock/state")
+        )
+        _prepare_mock(fresh.base_url)  # the same books (its clock started a moment later)
         bodies_file = CACHE / "bare-bodies.json"
         bodies_file.write_text(json.dumps(bodies))
         bare_port = free_port()
@@ -115,15 +121,17 @@ def compare(load: Load, prism: Path | None) -> tuple[list[Row], dict[str, int]]:
         bare = servers.enter_context(
             Server("bare", [*bare_command, "--bodies", str(bodies_file)], bare_port)
         )
-        targets = [("mock", mock)]
+        targets = [(MOCK, mock), (FRESH, fresh)]
         if prism is not None:
-            targets.append(("Prism", servers.enter_context(_prism_server(prism))))
-        targets.append(("bare Starlette", bare))
+            targets.append((PRISM, servers.enter_context(_prism_server(prism))))
+        targets.append((BARE, bare))
         for name, server in targets:
             _verify(server.base_url, name)
         for endpoint, path in ENDPOINTS:
             for name, server in targets:
                 url, cpu = server.base_url, server.cpu_seconds
+                if name == FRESH and path is None:
+                    continue  # nothing is cached for a placement: the same as the mock
                 if path is None:
                     result = load.place(url, f"c{len(rows)}", cpu)
                 else:
@@ -201,6 +209,21 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def _variants(rows: list[Row]) -> list[tuple[str, str | None, str]]:
+    """(call, path, mock variant) for every mock variant measured on each call."""
+    measured = {(row.endpoint, row.target) for row in rows}
+    return [
+        (endpoint, path, variant)
+        for endpoint, path in ENDPOINTS
+        for variant in (MOCK, FRESH)
+        if (endpoint, variant) in measured
+    ]
+
+
+def _label(endpoint: str, variant: str) -> str:
+    return endpoint if variant == MOCK else f"{endpoint}, answer cache off"
+
+
 def render(
     *,
     load: Load,
@@ -229,13 +252,18 @@ def render(
         "its own process on loopback. The mock runs as `connecttrade-mock serve --start "
         f"{MOCK_START} --order-rate {MOCK_ORDER_RATE} --log-level warning`: real clock, full "
         "request and response validation, state in memory; the order rate limit is lifted so "
-        f"that it does not answer 429. Prism: `@stoplight/prism-cli` {prism_version} "
+        "that it does not answer 429. A read's encoded answer is given again while nothing it "
+        "shows changed (the store's version, pinned quotes, the control API, the clock's "
+        "second: `connecttrade_mock/answers.py`); the rows *mock, no answer cache* run the "
+        "same with `--no-answer-cache`, every answer worked out afresh. Prism: "
+        f"`@stoplight/prism-cli` {prism_version} "
         "(`prism mock openapi/openapi.json --verboseLevel warn`), which also validates "
         "requests and answers the contract's examples. Bare: Starlette answering the mock's "
         "own bytes for each call (`bench/bare_app.py`), served with the mock's own uvicorn "
-        "configuration (`connecttrade_mock.testing.server_config`: uvicorn's `auto` event "
-        "loop and HTTP parser, i.e. uvloop and httptools, which `connecttrade-mock` depends "
-        f"on). Server stack: {machine['server']}.",
+        "configuration (`connecttrade_mock.testing.server_config`: uvloop, and uvicorn's "
+        "httptools protocol writing each answer's head with its body, "
+        "`connecttrade_mock/http_protocol.py`), so the ceiling gains what the mock's server "
+        f"gains. Server stack: {machine['server']}.",
         "",
         "## Mock broker against Prism and the bare ceiling",
         "",
@@ -257,11 +285,11 @@ def render(
         "| bare ÷ Prism (the ceiling) |",
         "| --- | ---: | --- | ---: | --- | ---: |",
     ]
-    for endpoint, path in ENDPOINTS:
+    for endpoint, path, variant in _variants(rows):
         by = {row.target: row.result.per_second for row in rows if row.endpoint == endpoint}
         read = path is not None
-        vs_prism = by["mock"] / by["Prism"] if by.get("Prism") else None
-        vs_bare = by["mock"] / by["bare Starlette"]
+        vs_prism = by[variant] / by[PRISM] if by.get(PRISM) else None
+        vs_bare = by[variant] / by[BARE]
         wanted = 5.0 if read else 3.0
         prism_cell = (
             f"{vs_prism:.1f}x | ≥ {wanted:g}x: {_verdict(vs_prism >= wanted)}"
@@ -269,9 +297,10 @@ def render(
             else "n/a | Prism not run"
         )
         bare_cell = f"{vs_bare:.2f} | " + (f"≥ 0.5: {_verdict(vs_bare >= 0.5)}" if read else "—")
-        ceiling = by["bare Starlette"] / by["Prism"] if by.get("Prism") else None
+        ceiling = by[BARE] / by[PRISM] if by.get(PRISM) else None
         ceiling_cell = f"{ceiling:.1f}x" if ceiling is not None else "n/a"
-        lines.append(f"| {endpoint} | {prism_cell} | {bare_cell} | {ceiling_cell} |")
+        label = _label(endpoint, variant)
+        lines.append(f"| {label} | {prism_cell} | {bare_cell} | {ceiling_cell} |")
     lines += [
         "",
         "The same ratios from the servers' CPU time per answer (user + system seconds of "
@@ -281,14 +310,14 @@ def render(
         "| call | mock ÷ Prism (by CPU) | mock ÷ bare (by CPU) | bare ÷ Prism (by CPU) |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for endpoint, _ in ENDPOINTS:
+    for endpoint, _, variant in _variants(rows):
         cost = {
             row.target: row.result.cpu_us_per_answer for row in rows if row.endpoint == endpoint
         }
         lines.append(
-            f"| {endpoint} | {_speedup(cost, 'Prism', 'mock')} | "
-            f"{_speedup(cost, 'bare Starlette', 'mock', times=False)} | "
-            f"{_speedup(cost, 'Prism', 'bare Starlette')} |"
+            f"| {_label(endpoint, variant)} | {_speedup(cost, PRISM, variant)} | "
+            f"{_speedup(cost, BARE, variant, times=False)} | "
+            f"{_speedup(cost, PRISM, BARE)} |"
         )
     lines += [
         "",
@@ -299,8 +328,9 @@ def render(
         "## Cost as the books grow",
         "",
         "A mock started with N resting limit orders already placed through the engine "
-        "(`bench/seeded_mock.py`), then the same wrk runs; the engine tick is one simulated "
-        "second with N open orders, in process on a manual clock.",
+        "(`bench/seeded_mock.py`), without its answer cache so that every page is worked out "
+        "afresh, then the same wrk runs; the engine tick is one simulated second with N open "
+        "orders, in process on a manual clock.",
         "",
         "| orders on the books | GET /orders req/s | p50 ms | p99 ms | POST /orders req/s "
         "| p50 ms | p99 ms | non-2xx | engine tick ms |",

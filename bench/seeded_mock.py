@@ -1,7 +1,8 @@
 """The mock broker with N orders already on the books, then served as ``serve`` serves it.
 
 The settings are those :func:`bench.targets.mock_command` gives ``connecttrade-mock serve``
-(real clock from ``MOCK_START``, order rate limit lifted, responses validated); the orders
+(real clock from ``MOCK_START``, order rate limit lifted, responses validated; the answer
+cache off with ``--no-answer-cache``); the orders
 come from :func:`bench.seeding.seed_orders`; then, as the CLI does with the books it
 starts with, the live objects are frozen out of full collections and uvicorn runs the app
 on the mock's ``server_config``.
@@ -34,11 +35,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--no-answer-cache", action="store_true", help="as serve's flag")
     args = parser.parse_args(argv)
     settings = Settings(
         clock_mode=ClockMode.REAL,
         clock_start=datetime.fromisoformat(MOCK_START),
         order_rate_per_second=float(MOCK_ORDER_RATE),
+        cache_answers=not args.no_answer_cache,
     )
     app = create_app(settings)
     started = time.perf_counter()

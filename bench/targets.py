@@ -38,9 +38,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def mock_command(port: int) -> list[str]:
-    """``connecttrade-mock serve`` as a user runs it, with the order rate limit lifted."""
-    return [
+def mock_command(port: int, *, answer_cache: bool = True) -> list[str]:
+    """``connecttrade-mock serve`` as a user runs it, with the order rate limit lifted
+    (and, if asked, with ``--no-answer-cache``)."""
+    command = [
         str(Path(sys.executable).with_name("connecttrade-mock")),
         "serve",
         "--port",
@@ -52,6 +53,7 @@ def mock_command(port: int) -> list[str]:
         "--log-level",
         "warning",
     ]
+    return command if answer_cache else [*command, "--no-answer-cache"]
 
 
 @dataclass
