@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -78,8 +79,10 @@ def _connect(server: MockServer) -> socket.socket:
     return sock
 
 
-def _request(method: str, path: str, body: bytes = b"", **extra: str) -> bytes:
-    headers = {**DEMO_HEADERS, "host": "mock", **extra}
+def _request(
+    method: str, path: str, body: bytes = b"", extra: dict[str, str] | None = None
+) -> bytes:
+    headers = {**DEMO_HEADERS, "host": "mock", **(extra or {})}
     if body:
         headers |= {"content-type": "application/json", "content-length": str(len(body))}
     lines = [f"{method} {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
@@ -162,7 +165,7 @@ def test_expect_continue_gets_100_before_the_body_is_sent(server: MockServer) ->
         "order_qty": "1",
     }
     body = json.dumps(order).encode()
-    request = _request("POST", "/orders", body, expect="100-continue")
+    request = _request("POST", "/orders", body, {"expect": "100-continue"})
     head, _, _ = request.partition(b"\r\n\r\n")
     with _connect(server) as sock:
         reader = Reader(sock)
@@ -178,10 +181,56 @@ def test_expect_continue_gets_100_before_the_body_is_sent(server: MockServer) ->
 def test_connection_close_is_honoured_after_the_answer(server: MockServer) -> None:
     """``Connection: close`` gets the whole answer, then the server closes the socket."""
     with _connect(server) as sock:
-        sock.sendall(_request("GET", "/accounts", connection="close"))
+        sock.sendall(_request("GET", "/accounts", extra={"connection": "close"}))
         reader = Reader(sock)
         status, headers, body = reader.response()
         assert status == 200
         assert headers["connection"] == "close"
         assert len(json.loads(body)) >= 2
         assert sock.recv(1) == b""
+
+
+def test_a_body_in_chunks_is_read_whole(server: MockServer) -> None:
+    """An order sent with chunked transfer encoding, in pieces, is placed as one body."""
+    body = json.dumps(
+        {
+            "account_id": "acc_demo_margin",
+            "cl_order_id": "chunked-1",
+            "broker": "ALPACA",
+            "symbol": "AAPL",
+            "side": "BUY",
+            "order_type": "MKT",
+            "order_tif": "DAY",
+            "order_qty": "1",
+        }
+    ).encode()
+    head = _request("POST", "/orders", extra={"transfer-encoding": "chunked"})
+    head = head.replace(b"\r\n\r\n", b"\r\ncontent-type: application/json\r\n\r\n", 1)
+    pieces = [body[:17], body[17:40], body[40:]]
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
+    with _connect(server) as sock:
+        sock.sendall(head)
+        for index in range(0, len(chunked), 25):
+            sock.sendall(chunked[index : index + 25])
+        status, _, answer = Reader(sock).response()
+    assert status == 201, answer
+    assert json.loads(answer)["cl_order_id"] == "chunked-1"
+
+
+def test_a_client_leaving_mid_body_is_no_error(
+    server: MockServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request cut off inside its body logs no error, and the mock serves on."""
+    head = _request("POST", "/orders", extra={"content-length": "400"})
+    with caplog.at_level("INFO", logger="connecttrade_mock"), _connect(server) as sock:
+        sock.sendall(head + b'{"account_id": "acc_')
+        sock.close()
+        with _connect(server) as again:
+            again.sendall(_request("GET", "/accounts"))
+            status, _, _ = Reader(again).response()
+        deadline = time.monotonic() + 10
+        while not any("client left" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the mock never saw the client leave"
+            time.sleep(0.01)
+    assert status == 200
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]

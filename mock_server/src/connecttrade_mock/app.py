@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -129,6 +129,9 @@ class MockBroker:
         request_id = f"req_{self.request_count:08d}"
         try:
             answer = await self._handle(scope, receive, request_id)
+        except ClientDisconnect:
+            log.info("client left before sending its whole request (%s)", request_id)
+            return  # nobody to answer
         except Exception:
             log.exception(
                 "unexpected error in %s %s (%s)", scope["method"], scope["path"], request_id
@@ -241,7 +244,7 @@ class MockBroker:
             if user is None:
                 return self._error(401, _missing_or_wrong(headers, "user"), request_id)
         if known is None:
-            body = await Request(scope, receive).body() if operation.has_body else None
+            body = await _read_body(receive) if operation.has_body else None
             query: dict[str, list[str]] = {}
             if query_string:
                 # What starlette's QueryParams reads.
@@ -301,6 +304,20 @@ class _Checked:
 
 # An API answer: status, body and raw headers (content length and type still to add).
 _Answer = tuple[int, bytes, list[tuple[bytes, bytes]]]
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The request's body, as starlette's ``Request.body`` reads it (without building one)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
+        if chunk:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _read_headers(scope: Scope) -> dict[str, str]:
