@@ -653,6 +653,11 @@ class Market:
         # The last quote computed per symbol and the second it is for: a second's quote is
         # a pure function of (seed, symbol, second, overrides), and reads ask for it often.
         self._quotes: dict[str, tuple[int, Quote]] = {}
+        # Counts every change of a pin or override: with the seed, the clock's start and a
+        # moment, it fixes every quote, so callers may keep what they read until it moves.
+        self._revision = 0
+        # Circuit bands by symbol, for a trading day and revision (a pure function of both).
+        self._bands: dict[str, tuple[tuple[date, int], tuple[Decimal, Decimal]]] = {}
 
     # ---- symbols ---------------------------------------------------------------------
 
@@ -665,6 +670,16 @@ class Market:
     def clock(self) -> VirtualClock:
         """The clock the market reads its time from."""
         return self._clock
+
+    @property
+    def revision(self) -> int:
+        """A number that changes whenever a quote is pinned or unpinned (see ``set_quote``)."""
+        return self._revision
+
+    def quoted_per_second(self, symbol: str) -> bool:
+        """Whether the symbol's quote holds for a whole second of the grid (every listed
+        symbol; an option's model value follows the moment, to the microsecond)."""
+        return symbol in _SPECS
 
     def symbols(self) -> tuple[str, ...]:
         """Every non-option symbol of the universe, in a stable order."""
@@ -1249,6 +1264,7 @@ class Market:
                 if last is None:
                     last = _round_to((bid + ask) / 2, _CENT)
                 self._option_pins[contract.symbol] = _Pin(bid, ask, last)
+                self._revision += 1
                 return self._option_quote(symbol, moment).quote
             spec = self._spec(symbol)
             if bid <= 0:
@@ -1263,6 +1279,7 @@ class Market:
             overrides.append(_Override(second, _Pin(bid, ask, last)))
             self._overrides[symbol] = overrides
             self._quotes.pop(symbol, None)
+            self._revision += 1
             return self._quote(spec, moment)
 
     def unpin(self, symbol: str) -> None:
@@ -1270,7 +1287,8 @@ class Market:
         with self._lock:
             if symbol not in _SPECS:
                 _instrument, contract = self._option(symbol)
-                self._option_pins.pop(contract.symbol, None)
+                if self._option_pins.pop(contract.symbol, None) is not None:
+                    self._revision += 1
                 return
             spec = self._spec(symbol)
             second = _grid(self._clock.now())
@@ -1283,6 +1301,7 @@ class Market:
             overrides.append(_Override(second, None, shift))
             self._overrides[symbol] = overrides
             self._quotes.pop(symbol, None)
+            self._revision += 1
 
     def reference_price(self, symbol: str) -> Decimal:
         """The previous regular-session close, or the latest pinned last if set since.
@@ -1292,38 +1311,54 @@ class Market:
         with self._lock:
             if symbol not in _SPECS:
                 return self._option_quote(symbol, self._now(None)).theoretical
-            spec = self._spec(symbol)
-            day = self._clock.trading_day() - timedelta(days=1)
-            while not is_weekday(day):
-                day -= timedelta(days=1)
-            close = datetime.combine(day, time(16, 0), tzinfo=NEW_YORK)
-            second = _grid(close) - 1
-            pins = [
-                o for o in self._overrides.get(symbol, []) if o.pin is not None and o.at > second
-            ]
-            if pins:
-                pin = pins[-1].pin
-                assert pin is not None
-                return pin.last
-            return self._trade_price(spec, second)
+            return self._reference(self._spec(symbol), self._clock.trading_day())
+
+    def _reference(self, spec: _Spec, today: date) -> Decimal:
+        day = today - timedelta(days=1)
+        while not is_weekday(day):
+            day -= timedelta(days=1)
+        close = datetime.combine(day, time(16, 0), tzinfo=NEW_YORK)
+        second = _grid(close) - 1
+        pins = [
+            o
+            for o in self._overrides.get(spec.instrument.symbol, [])
+            if o.pin is not None and o.at > second
+        ]
+        if pins:
+            pin = pins[-1].pin
+            assert pin is not None
+            return pin.last
+        return self._trade_price(spec, second)
 
     def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
         """The (low, high) limit prices accepted: 10% either side of the reference price
         (options: one tick up to twice the reference plus a dollar)."""
         with self._lock:
-            reference = self.reference_price(symbol)
-            instrument = self.instrument_of(symbol)
-            assert instrument is not None
-            if instrument.asset_class is AssetClass.OPTION:
+            if symbol not in _SPECS:
+                reference = self.reference_price(symbol)
                 return _CENT, _round_to(reference * 2 + 1, _CENT)
-            tick = instrument.tick_for(reference)
-            low = max(_round_to(reference * Decimal("0.9"), tick, ROUND_CEILING), tick)
-            high = _round_to(
-                reference * Decimal("1.1"),
-                instrument.tick_for(reference * Decimal("1.1")),
-                ROUND_FLOOR,
-            )
-            return low, high
+            # A listed symbol's band is a pure function of (trading day, pins): kept until
+            # either changes, as every order placed asks for it.
+            key = (self._clock.trading_day(), self._revision)
+            cached = self._bands.get(symbol)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            spec = self._spec(symbol)
+            band = _band(spec.instrument, self._reference(spec, key[0]))
+            self._bands[symbol] = (key, band)
+            return band
+
+
+def _band(instrument: Instrument, reference: Decimal) -> tuple[Decimal, Decimal]:
+    """10% either side of ``reference``, on the instrument's ticks."""
+    tick = instrument.tick_for(reference)
+    low = max(_round_to(reference * Decimal("0.9"), tick, ROUND_CEILING), tick)
+    high = _round_to(
+        reference * Decimal("1.1"),
+        instrument.tick_for(reference * Decimal("1.1")),
+        ROUND_FLOOR,
+    )
+    return low, high
 
 
 def _expiry_close(day: date) -> datetime:

@@ -59,11 +59,18 @@ class MarketAdapter:
     def __init__(self, market: Market) -> None:
         self.market = market
 
+    @property
+    def revision(self) -> int:
+        return self.market.revision
+
     def is_known(self, symbol: str) -> bool:
         return self.market.is_known(symbol)
 
-    def quote(self, symbol: str) -> Quote:
-        return self.market.quote(symbol)
+    def quote(self, symbol: str, at: datetime) -> Quote:
+        return self.market.quote(symbol, at)
+
+    def quoted_per_second(self, symbol: str) -> bool:
+        return self.market.quoted_per_second(symbol)
 
     def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
         return self.market.circuit_band(symbol)
