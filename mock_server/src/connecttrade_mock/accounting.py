@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
+from typing import NamedTuple
 
 from connecttrade_mock.state import Account, Order, Position
 
@@ -30,6 +31,7 @@ __all__ = [
     "ReserveBook",
     "ReserveKind",
     "apply_fill",
+    "available_for_orders",
     "balance",
     "balance_of",
     "fee_for",
@@ -227,17 +229,40 @@ def value_holdings(
     return Holdings(long_mv, short_mv, initial, maintenance, collateral, realized, daily)
 
 
+def _equity(account: Account, holdings: Holdings) -> Decimal:
+    return account.cash + holdings.long_market_value - holdings.short_market_value
+
+
+def _margin_used(margin: bool, holdings: Holdings, reserved: Decimal) -> Decimal:
+    return holdings.initial_margin + reserved if margin else ZERO
+
+
+def _buying_power(
+    margin: bool, account: Account, equity: Decimal, margin_used: Decimal, reserved: Decimal
+) -> Decimal:
+    if margin:
+        return max(ZERO, 2 * (equity - margin_used))
+    return max(ZERO, account.cash - reserved)
+
+
+def available_for_orders(account: Account, holdings: Holdings, reserved: Decimal) -> Decimal:
+    """What a new order may use: a cash account's buying power, otherwise equity less the
+    margin used (each as :func:`balance_of` shows it, without working out the rest)."""
+    margin = account.account_type == "margin"
+    equity = _equity(account, holdings)
+    margin_used = _margin_used(margin, holdings, reserved)
+    if account.account_type == "cash":
+        return _buying_power(margin, account, equity, margin_used, reserved).quantize(NINE_PLACES)
+    return equity.quantize(NINE_PLACES) - margin_used.quantize(NINE_PLACES)
+
+
 def balance_of(account: Account, holdings: Holdings, reserved: Decimal) -> BalanceFigures:
     """The balance of ``account`` from its cash, its valued positions and its open-order
     reserve."""
     margin = account.account_type == "margin"
-    equity = account.cash + holdings.long_market_value - holdings.short_market_value
-    if margin:
-        margin_used = holdings.initial_margin + reserved
-        buying_power = max(ZERO, 2 * (equity - margin_used))
-    else:
-        margin_used = ZERO
-        buying_power = max(ZERO, account.cash - reserved)
+    equity = _equity(account, holdings)
+    margin_used = _margin_used(margin, holdings, reserved)
+    buying_power = _buying_power(margin, account, equity, margin_used, reserved)
     return BalanceFigures(
         cash=account.cash.quantize(NINE_PLACES),
         buying_power=buying_power.quantize(NINE_PLACES),
@@ -281,8 +306,7 @@ class ReserveKind(Enum):
     PRICED = "priced"  # follows the live quote: computed afresh for every balance
 
 
-@dataclass(frozen=True, slots=True)
-class Reserve:
+class Reserve(NamedTuple):
     """One open order's entry in a :class:`ReserveBook` (``amount`` unused when PRICED)."""
 
     order: Order

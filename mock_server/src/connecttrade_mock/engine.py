@@ -130,8 +130,8 @@ class MarketPort(Protocol):
     def is_known(self, symbol: str) -> bool: ...
     def quote(self, symbol: str, at: datetime) -> QuoteView: ...
     def quoted_per_second(self, symbol: str) -> bool: ...
-    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]: ...
-    def reference_price(self, symbol: str) -> Decimal: ...
+    def circuit_band(self, symbol: str, at: datetime) -> tuple[Decimal, Decimal]: ...
+    def reference_price(self, symbol: str, at: datetime) -> Decimal: ...
     def multiplier(self, symbol: str) -> Decimal: ...
     def underlying_of(self, option_symbol: str) -> str | None: ...
     def strike_of(self, option_symbol: str) -> Decimal | None: ...
@@ -183,6 +183,8 @@ class Engine:
         self._quotes_revision = -1
         # Per account, the last valuation of its positions and what it was computed from.
         self._holdings: dict[str, tuple[object, accounting.Holdings]] = {}
+        self._bands: dict[str, tuple[date, int, tuple[Decimal, Decimal]]] = {}
+        self._multipliers: dict[str, Decimal] = {}
         self._track_orders()
 
     def _track_orders(self) -> None:
@@ -514,11 +516,8 @@ class Engine:
             return band_problem
         cost = self._reserve(account, order)
         if cost > 0:
-            figures = self.balance_figures(account, exclude=order)
-            available = (
-                figures.buying_power
-                if account.account_type == "cash"
-                else figures.equity - figures.margin_used
+            available = accounting.available_for_orders(
+                account, self._valued_holdings(account), self._reserved(account, exclude=order)
             )
             if cost > available:
                 return (
@@ -557,13 +556,25 @@ class Engine:
         for name, price in (("limit", order.order_limit_price), ("stop", order.stop_price)):
             if price is None:
                 continue
-            low, high = self.market.circuit_band(order.symbol)
+            low, high = self._circuit_band(order.symbol)
             if not low <= price <= high:
                 return (
                     f"price outside the circuit band: {name} {price} is outside "
                     f"{low}-{high} for {order.symbol}"
                 )
         return None
+
+    def _circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
+        """The limit prices the broker accepts now. A listed symbol's band is kept for the
+        trading day and the market's pins, of which it is a pure function."""
+        day, revision = self._trading_day(), self.market.revision
+        kept = self._bands.get(symbol)
+        if kept is not None and kept[0] == day and kept[1] == revision:
+            return kept[2]
+        band = self.market.circuit_band(symbol, self._now)
+        if self.market.quoted_per_second(symbol):
+            self._bands[symbol] = (day, revision, band)
+        return band
 
     def _position_qty(self, account_id: str, symbol: str) -> Decimal:
         position = self.store.positions.get((account_id, symbol))
@@ -591,7 +602,11 @@ class Engine:
         if order.instrument == "MLEG_OPT":
             return Decimal(100)
         assert order.symbol is not None
-        return self.market.multiplier(order.symbol)
+        multiplier = self._multipliers.get(order.symbol)
+        if multiplier is None:
+            # A symbol's contract multiplier never changes: asked for once per symbol.
+            multiplier = self._multipliers[order.symbol] = self.market.multiplier(order.symbol)
+        return multiplier
 
     def _reserve(self, account: Account, order: Order) -> Decimal:
         """Buying power the order blocks while open (zero if it only reduces a position)."""
@@ -619,14 +634,18 @@ class Engine:
         self, account: Account, exclude: Order | None = None
     ) -> accounting.BalanceFigures:
         """The account's balance now, with open orders' reserve (``exclude`` not counted)."""
+        reserved = self._reserved(account, exclude)
+        return accounting.balance_of(account, self._valued_holdings(account), reserved)
+
+    def _reserved(self, account: Account, exclude: Order | None) -> Decimal:
+        """What the account's open orders reserve now (``exclude`` not counted)."""
         self._sync_orders()
-        reserved = self._reserves.total(
+        return self._reserves.total(
             account.account_id,
             lambda symbol: self._position_qty(account.account_id, symbol),
             lambda order: self._reserve(account, order),
             exclude,
         )
-        return accounting.balance_of(account, self._valued_holdings(account), reserved)
 
     def _valued_holdings(self, account: Account) -> accounting.Holdings:
         """What the account's positions are worth and require now. Kept per account with
@@ -1021,7 +1040,7 @@ class Engine:
     def _roll(self, position: Position) -> None:
         today = self._trading_day()
         if position.trading_day != today:
-            accounting.roll_day(position, self.market.reference_price(position.symbol))
+            accounting.roll_day(position, self.market.reference_price(position.symbol, self._now))
             position.trading_day = today
 
     def _record(

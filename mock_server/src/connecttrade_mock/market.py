@@ -46,7 +46,14 @@ from enum import StrEnum
 from random import Random
 from typing import Final, Generic, NamedTuple, TypeVar
 
-from connecttrade_mock.clock import NEW_YORK, Session, VirtualClock, is_weekday, session_at
+from connecttrade_mock.clock import (
+    NEW_YORK,
+    Session,
+    TradingDay,
+    VirtualClock,
+    is_weekday,
+    session_at,
+)
 from connecttrade_mock.options_math import Greeks, OptionRight, black_scholes
 
 __all__ = [
@@ -656,6 +663,7 @@ class Market:
         # Counts every change of a pin or override: with the seed, the clock's start and a
         # moment, it fixes every quote, so callers may keep what they read until it moves.
         self._revision = 0
+        self._today: TradingDay | None = None  # the New York day last asked about
         # Circuit bands by symbol, for a trading day and revision (a pure function of both).
         self._bands: dict[str, tuple[tuple[date, int], tuple[Decimal, Decimal]]] = {}
 
@@ -1303,15 +1311,24 @@ class Market:
             self._quotes.pop(symbol, None)
             self._revision += 1
 
-    def reference_price(self, symbol: str) -> Decimal:
-        """The previous regular-session close, or the latest pinned last if set since.
+    def reference_price(self, symbol: str, at: datetime | None = None) -> Decimal:
+        """The previous regular-session close, or the latest pinned last if set since, as
+        of now or ``at``.
 
-        For options, the current theoretical value.
+        For options, the theoretical value (now, or at ``at``).
         """
         with self._lock:
             if symbol not in _SPECS:
-                return self._option_quote(symbol, self._now(None)).theoretical
-            return self._reference(self._spec(symbol), self._clock.trading_day())
+                return self._option_quote(symbol, self._now(at)).theoretical
+            return self._reference(self._spec(symbol), self._trading_day(at))
+
+    def _trading_day(self, at: datetime | None) -> date:
+        if at is None:
+            return self._clock.trading_day()
+        today = self._today
+        if today is None or not today.holds(at):
+            today = self._today = TradingDay.of(at)
+        return today.date
 
     def _reference(self, spec: _Spec, today: date) -> Decimal:
         day = today - timedelta(days=1)
@@ -1330,16 +1347,16 @@ class Market:
             return pin.last
         return self._trade_price(spec, second)
 
-    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
-        """The (low, high) limit prices accepted: 10% either side of the reference price
-        (options: one tick up to twice the reference plus a dollar)."""
+    def circuit_band(self, symbol: str, at: datetime | None = None) -> tuple[Decimal, Decimal]:
+        """The (low, high) limit prices accepted now or at ``at``: 10% either side of the
+        reference price (options: one tick up to twice the reference plus a dollar)."""
         with self._lock:
             if symbol not in _SPECS:
-                reference = self.reference_price(symbol)
+                reference = self.reference_price(symbol, at)
                 return _CENT, _round_to(reference * 2 + 1, _CENT)
             # A listed symbol's band is a pure function of (trading day, pins): kept until
             # either changes, as every order placed asks for it.
-            key = (self._clock.trading_day(), self._revision)
+            key = (self._trading_day(at), self._revision)
             cached = self._bands.get(symbol)
             if cached is not None and cached[0] == key:
                 return cached[1]

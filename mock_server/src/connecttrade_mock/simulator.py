@@ -72,11 +72,11 @@ class MarketAdapter:
     def quoted_per_second(self, symbol: str) -> bool:
         return self.market.quoted_per_second(symbol)
 
-    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
-        return self.market.circuit_band(symbol)
+    def circuit_band(self, symbol: str, at: datetime) -> tuple[Decimal, Decimal]:
+        return self.market.circuit_band(symbol, at)
 
-    def reference_price(self, symbol: str) -> Decimal:
-        return self.market.reference_price(symbol)
+    def reference_price(self, symbol: str, at: datetime) -> Decimal:
+        return self.market.reference_price(symbol, at)
 
     def multiplier(self, symbol: str) -> Decimal:
         instrument = self.market.instrument_of(symbol)
