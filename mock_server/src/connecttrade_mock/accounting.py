@@ -335,15 +335,6 @@ class ReserveBook:
     def put(self, entry: Reserve) -> None:
         """Record an open order's reserve, replacing what was recorded for it before."""
         order_id = entry.order.order_id
-        before = self._entries.get(order_id)
-        if (
-            before is not None
-            and before.order is entry.order
-            and before.kind is entry.kind
-            and before.amount == entry.amount
-            and before.selling == entry.selling
-        ):
-            return  # the same reserve: taking it out and adding it back changes no sum
         self.discard(order_id)
         self._entries[order_id] = entry
         self._count(entry, add=True)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from connecttrade_mock import accounting
 from connecttrade_mock.brokers import lookup
@@ -138,9 +137,9 @@ class MarketPort(Protocol):
     def expiry_of(self, option_symbol: str) -> date | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class EngineEvent:
-    """A change the streams publish: ``kind`` is order, position or balance."""
+class EngineEvent(NamedTuple):
+    """A change the streams publish: ``kind`` is order, position or balance (a tuple:
+    several are made for every order placed)."""
 
     kind: str
     user_key: UserKey
@@ -191,6 +190,7 @@ class Engine:
         """Start the engine's own indexes of open orders afresh (filled from the store's
         order changes by :meth:`_sync_orders`)."""
         self._reserves = accounting.ReserveBook()
+        self._reserves_made_from: dict[str, tuple[Decimal | None, int]] = {}
         self._resting = RestingOrders()
         self._active: dict[str, Order] = {}  # open orders every tick works
 
@@ -300,7 +300,13 @@ class Engine:
         for order in self.store.take_order_changes():
             order_id = order.order_id
             if open_orders.get(order_id) is order:
-                self._reserves.put(self._reserve_entry(order))
+                # An open order's reserve entry follows from what it was placed with, its
+                # quantity (a notional order's is set by its first fill) and its fills
+                # (only ever appended): unchanged, so is the entry.
+                made_from = (order.order_qty, len(order.fills))
+                if self._reserves_made_from.get(order_id) != made_from:
+                    self._reserves.put(self._reserve_entry(order))
+                    self._reserves_made_from[order_id] = made_from
                 if rests_quietly(order):
                     self._active.pop(order_id, None)
                     self._resting.add(order)  # kept in place if it was resting already
@@ -309,6 +315,7 @@ class Engine:
                     self._active[order_id] = order
             else:
                 self._reserves.discard(order_id)
+                self._reserves_made_from.pop(order_id, None)
                 self._resting.remove(order_id)
                 self._active.pop(order_id, None)
 
