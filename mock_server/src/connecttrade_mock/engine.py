@@ -391,9 +391,14 @@ class Engine:
         self._check_entitled(account, body["broker"])
         self._check_cl_order_id(account, body["cl_order_id"], "cl_order_id")
         instrument = body.get("instrument", "STK")
-        legs = tuple(
-            Leg(leg["symbol"].replace(" ", ""), leg["action"], int(leg["ratio"]))
-            for leg in body.get("legs", ())
+        given_legs = body.get("legs")
+        legs = (
+            tuple(
+                Leg(leg["symbol"].replace(" ", ""), leg["action"], int(leg["ratio"]))
+                for leg in given_legs
+            )
+            if given_legs
+            else ()
         )
         symbol = body.get("symbol")
         order = Order(
