@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
+from typing import NamedTuple
 
 from connecttrade_mock.state import Account, Order, Position
 
@@ -25,16 +26,20 @@ __all__ = [
     "BUY_SIDES",
     "BalanceFigures",
     "FillEffect",
+    "Holdings",
     "Reserve",
     "ReserveBook",
     "ReserveKind",
     "apply_fill",
+    "available_for_orders",
     "balance",
+    "balance_of",
     "fee_for",
     "initial_rate",
     "order_reserve",
     "roll_day",
     "signed_quantity",
+    "value_holdings",
 ]
 
 NINE_PLACES = Decimal("0.000000001")
@@ -127,15 +132,20 @@ def roll_day(position: Position, previous_close: Decimal) -> None:
     position.realized_today = ZERO
 
 
+_WHOLE = Decimal(1)
+_HALF = Decimal("0.5")
+_FUTURES_RATE = Decimal("0.05")
+
+
 def initial_rate(instrument: str, margin_account: bool) -> Decimal:
     """Share of an order's or position's value that must be covered by equity."""
     if not margin_account:
-        return Decimal(1)
+        return _WHOLE
     if instrument == "STK":
-        return Decimal("0.5")
+        return _HALF
     if instrument == "FUT":
-        return Decimal("0.05")
-    return Decimal(1)
+        return _FUTURES_RATE
+    return _WHOLE
 
 
 def order_reserve(
@@ -168,18 +178,28 @@ class BalanceFigures:
     daily_pl: Decimal
 
 
-def balance(
-    account: Account,
-    positions: Iterable[Position],
-    last_price: Callable[[Position], Decimal],
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """What an account's positions are worth and require at given last prices: every
+    balance figure besides cash and the open orders' reserve derives from these."""
+
+    long_market_value: Decimal
+    short_market_value: Decimal
+    initial_margin: Decimal
+    maintenance_margin: Decimal
+    collateral: Decimal
+    realized_today: Decimal
+    daily_pl: Decimal
+
+
+def value_holdings(
+    margin: bool,
+    priced_positions: Iterable[tuple[Position, Decimal]],
     strike_of: Callable[[str], Decimal | None],
-    reserved: Decimal,
-) -> BalanceFigures:
-    """Derive the balance of ``account`` from its cash, positions and open-order reserve."""
-    margin = account.account_type == "margin"
+) -> Holdings:
+    """Value each position at its last price and add up the margin it needs."""
     long_mv = short_mv = initial = maintenance = collateral = realized = daily = ZERO
-    for position in positions:
-        last = last_price(position)
+    for position, last in priced_positions:
         value = position.quantity * last * position.multiplier
         realized += position.realized_today
         daily += value - position.day_basis + position.realized_today
@@ -206,30 +226,74 @@ def balance(
         elif margin:
             initial += size
             maintenance += size
-    equity = account.cash + long_mv - short_mv
+    return Holdings(long_mv, short_mv, initial, maintenance, collateral, realized, daily)
+
+
+def _equity(account: Account, holdings: Holdings) -> Decimal:
+    return account.cash + holdings.long_market_value - holdings.short_market_value
+
+
+def _margin_used(margin: bool, holdings: Holdings, reserved: Decimal) -> Decimal:
+    return holdings.initial_margin + reserved if margin else ZERO
+
+
+def _buying_power(
+    margin: bool, account: Account, equity: Decimal, margin_used: Decimal, reserved: Decimal
+) -> Decimal:
     if margin:
-        margin_used = initial + reserved
-        buying_power = max(ZERO, 2 * (equity - margin_used))
-    else:
-        margin_used = ZERO
-        buying_power = max(ZERO, account.cash - reserved)
+        return max(ZERO, 2 * (equity - margin_used))
+    return max(ZERO, account.cash - reserved)
+
+
+def available_for_orders(account: Account, holdings: Holdings, reserved: Decimal) -> Decimal:
+    """What a new order may use: a cash account's buying power, otherwise equity less the
+    margin used (each as :func:`balance_of` shows it, without working out the rest)."""
+    margin = account.account_type == "margin"
+    equity = _equity(account, holdings)
+    margin_used = _margin_used(margin, holdings, reserved)
+    if account.account_type == "cash":
+        return _buying_power(margin, account, equity, margin_used, reserved).quantize(NINE_PLACES)
+    return equity.quantize(NINE_PLACES) - margin_used.quantize(NINE_PLACES)
+
+
+def balance_of(account: Account, holdings: Holdings, reserved: Decimal) -> BalanceFigures:
+    """The balance of ``account`` from its cash, its valued positions and its open-order
+    reserve."""
+    margin = account.account_type == "margin"
+    equity = _equity(account, holdings)
+    margin_used = _margin_used(margin, holdings, reserved)
+    buying_power = _buying_power(margin, account, equity, margin_used, reserved)
     return BalanceFigures(
         cash=account.cash.quantize(NINE_PLACES),
         buying_power=buying_power.quantize(NINE_PLACES),
         equity=equity.quantize(NINE_PLACES),
-        long_market_value=long_mv.quantize(NINE_PLACES),
-        short_market_value=short_mv.quantize(NINE_PLACES),
+        long_market_value=holdings.long_market_value.quantize(NINE_PLACES),
+        short_market_value=holdings.short_market_value.quantize(NINE_PLACES),
         margin_used=margin_used.quantize(NINE_PLACES),
         open_orders_reserved=reserved.quantize(NINE_PLACES),
-        maintenance_margin=maintenance.quantize(NINE_PLACES),
-        collateral=collateral.quantize(NINE_PLACES),
-        realized_pl=realized.quantize(NINE_PLACES),
-        daily_pl=daily.quantize(NINE_PLACES),
+        maintenance_margin=holdings.maintenance_margin.quantize(NINE_PLACES),
+        collateral=holdings.collateral.quantize(NINE_PLACES),
+        realized_pl=holdings.realized_today.quantize(NINE_PLACES),
+        daily_pl=holdings.daily_pl.quantize(NINE_PLACES),
     )
+
+
+def balance(
+    account: Account,
+    positions: Iterable[Position],
+    last_price: Callable[[Position], Decimal],
+    strike_of: Callable[[str], Decimal | None],
+    reserved: Decimal,
+) -> BalanceFigures:
+    """Derive the balance of ``account`` from its cash, positions and open-order reserve."""
+    priced = ((position, last_price(position)) for position in positions)
+    holdings = value_holdings(account.account_type == "margin", priced, strike_of)
+    return balance_of(account, holdings, reserved)
 
 
 # Running sums are kept exactly whatever their size: adding an order's reserve and taking
 # it out again must leave the sum as it was (28 digits could round a huge order's share).
+# Its methods do the arithmetic (cheaper than switching the thread's context each time).
 _EXACT = Context(prec=200)
 
 
@@ -242,8 +306,7 @@ class ReserveKind(Enum):
     PRICED = "priced"  # follows the live quote: computed afresh for every balance
 
 
-@dataclass(frozen=True, slots=True)
-class Reserve:
+class Reserve(NamedTuple):
     """One open order's entry in a :class:`ReserveBook` (``amount`` unused when PRICED)."""
 
     order: Order
@@ -271,8 +334,9 @@ class ReserveBook:
 
     def put(self, entry: Reserve) -> None:
         """Record an open order's reserve, replacing what was recorded for it before."""
-        self.discard(entry.order.order_id)
-        self._entries[entry.order.order_id] = entry
+        order_id = entry.order.order_id
+        self.discard(order_id)
+        self._entries[order_id] = entry
         self._count(entry, add=True)
 
     def discard(self, order_id: str) -> None:
@@ -291,19 +355,24 @@ class ReserveBook:
             else:
                 sellers.pop(order.order_id, None)
         amount = entry.amount if add else -entry.amount
-        with localcontext(_EXACT):
-            if entry.kind is ReserveKind.PRICED:
-                priced = self._priced.setdefault(account, {})
-                if add:
-                    priced[order.order_id] = order
-                else:
-                    priced.pop(order.order_id, None)
-            elif entry.kind is ReserveKind.FIXED:
-                self._fixed[account] = self._fixed.get(account, ZERO) + amount
+        if entry.kind is ReserveKind.PRICED:
+            priced = self._priced.setdefault(account, {})
+            if add:
+                priced[order.order_id] = order
             else:
-                assert order.symbol is not None  # BUY and SELL entries are about a position
-                sums = self._sides.setdefault(account, {}).setdefault(order.symbol, [ZERO, ZERO])
-                sums[0 if entry.kind is ReserveKind.BUY else 1] += amount
+                priced.pop(order.order_id, None)
+        elif entry.kind is ReserveKind.FIXED:
+            self._fixed[account] = _EXACT.add(self._fixed.get(account, ZERO), amount)
+        else:
+            assert order.symbol is not None  # BUY and SELL entries are about a position
+            by_symbol = self._sides.get(account)
+            if by_symbol is None:
+                by_symbol = self._sides[account] = {}
+            sums = by_symbol.get(order.symbol)
+            if sums is None:
+                sums = by_symbol[order.symbol] = [ZERO, ZERO]
+            index = 0 if entry.kind is ReserveKind.BUY else 1
+            sums[index] = _EXACT.add(sums[index], amount)
 
     def total(
         self,
@@ -314,24 +383,23 @@ class ReserveBook:
     ) -> Decimal:
         """What the account's open orders reserve, ``exclude`` not counted, given the
         position held in a symbol and a fresh reserve for orders that follow the quote."""
-        with localcontext(_EXACT):
-            total = self._fixed.get(account_id, ZERO)
-            for symbol, (buys, sells) in self._sides.get(account_id, {}).items():
-                quantity = held(symbol)
-                if quantity >= 0:
-                    total += buys
-                if quantity <= 0:
-                    total += sells
-            left_out = None if exclude is None else self._entries.get(exclude.order_id)
-            if left_out is not None and left_out.kind is not ReserveKind.PRICED:
-                own = left_out.order.symbol
-                quantity = held(own) if own is not None else ZERO
-                if (
-                    left_out.kind is ReserveKind.FIXED
-                    or (left_out.kind is ReserveKind.BUY and quantity >= 0)
-                    or (left_out.kind is ReserveKind.SELL and quantity <= 0)
-                ):
-                    total -= left_out.amount
+        total = self._fixed.get(account_id, ZERO)
+        for symbol, (buys, sells) in self._sides.get(account_id, {}).items():
+            quantity = held(symbol)
+            if quantity >= 0:
+                total = _EXACT.add(total, buys)
+            if quantity <= 0:
+                total = _EXACT.add(total, sells)
+        left_out = None if exclude is None else self._entries.get(exclude.order_id)
+        if left_out is not None and left_out.kind is not ReserveKind.PRICED:
+            own = left_out.order.symbol
+            quantity = held(own) if own is not None else ZERO
+            if (
+                left_out.kind is ReserveKind.FIXED
+                or (left_out.kind is ReserveKind.BUY and quantity >= 0)
+                or (left_out.kind is ReserveKind.SELL and quantity <= 0)
+            ):
+                total = _EXACT.subtract(total, left_out.amount)
         for order in self._priced.get(account_id, {}).values():
             if order is not exclude:
                 total += priced(order)

@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from enum import StrEnum
-from typing import Final
+from functools import lru_cache
+from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 __all__ = [
     "NEW_YORK",
     "ClockMode",
     "Session",
+    "TradingDay",
     "VirtualClock",
+    "after_hours_close",
     "default_start",
     "is_weekday",
     "regular_close",
@@ -66,7 +71,9 @@ def is_weekday(day: date) -> bool:
     return day.weekday() < _SATURDAY
 
 
+@lru_cache(maxsize=4096)
 def _at(day: date, local: clock_time) -> datetime:
+    # Cached: a pure function of its arguments, and zoneinfo conversions are slow.
     return datetime.combine(day, local, tzinfo=NEW_YORK).astimezone(UTC)
 
 
@@ -78,6 +85,11 @@ def regular_open(day: date) -> datetime:
 def regular_close(day: date) -> datetime:
     """The regular-session close (16:00 New York) of a day, in UTC."""
     return _at(day, REGULAR_CLOSE)
+
+
+def after_hours_close(day: date) -> datetime:
+    """The end of after-hours trading (20:00 New York) of a day, in UTC."""
+    return _at(day, AFTER_HOURS_CLOSE)
 
 
 def _require_aware(moment: datetime) -> datetime:
@@ -101,6 +113,50 @@ def session_at(moment: datetime) -> Session:
     return Session.CLOSED
 
 
+@dataclass(frozen=True, slots=True)
+class TradingDay:
+    """One New York calendar day: its date, when it starts and ends in UTC, and when its
+    sessions change, so that the session or the date of a moment within it is a
+    comparison rather than a time zone conversion."""
+
+    date: date
+    starts: datetime
+    ends: datetime
+    changes: tuple[datetime, ...]
+    """The moments the session changes, in order (none at weekends)."""
+    sessions: tuple[Session, ...]
+    """The session from midnight, then from each change on."""
+
+    @classmethod
+    def of(cls, moment: datetime) -> TradingDay:
+        """The New York day an aware moment falls in."""
+        day = _require_aware(moment).astimezone(NEW_YORK).date()
+        starts = _at(day, clock_time(0))
+        ends = _at(day + timedelta(days=1), clock_time(0))
+        if not is_weekday(day):
+            return cls(day, starts, ends, (), (Session.CLOSED,))
+        changes = tuple(
+            _at(day, local)
+            for local in (PRE_MARKET_OPEN, REGULAR_OPEN, REGULAR_CLOSE, AFTER_HOURS_CLOSE)
+        )
+        sessions = (
+            Session.CLOSED,
+            Session.PRE_MARKET,
+            Session.REGULAR,
+            Session.AFTER_HOURS,
+            Session.CLOSED,
+        )
+        return cls(day, starts, ends, changes, sessions)
+
+    def holds(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls within this day."""
+        return self.starts <= moment < self.ends
+
+    def session_at(self, moment: datetime) -> Session:
+        """The calendar session of a moment within this day (as :func:`session_at`)."""
+        return self.sessions[bisect_right(self.changes, moment)]
+
+
 def default_start(today: date | None = None) -> datetime:
     """10:00 New York on the most recent weekday on or before ``today`` (New York's date
     now if omitted), in UTC: a moment when the regular session is running."""
@@ -110,11 +166,20 @@ def default_start(today: date | None = None) -> datetime:
     return _at(day, _DEFAULT_START_TIME)
 
 
+class _Pace(NamedTuple):
+    """Where simulated time stood at a wall-clock reading, and how fast it runs."""
+
+    anchor: datetime
+    anchor_wall: float
+    rate: int
+
+
 class VirtualClock:
     """Simulated time for the mock, with an optional forced market session.
 
     ``wall`` is a monotonic seconds counter (``time.monotonic`` by default); tests pass
-    their own so that nothing sleeps. Thread-safe.
+    their own so that nothing sleeps. Thread-safe: changes are made under a lock and
+    publish one immutable :class:`_Pace`, so reading the time needs no lock.
     """
 
     def __init__(
@@ -130,9 +195,9 @@ class VirtualClock:
         self._mode = ClockMode(mode)
         self._speed = speed
         self._start = _require_aware(start) if start is not None else default_start()
-        self._anchor = self._start
-        self._anchor_wall = wall()
+        self._pace = _Pace(self._start, wall(), self._rate())
         self._forced: Session | None = None
+        self._today = TradingDay.of(self._start)
 
     @property
     def mode(self) -> ClockMode:
@@ -161,45 +226,45 @@ class VirtualClock:
             return self._speed
         return 0
 
-    def _now_locked(self) -> datetime:
-        elapsed = (self._wall() - self._anchor_wall) * self._rate()
-        return self._anchor + timedelta(seconds=elapsed)
-
-    def _rebase_locked(self) -> None:
-        self._anchor = self._now_locked()
-        self._anchor_wall = self._wall()
-
     def now(self) -> datetime:
         """The current simulated moment (aware, UTC)."""
-        with self._lock:
-            return self._now_locked()
+        pace = self._pace  # one read of an immutable snapshot: no lock needed
+        if not pace.rate:
+            return pace.anchor
+        return pace.anchor + timedelta(seconds=(self._wall() - pace.anchor_wall) * pace.rate)
 
     def advance(self, delta: timedelta) -> datetime:
         """Move simulated time forward by ``delta`` (in any mode) and return the new now."""
         if delta < timedelta(0):
             raise ValueError(f"the clock does not run backwards: {delta}")
         with self._lock:
-            self._anchor += delta
-            return self._now_locked()
+            pace = self._pace
+            self._pace = pace._replace(anchor=pace.anchor + delta)
+            return self.now()
 
     def advance_to(self, moment: datetime) -> datetime:
         """Move simulated time forward to ``moment`` (no-op if it is already past)."""
         target = _require_aware(moment)
         with self._lock:
-            now = self._now_locked()
+            now = self.now()
             if target > now:
-                self._anchor += target - now
-            return self._now_locked()
+                pace = self._pace
+                self._pace = pace._replace(anchor=pace.anchor + (target - now))
+            return self.now()
 
     def set_mode(self, mode: ClockMode, speed: int | None = None) -> None:
         """Change how the clock runs from now on; simulated time does not jump."""
         if speed is not None:
             _check_speed(speed)
         with self._lock:
-            self._rebase_locked()
+            wall = self._wall()
+            anchor = self._pace.anchor + timedelta(
+                seconds=(wall - self._pace.anchor_wall) * self._pace.rate
+            )
             self._mode = ClockMode(mode)
             if speed is not None:
                 self._speed = speed
+            self._pace = _Pace(anchor, wall, self._rate())
 
     def force_session(self, session: Session | None) -> None:
         """Force ``session()`` to answer ``session`` whatever the time; ``None`` lifts it."""
@@ -213,7 +278,11 @@ class VirtualClock:
 
     def trading_day(self) -> date:
         """New York's calendar date now."""
-        return self.now().astimezone(NEW_YORK).date()
+        now = self.now()
+        today = self._today
+        if not today.holds(now):
+            today = self._today = TradingDay.of(now)
+        return today.date
 
     def next_open(self) -> datetime:
         """The next regular-session open strictly after now (calendar-based)."""

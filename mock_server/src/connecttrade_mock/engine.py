@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol
 
 from connecttrade_mock import accounting
 from connecttrade_mock.brokers import lookup
-from connecttrade_mock.clock import Session, regular_close, regular_open, session_at
+from connecttrade_mock.clock import (
+    Session,
+    TradingDay,
+    after_hours_close,
+    regular_close,
+    regular_open,
+    session_at,
+)
 from connecttrade_mock.errors import ApiError
 from connecttrade_mock.ids import IdFactory
 from connecttrade_mock.lifecycle import (
@@ -53,11 +59,21 @@ __all__ = [
     "QuoteView",
 ]
 
-NEW_YORK = ZoneInfo("America/New_York")
-AFTER_HOURS_CLOSE = time(20, 0)
 ZERO = Decimal(0)
 NINE_PLACES = Decimal("0.000000001")
 ONE_SECOND = timedelta(seconds=1)
+NEVER = datetime.min.replace(tzinfo=UTC)
+# When each time in force runs out on a given day (GTC and the like never do).
+CUTOFFS: Mapping[str, Callable[[date], datetime]] = {
+    "OPEN": regular_open,  # market-on-open executes in the opening auction
+    "DAY": regular_close,
+    "CLOSE": regular_close,
+    "DAY+": after_hours_close,
+}
+# What a position's value depends on besides its symbol's last price (see _holdings).
+VALUED_FIELDS = attrgetter(
+    "symbol", "instrument", "multiplier", "quantity", "day_basis", "realized_today"
+)
 
 
 class Outcome(StrEnum):
@@ -105,19 +121,25 @@ class QuoteView(Protocol):
 class MarketPort(Protocol):
     """What the engine needs from the market simulator."""
 
+    @property
+    def revision(self) -> int:
+        """Changes whenever a quote is pinned or unpinned."""
+        ...
+
     def is_known(self, symbol: str) -> bool: ...
-    def quote(self, symbol: str) -> QuoteView: ...
-    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]: ...
-    def reference_price(self, symbol: str) -> Decimal: ...
+    def quote(self, symbol: str, at: datetime) -> QuoteView: ...
+    def quoted_per_second(self, symbol: str) -> bool: ...
+    def circuit_band(self, symbol: str, at: datetime) -> tuple[Decimal, Decimal]: ...
+    def reference_price(self, symbol: str, at: datetime) -> Decimal: ...
     def multiplier(self, symbol: str) -> Decimal: ...
     def underlying_of(self, option_symbol: str) -> str | None: ...
     def strike_of(self, option_symbol: str) -> Decimal | None: ...
     def expiry_of(self, option_symbol: str) -> date | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class EngineEvent:
-    """A change the streams publish: ``kind`` is order, position or balance."""
+class EngineEvent(NamedTuple):
+    """A change the streams publish: ``kind`` is order, position or balance (a tuple:
+    several are made for every order placed)."""
 
     kind: str
     user_key: UserKey
@@ -145,16 +167,30 @@ class Engine:
         self.forced_outcome: Outcome | None = None
         self.forced_reason: str | None = None
         self._forced_session = forced_session  # the control API's override, held by the clock
-        self._now = datetime.min.replace(tzinfo=UTC)
-        self._last_sweep: datetime | None = None
-        self._day: date | None = None
+        self._now = NEVER
+        self._today: TradingDay | None = None  # the calendar day of _now (see _calendar)
+        self._day: date | None = None  # the day positions were last rolled into
+        self._roll_due = NEVER  # the end of that day: no roll can be due before it
+        self._next_sweep = NEVER
         self._immediate: dict[str, Order] = {}
+        # Quotes read at _now, kept while they cannot change: a listed symbol's for the
+        # rest of its second, an option's while _now stands still; both until the market's
+        # pins change (its revision).
+        self._second_quotes: dict[str, QuoteView] = {}
+        self._moment_quotes: dict[str, QuoteView] = {}
+        self._second_ends = NEVER
+        self._quotes_revision = -1
+        # Per account, the last valuation of its positions and what it was computed from.
+        self._holdings: dict[str, tuple[object, accounting.Holdings]] = {}
+        self._bands: dict[str, tuple[date, int, tuple[Decimal, Decimal]]] = {}
+        self._multipliers: dict[str, Decimal] = {}
         self._track_orders()
 
     def _track_orders(self) -> None:
         """Start the engine's own indexes of open orders afresh (filled from the store's
         order changes by :meth:`_sync_orders`)."""
         self._reserves = accounting.ReserveBook()
+        self._reserves_made_from: dict[str, tuple[Decimal | None, int]] = {}
         self._resting = RestingOrders()
         self._active: dict[str, Order] = {}  # open orders every tick works
 
@@ -163,7 +199,9 @@ class Engine:
         forced = self._forced_session()
         if forced is not None:
             return forced
-        return session_at(now or self._now)
+        if now is None:
+            return self._calendar().session_at(self._now)
+        return session_at(now)
 
     def step(self, now: datetime) -> None:
         """Bring every order up to ``now``: confirmations first, then expiries and fills.
@@ -171,30 +209,65 @@ class Engine:
         Orders are swept at most once per simulated second, so a burst of requests at
         one moment costs O(1) each rather than O(open orders). A sweep works the orders
         that can act: resting limit orders only when the touch crosses their limit or they
-        expire (see ``resting.py``), every other open order always."""
-        self._now = max(self._now, now)
-        today = self._trading_day()
-        if today != self._day:
-            # A new day: daily P&L and today's realized P&L start again from the previous
-            # close for every position, traded today or not.
-            self._day = today
-            for position in self.store.positions.values():
-                if position.trading_day != today:
-                    self._roll(position)
-                    self.store.touch(position)
+        expire (see ``resting.py``), every other open order always. Between sweeps, with
+        no cancel or replace to confirm and no new day, a step only notes the time."""
+        if now > self._now:
+            self._now = now
+            if self._moment_quotes:
+                self._moment_quotes.clear()
+            if now >= self._second_ends:
+                self._second_quotes.clear()
+                self._second_ends = now.replace(microsecond=0) + ONE_SECOND
+        if self._now >= self._roll_due:
+            self._roll_day()
         if self._immediate:
             pending, self._immediate = self._immediate, {}
             for order in sorted(pending.values(), key=lambda o: o.seq):
                 self._settle_request(order)
-        if self._last_sweep is not None and self._now - self._last_sweep < ONE_SECOND:
+        if self._now < self._next_sweep:
             return
-        self._last_sweep = self._now
+        self._next_sweep = self._now + ONE_SECOND
         for order in sorted(self._due().values(), key=lambda o: o.seq):
             if order.is_open and order.status not in (
                 OrderStatus.PENDING_CANCEL,
                 OrderStatus.PENDING_REPLACE,
             ):
                 self._work(order)
+
+    def _roll_day(self) -> None:
+        """On a new day, daily P&L and today's realized P&L start again from the previous
+        close for every position, traded today or not."""
+        today = self._calendar()
+        self._roll_due = today.ends
+        if today.date != self._day:
+            self._day = today.date
+            for position in self.store.positions.values():
+                if position.trading_day != today.date:
+                    self._roll(position)
+                    self.store.touch(position)
+
+    def _calendar(self) -> TradingDay:
+        """The New York day of ``_now`` (kept until ``_now`` leaves it: time only moves on)."""
+        today = self._today
+        if today is None or self._now >= today.ends:
+            today = self._today = TradingDay.of(self._now)
+        return today
+
+    def _quote(self, symbol: str) -> QuoteView:
+        """The quote of ``symbol`` at ``_now`` (``LookupError`` if the market has none)."""
+        revision = self.market.revision
+        if revision != self._quotes_revision:
+            self._second_quotes.clear()
+            self._moment_quotes.clear()
+            self._quotes_revision = revision
+        quote = self._second_quotes.get(symbol) or self._moment_quotes.get(symbol)
+        if quote is None:
+            quote = self.market.quote(symbol, self._now)
+            if self.market.quoted_per_second(symbol):
+                self._second_quotes[symbol] = quote
+            else:
+                self._moment_quotes[symbol] = quote
+        return quote
 
     def _due(self) -> dict[str, Order]:
         """The open orders a sweep must work now (a superset of those that will change)."""
@@ -206,7 +279,7 @@ class Engine:
         for symbol, buying in list(self._resting.symbols()):
             if symbol not in quotes:
                 try:
-                    quotes[symbol] = self.market.quote(symbol)
+                    quotes[symbol] = self._quote(symbol)
                 except LookupError:
                     quotes[symbol] = None
             quote = quotes[symbol]
@@ -221,11 +294,19 @@ class Engine:
     def _sync_orders(self) -> None:
         """Bring the reserve sums and the resting-order index up to date with the orders
         that changed since the last call."""
+        if not self.store.order_changes:
+            return
         open_orders = self.store.open_orders
         for order in self.store.take_order_changes():
             order_id = order.order_id
             if open_orders.get(order_id) is order:
-                self._reserves.put(self._reserve_entry(order))
+                # An open order's reserve entry follows from what it was placed with, its
+                # quantity (a notional order's is set by its first fill) and its fills
+                # (only ever appended): unchanged, so is the entry.
+                made_from = (order.order_qty, len(order.fills))
+                if self._reserves_made_from.get(order_id) != made_from:
+                    self._reserves.put(self._reserve_entry(order))
+                    self._reserves_made_from[order_id] = made_from
                 if rests_quietly(order):
                     self._active.pop(order_id, None)
                     self._resting.add(order)  # kept in place if it was resting already
@@ -234,6 +315,7 @@ class Engine:
                     self._active[order_id] = order
             else:
                 self._reserves.discard(order_id)
+                self._reserves_made_from.pop(order_id, None)
                 self._resting.remove(order_id)
                 self._active.pop(order_id, None)
 
@@ -246,6 +328,8 @@ class Engine:
         into today and settles the cancels and replaces it left pending."""
         self.store = store
         self._day = None
+        self._roll_due = NEVER
+        self._holdings.clear()
         self._track_orders()
         self._immediate = {
             order.order_id: order
@@ -298,7 +382,7 @@ class Engine:
             )
 
     def _trading_day(self) -> date:
-        return self._now.astimezone(NEW_YORK).date()
+        return self._calendar().date
 
     def place(self, user_key: UserKey, body: Mapping[str, Any]) -> Order:
         """Admit an order (404/401/409 as ``ApiError``), then let the broker accept or
@@ -307,9 +391,14 @@ class Engine:
         self._check_entitled(account, body["broker"])
         self._check_cl_order_id(account, body["cl_order_id"], "cl_order_id")
         instrument = body.get("instrument", "STK")
-        legs = tuple(
-            Leg(leg["symbol"].replace(" ", ""), leg["action"], int(leg["ratio"]))
-            for leg in body.get("legs", ())
+        given_legs = body.get("legs")
+        legs = (
+            tuple(
+                Leg(leg["symbol"].replace(" ", ""), leg["action"], int(leg["ratio"]))
+                for leg in given_legs
+            )
+            if given_legs
+            else ()
         )
         symbol = body.get("symbol")
         order = Order(
@@ -363,12 +452,7 @@ class Engine:
     def _expiry(self, order: Order) -> datetime | None:
         """When the order's time in force runs out: the next such moment of a weekday (an
         order entered at the weekend or after the cut-off belongs to the next trading day)."""
-        cutoff = {
-            "OPEN": regular_open,  # market-on-open executes in the opening auction
-            "DAY": regular_close,
-            "CLOSE": regular_close,
-            "DAY+": _after_hours_close,
-        }.get(order.order_tif)
+        cutoff = CUTOFFS.get(order.order_tif)
         if cutoff is None:
             return None
         day = self._trading_day()
@@ -444,11 +528,8 @@ class Engine:
             return band_problem
         cost = self._reserve(account, order)
         if cost > 0:
-            figures = self.balance_figures(account, exclude=order)
-            available = (
-                figures.buying_power
-                if account.account_type == "cash"
-                else figures.equity - figures.margin_used
+            available = accounting.available_for_orders(
+                account, self._valued_holdings(account), self._reserved(account, exclude=order)
             )
             if cost > available:
                 return (
@@ -487,13 +568,25 @@ class Engine:
         for name, price in (("limit", order.order_limit_price), ("stop", order.stop_price)):
             if price is None:
                 continue
-            low, high = self.market.circuit_band(order.symbol)
+            low, high = self._circuit_band(order.symbol)
             if not low <= price <= high:
                 return (
                     f"price outside the circuit band: {name} {price} is outside "
                     f"{low}-{high} for {order.symbol}"
                 )
         return None
+
+    def _circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
+        """The limit prices the broker accepts now. A listed symbol's band is kept for the
+        trading day and the market's pins, of which it is a pure function."""
+        day, revision = self._trading_day(), self.market.revision
+        kept = self._bands.get(symbol)
+        if kept is not None and kept[0] == day and kept[1] == revision:
+            return kept[2]
+        band = self.market.circuit_band(symbol, self._now)
+        if self.market.quoted_per_second(symbol):
+            self._bands[symbol] = (day, revision, band)
+        return band
 
     def _position_qty(self, account_id: str, symbol: str) -> Decimal:
         position = self.store.positions.get((account_id, symbol))
@@ -506,7 +599,7 @@ class Engine:
         if order.order_limit_price is not None:
             return order.order_limit_price
         assert order.symbol is not None
-        quote = self.market.quote(order.symbol)
+        quote = self._quote(order.symbol)
         reference = quote.ask if order.side in accounting.BUY_SIDES else quote.bid
         return max(reference, order.stop_price or ZERO)
 
@@ -521,7 +614,11 @@ class Engine:
         if order.instrument == "MLEG_OPT":
             return Decimal(100)
         assert order.symbol is not None
-        return self.market.multiplier(order.symbol)
+        multiplier = self._multipliers.get(order.symbol)
+        if multiplier is None:
+            # A symbol's contract multiplier never changes: asked for once per symbol.
+            multiplier = self._multipliers[order.symbol] = self.market.multiplier(order.symbol)
+        return multiplier
 
     def _reserve(self, account: Account, order: Order) -> Decimal:
         """Buying power the order blocks while open (zero if it only reduces a position)."""
@@ -549,20 +646,34 @@ class Engine:
         self, account: Account, exclude: Order | None = None
     ) -> accounting.BalanceFigures:
         """The account's balance now, with open orders' reserve (``exclude`` not counted)."""
+        reserved = self._reserved(account, exclude)
+        return accounting.balance_of(account, self._valued_holdings(account), reserved)
+
+    def _reserved(self, account: Account, exclude: Order | None) -> Decimal:
+        """What the account's open orders reserve now (``exclude`` not counted)."""
         self._sync_orders()
-        reserved = self._reserves.total(
+        return self._reserves.total(
             account.account_id,
             lambda symbol: self._position_qty(account.account_id, symbol),
             lambda order: self._reserve(account, order),
             exclude,
         )
-        return accounting.balance(
-            account,
-            self.store.positions_of(account.account_id),
-            self.last_price,
-            self.market.strike_of,
-            reserved,
-        )
+
+    def _valued_holdings(self, account: Account) -> accounting.Holdings:
+        """What the account's positions are worth and require now. Kept per account with
+        everything it is a pure function of (the account type and each position's valued
+        fields and last price), and computed afresh when any of them differs."""
+        positions = list(self.store.positions_of(account.account_id))
+        lasts = [self.last_price(position) for position in positions]
+        key = (account.account_type, [VALUED_FIELDS(p) for p in positions], lasts)
+        kept = self._holdings.get(account.account_id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        priced = zip(positions, lasts, strict=True)
+        margin = account.account_type == "margin"
+        holdings = accounting.value_holdings(margin, priced, self.market.strike_of)
+        self._holdings[account.account_id] = (key, holdings)
+        return holdings
 
     def _reserve_entry(self, order: Order) -> accounting.Reserve:
         """How ``order`` counts in its account's reserve; mirrors :meth:`_reserve`, which
@@ -587,7 +698,7 @@ class Engine:
         return accounting.Reserve(order, kind, amount, selling)
 
     def last_price(self, position: Position) -> Decimal:
-        return self.market.quote(position.symbol).last
+        return self._quote(position.symbol).last
 
     def deposit(self, account: Account, amount: Decimal, description: str) -> None:
         """Credit (or debit, if negative) cash, as a deposit or withdrawal transaction."""
@@ -785,7 +896,7 @@ class Engine:
         if order.instrument == "MLEG_OPT":
             return self._net_market_price(order)
         assert order.symbol is not None
-        return self.market.quote(order.symbol).last
+        return self._quote(order.symbol).last
 
     def _remaining_or_notional(self, order: Order) -> Decimal:
         if order.order_qty is None:
@@ -797,7 +908,7 @@ class Engine:
         """What the spread costs now per unit: + for a debit, - for a credit."""
         net = ZERO
         for leg in order.legs:
-            quote = self.market.quote(leg.symbol)
+            quote = self._quote(leg.symbol)
             price = quote.ask if leg.action in accounting.BUY_SIDES else quote.bid
             net += (price if leg.action in accounting.BUY_SIDES else -price) * leg.ratio
         return net
@@ -810,7 +921,7 @@ class Engine:
             return
         assert order.symbol is not None
         assert order.side is not None
-        quote = self.market.quote(order.symbol)
+        quote = self._quote(order.symbol)
         buying = order.side in accounting.BUY_SIDES
         if order.order_type in ("STP", "STPLMT") and not order.triggered:
             stop = order.stop_price or ZERO
@@ -848,7 +959,7 @@ class Engine:
             net_allocated = ZERO
             legs = list(order.legs)
             for index, leg in enumerate(legs):
-                quote = self.market.quote(leg.symbol)
+                quote = self._quote(leg.symbol)
                 buying = leg.action in accounting.BUY_SIDES
                 leg_price = quote.ask if buying else quote.bid
                 if index == len(legs) - 1:
@@ -941,7 +1052,7 @@ class Engine:
     def _roll(self, position: Position) -> None:
         today = self._trading_day()
         if position.trading_day != today:
-            accounting.roll_day(position, self.market.reference_price(position.symbol))
+            accounting.roll_day(position, self.market.reference_price(position.symbol, self._now))
             position.trading_day = today
 
     def _record(
@@ -992,10 +1103,6 @@ class Engine:
 
 def _dec(value: object) -> Decimal | None:
     return Decimal(str(value)) if value is not None else None
-
-
-def _after_hours_close(day: date) -> datetime:
-    return datetime.combine(day, AFTER_HOURS_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
 
 
 def _next_weekday(day: date) -> date:

@@ -46,7 +46,14 @@ from enum import StrEnum
 from random import Random
 from typing import Final, Generic, NamedTuple, TypeVar
 
-from connecttrade_mock.clock import NEW_YORK, Session, VirtualClock, is_weekday, session_at
+from connecttrade_mock.clock import (
+    NEW_YORK,
+    Session,
+    TradingDay,
+    VirtualClock,
+    is_weekday,
+    session_at,
+)
 from connecttrade_mock.options_math import Greeks, OptionRight, black_scholes
 
 __all__ = [
@@ -653,8 +660,12 @@ class Market:
         # The last quote computed per symbol and the second it is for: a second's quote is
         # a pure function of (seed, symbol, second, overrides), and reads ask for it often.
         self._quotes: dict[str, tuple[int, Quote]] = {}
-        # Bumped by every pin and unpin: what a quote is at a given second changed with it.
-        self.revision = 0
+        # Counts every change of a pin or override: with the seed, the clock's start and a
+        # moment, it fixes every quote, so callers may keep what they read until it moves.
+        self._revision = 0
+        self._today: TradingDay | None = None  # the New York day last asked about
+        # Circuit bands by symbol, for a trading day and revision (a pure function of both).
+        self._bands: dict[str, tuple[tuple[date, int], tuple[Decimal, Decimal]]] = {}
 
     # ---- symbols ---------------------------------------------------------------------
 
@@ -667,6 +678,16 @@ class Market:
     def clock(self) -> VirtualClock:
         """The clock the market reads its time from."""
         return self._clock
+
+    @property
+    def revision(self) -> int:
+        """A number that changes whenever a quote is pinned or unpinned (see ``set_quote``)."""
+        return self._revision
+
+    def quoted_per_second(self, symbol: str) -> bool:
+        """Whether the symbol's quote holds for a whole second of the grid (every listed
+        symbol; an option's model value follows the moment, to the microsecond)."""
+        return symbol in _SPECS
 
     def symbols(self) -> tuple[str, ...]:
         """Every non-option symbol of the universe, in a stable order."""
@@ -1251,7 +1272,7 @@ class Market:
                 if last is None:
                     last = _round_to((bid + ask) / 2, _CENT)
                 self._option_pins[contract.symbol] = _Pin(bid, ask, last)
-                self.revision += 1
+                self._revision += 1
                 return self._option_quote(symbol, moment).quote
             spec = self._spec(symbol)
             if bid <= 0:
@@ -1266,7 +1287,7 @@ class Market:
             overrides.append(_Override(second, _Pin(bid, ask, last)))
             self._overrides[symbol] = overrides
             self._quotes.pop(symbol, None)
-            self.revision += 1
+            self._revision += 1
             return self._quote(spec, moment)
 
     def unpin(self, symbol: str) -> None:
@@ -1274,8 +1295,8 @@ class Market:
         with self._lock:
             if symbol not in _SPECS:
                 _instrument, contract = self._option(symbol)
-                self._option_pins.pop(contract.symbol, None)
-                self.revision += 1
+                if self._option_pins.pop(contract.symbol, None) is not None:
+                    self._revision += 1
                 return
             spec = self._spec(symbol)
             second = _grid(self._clock.now())
@@ -1288,48 +1309,73 @@ class Market:
             overrides.append(_Override(second, None, shift))
             self._overrides[symbol] = overrides
             self._quotes.pop(symbol, None)
-            self.revision += 1
+            self._revision += 1
 
-    def reference_price(self, symbol: str) -> Decimal:
-        """The previous regular-session close, or the latest pinned last if set since.
+    def reference_price(self, symbol: str, at: datetime | None = None) -> Decimal:
+        """The previous regular-session close, or the latest pinned last if set since, as
+        of now or ``at``.
 
-        For options, the current theoretical value.
+        For options, the theoretical value (now, or at ``at``).
         """
         with self._lock:
             if symbol not in _SPECS:
-                return self._option_quote(symbol, self._now(None)).theoretical
-            spec = self._spec(symbol)
-            day = self._clock.trading_day() - timedelta(days=1)
-            while not is_weekday(day):
-                day -= timedelta(days=1)
-            close = datetime.combine(day, time(16, 0), tzinfo=NEW_YORK)
-            second = _grid(close) - 1
-            pins = [
-                o for o in self._overrides.get(symbol, []) if o.pin is not None and o.at > second
-            ]
-            if pins:
-                pin = pins[-1].pin
-                assert pin is not None
-                return pin.last
-            return self._trade_price(spec, second)
+                return self._option_quote(symbol, self._now(at)).theoretical
+            return self._reference(self._spec(symbol), self._trading_day(at))
 
-    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
-        """The (low, high) limit prices accepted: 10% either side of the reference price
-        (options: one tick up to twice the reference plus a dollar)."""
+    def _trading_day(self, at: datetime | None) -> date:
+        if at is None:
+            return self._clock.trading_day()
+        today = self._today
+        if today is None or not today.holds(at):
+            today = self._today = TradingDay.of(at)
+        return today.date
+
+    def _reference(self, spec: _Spec, today: date) -> Decimal:
+        day = today - timedelta(days=1)
+        while not is_weekday(day):
+            day -= timedelta(days=1)
+        close = datetime.combine(day, time(16, 0), tzinfo=NEW_YORK)
+        second = _grid(close) - 1
+        pins = [
+            o
+            for o in self._overrides.get(spec.instrument.symbol, [])
+            if o.pin is not None and o.at > second
+        ]
+        if pins:
+            pin = pins[-1].pin
+            assert pin is not None
+            return pin.last
+        return self._trade_price(spec, second)
+
+    def circuit_band(self, symbol: str, at: datetime | None = None) -> tuple[Decimal, Decimal]:
+        """The (low, high) limit prices accepted now or at ``at``: 10% either side of the
+        reference price (options: one tick up to twice the reference plus a dollar)."""
         with self._lock:
-            reference = self.reference_price(symbol)
-            instrument = self.instrument_of(symbol)
-            assert instrument is not None
-            if instrument.asset_class is AssetClass.OPTION:
+            if symbol not in _SPECS:
+                reference = self.reference_price(symbol, at)
                 return _CENT, _round_to(reference * 2 + 1, _CENT)
-            tick = instrument.tick_for(reference)
-            low = max(_round_to(reference * Decimal("0.9"), tick, ROUND_CEILING), tick)
-            high = _round_to(
-                reference * Decimal("1.1"),
-                instrument.tick_for(reference * Decimal("1.1")),
-                ROUND_FLOOR,
-            )
-            return low, high
+            # A listed symbol's band is a pure function of (trading day, pins): kept until
+            # either changes, as every order placed asks for it.
+            key = (self._trading_day(at), self._revision)
+            cached = self._bands.get(symbol)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            spec = self._spec(symbol)
+            band = _band(spec.instrument, self._reference(spec, key[0]))
+            self._bands[symbol] = (key, band)
+            return band
+
+
+def _band(instrument: Instrument, reference: Decimal) -> tuple[Decimal, Decimal]:
+    """10% either side of ``reference``, on the instrument's ticks."""
+    tick = instrument.tick_for(reference)
+    low = max(_round_to(reference * Decimal("0.9"), tick, ROUND_CEILING), tick)
+    high = _round_to(
+        reference * Decimal("1.1"),
+        instrument.tick_for(reference * Decimal("1.1")),
+        ROUND_FLOOR,
+    )
+    return low, high
 
 
 def _expiry_close(day: date) -> datetime:

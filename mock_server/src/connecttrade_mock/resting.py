@@ -4,15 +4,14 @@ the orders that can act.
 A plain limit order that rests (no scripted outcome, not an auction or IOC/FOK order, not
 a pending cancel or replace) does nothing on a tick unless the quote crosses its limit or
 its time in force ran out. :class:`RestingOrders` finds exactly those: per symbol and side
-a list sorted by limit price (bisected against the touch), and a heap of expiry times. The
-engine works every other open order on every tick, as before.
+the limit prices in use, sorted (bisected against the touch), with the orders at each, and
+a heap of expiry times. The engine works every other open order on every tick, as before.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +24,6 @@ __all__ = ["RestingOrders", "rests_quietly"]
 
 _AWAITING_BROKER = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE})
 _NEVER_QUIET_TIFS = frozenset({"OPEN", "CLOSE", "IOC", "FOK"})
-_LAST_SEQ = sys.maxsize
 
 
 def rests_quietly(order: Order) -> bool:
@@ -43,16 +41,46 @@ def rests_quietly(order: Order) -> bool:
     )
 
 
-class RestingOrders:
-    """The quietly resting orders, by (symbol, side) and limit price, and by expiry."""
+class _Side:
+    """The resting orders of one symbol and side: limit prices ascending, and the orders
+    at each price in the order they came to rest."""
 
-    __slots__ = ("_books", "_expiries", "_orders")
+    __slots__ = ("levels", "prices")
+
+    def __init__(self) -> None:
+        self.prices: list[Decimal] = []
+        self.levels: dict[Decimal, dict[str, Order]] = {}
+
+    def add(self, order: Order, price: Decimal) -> None:
+        level = self.levels.get(price)
+        if level is None:
+            bisect.insort(self.prices, price)
+            level = self.levels[price] = {}
+        level[order.order_id] = order
+
+    def remove(self, order: Order, price: Decimal) -> None:
+        level = self.levels.get(price)
+        if level is None or level.pop(order.order_id, None) is None or level:
+            return
+        del self.levels[price]
+        del self.prices[bisect.bisect_left(self.prices, price)]
+
+    def at(self, prices: list[Decimal]) -> list[Order]:
+        return [order for price in prices for order in self.levels[price].values()]
+
+
+class RestingOrders:
+    """The quietly resting orders, by (symbol, side) and limit price, and by expiry.
+
+    Orders at one price share a level, so resting another order at a price already used
+    (what a burst of placements mostly does) costs no insertion into a sorted list.
+    """
+
+    __slots__ = ("_expiries", "_orders", "_sides")
 
     def __init__(self) -> None:
         self._orders: dict[str, Order] = {}
-        # (symbol, buying) -> keys (limit, seq) ascending, and the orders by seq
-        self._books: dict[tuple[str, bool], tuple[list[tuple[Decimal, int]], dict[int, Order]]]
-        self._books = {}
+        self._sides: dict[tuple[str, bool], _Side] = {}  # by (symbol, buying)
         self._expiries: list[tuple[datetime, int, str]] = []  # a heap; stale entries skipped
 
     def __contains__(self, order_id: object) -> bool:
@@ -68,9 +96,11 @@ class RestingOrders:
         if order.order_id in self._orders:
             return
         self._orders[order.order_id] = order
-        keys, by_seq = self._books.setdefault((order.symbol, order.side in BUY_SIDES), ([], {}))
-        bisect.insort(keys, (order.order_limit_price, order.seq))
-        by_seq[order.seq] = order
+        key = (order.symbol, order.side in BUY_SIDES)
+        side = self._sides.get(key)
+        if side is None:
+            side = self._sides[key] = _Side()
+        side.add(order, order.order_limit_price)
         if order.expires_at is not None:
             heapq.heappush(self._expiries, (order.expires_at, order.seq, order.order_id))
 
@@ -81,30 +111,25 @@ class RestingOrders:
             return
         assert order.symbol is not None
         assert order.order_limit_price is not None
-        keys, by_seq = self._books[(order.symbol, order.side in BUY_SIDES)]
-        key = (order.order_limit_price, order.seq)
-        index = bisect.bisect_left(keys, key)
-        if index < len(keys) and keys[index] == key:
-            del keys[index]
-        by_seq.pop(order.seq, None)
+        self._sides[(order.symbol, order.side in BUY_SIDES)].remove(order, order.order_limit_price)
 
     def symbols(self) -> Iterator[tuple[str, bool]]:
         """Every (symbol, buying) that has resting orders."""
-        return (side for side, (keys, _) in self._books.items() if keys)
+        return (key for key, side in self._sides.items() if side.prices)
 
     def crossing(self, symbol: str, buying: bool, touch: Decimal) -> list[Order]:
         """Orders whose limit the touch reaches: buys at or above the ask, sells at or
-        below the bid."""
-        keys, by_seq = self._books[(symbol, buying)]
+        below the bid (by limit price, then in the order they came to rest)."""
+        side = self._sides[(symbol, buying)]
+        prices = side.prices
         if buying:
-            chosen = keys[bisect.bisect_left(keys, (touch,)) :]
-        else:
-            chosen = keys[: bisect.bisect_right(keys, (touch, _LAST_SEQ))]
-        return [by_seq[seq] for _, seq in chosen]
+            return side.at(prices[bisect.bisect_left(prices, touch) :])
+        return side.at(prices[: bisect.bisect_right(prices, touch)])
 
     def everything(self, symbol: str, buying: bool) -> list[Order]:
         """Every resting order on one side of a symbol (when its quote is unavailable)."""
-        return list(self._books[(symbol, buying)][1].values())
+        side = self._sides[(symbol, buying)]
+        return side.at(side.prices)
 
     def expired(self, now: datetime) -> list[Order]:
         """Resting orders whose time in force ended at or before ``now``."""

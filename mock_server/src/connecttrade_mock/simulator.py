@@ -61,17 +61,24 @@ class MarketAdapter:
     def __init__(self, market: Market) -> None:
         self.market = market
 
+    @property
+    def revision(self) -> int:
+        return self.market.revision
+
     def is_known(self, symbol: str) -> bool:
         return self.market.is_known(symbol)
 
-    def quote(self, symbol: str) -> Quote:
-        return self.market.quote(symbol)
+    def quote(self, symbol: str, at: datetime) -> Quote:
+        return self.market.quote(symbol, at)
 
-    def circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
-        return self.market.circuit_band(symbol)
+    def quoted_per_second(self, symbol: str) -> bool:
+        return self.market.quoted_per_second(symbol)
 
-    def reference_price(self, symbol: str) -> Decimal:
-        return self.market.reference_price(symbol)
+    def circuit_band(self, symbol: str, at: datetime) -> tuple[Decimal, Decimal]:
+        return self.market.circuit_band(symbol, at)
+
+    def reference_price(self, symbol: str, at: datetime) -> Decimal:
+        return self.market.reference_price(symbol, at)
 
     def multiplier(self, symbol: str) -> Decimal:
         instrument = self.market.instrument_of(symbol)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import operator
 import threading
 from datetime import datetime
@@ -31,6 +32,7 @@ __all__ = [
 
 CENTS = Decimal("0.01")
 NINE_PLACES = Decimal("0.000000001")
+_ZERO = Decimal(0)
 # Rendered orders, by id: a page of orders is mostly orders that did not change since the
 # last read. An entry is reused only for the same object with the same mutable fields.
 _RENDERED_LIMIT = 4096
@@ -54,8 +56,8 @@ def quantity_text(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _opt(value: Decimal | None, fmt: Any = decimal_text) -> str | None:
-    return None if value is None else str(fmt(value))
+def _opt(value: Decimal | None) -> str | None:
+    return None if value is None else decimal_text(value)
 
 
 def time_text(moment: datetime) -> str:
@@ -185,8 +187,7 @@ def rendered_order(order: Order) -> Rendered:
     rendered = Rendered(_render_order(order))
     with _rendered_lock:
         _rendered[order.order_id] = (order, key, rendered)
-        if len(_rendered) > _RENDERED_LIMIT:
-            del _rendered[next(iter(_rendered))]
+        _forget_oldest(_rendered)
     return rendered
 
 
@@ -209,18 +210,31 @@ def rendered_position(position: Position, last: Decimal) -> Rendered:
     rendered = Rendered(position_json(position, last))
     with _rendered_lock:
         _rendered_positions[slot] = (position, key, last, rendered)
-        if len(_rendered_positions) > _RENDERED_LIMIT:
-            del _rendered_positions[next(iter(_rendered_positions))]
+        _forget_oldest(_rendered_positions)
     return rendered
+
+
+def _forget_oldest(cache: dict[Any, Any]) -> None:
+    """Keep a render cache within its limit, dropping the oldest quarter at once: finding
+    a dict's first key walks past every key deleted before it, so one at a time would cost
+    each new entry a walk through thousands of empty slots."""
+    if len(cache) > _RENDERED_LIMIT:
+        for key in list(itertools.islice(cache, _RENDERED_LIMIT // 4)):
+            del cache[key]
 
 
 def _render_order(order: Order) -> dict[str, Any]:
     broker = lookup(order.broker)
-    filled = order.filled_qty
-    avg = sum((f.quantity * f.price for f in order.fills), Decimal(0)) / filled if filled else None
-    remaining = order.remaining_qty
+    fills = order.fills
+    filled = sum((f.quantity for f in fills), _ZERO) if fills else _ZERO  # as Order.filled_qty
+    avg = sum((f.quantity * f.price for f in fills), _ZERO) / filled if filled else None
+    order_qty = order.order_qty
+    remaining = None if order_qty is None else order_qty - filled  # as Order.remaining_qty
     if remaining is not None and not order.is_open:
-        remaining = Decimal(0)
+        remaining = _ZERO
+    created_at = time_text(order.created_at)
+    # A new order was created and last updated at the same moment (the same object).
+    updated_at = created_at if order.updated_at is order.created_at else time_text(order.updated_at)
     return {
         "order_id": order.order_id,
         "account_id": order.account_id,
@@ -231,7 +245,7 @@ def _render_order(order: Order) -> dict[str, Any]:
         "side": order.side,
         "order_type": order.order_type,
         "order_tif": order.order_tif,
-        "order_qty": _opt(order.order_qty, quantity_text),
+        "order_qty": None if order_qty is None else quantity_text(order_qty),
         "order_notional": _opt(order.order_notional),
         "order_limit_price": _opt(order.order_limit_price),
         "stop_price": _opt(order.stop_price),
@@ -242,8 +256,8 @@ def _render_order(order: Order) -> dict[str, Any]:
         "status": order.status.value,
         "broker_status": broker.broker_status(order.status) if broker else order.status.value,
         "reject_reason": order.reject_reason,
-        "filled_qty": quantity_text(filled),
-        "remaining_qty": _opt(remaining, quantity_text),
+        "filled_qty": quantity_text(filled) if fills else "0",
+        "remaining_qty": None if remaining is None else quantity_text(remaining),
         "avg_fill_price": _opt(avg),
         "fills": [
             {
@@ -252,10 +266,10 @@ def _render_order(order: Order) -> dict[str, Any]:
                 "quantity": quantity_text(f.quantity),
                 "price": decimal_text(f.price),
             }
-            for f in order.fills
+            for f in fills
         ],
-        "created_at": time_text(order.created_at),
-        "updated_at": time_text(order.updated_at),
+        "created_at": created_at,
+        "updated_at": updated_at,
         "replaces_order_id": order.replaces_order_id,
         "replaced_by_order_id": order.replaced_by_order_id,
         "version": str(order.version),
@@ -271,7 +285,7 @@ def transaction_json(txn: Transaction) -> dict[str, Any]:
         "trade_date": txn.trade_date.isoformat(),
         "symbol": txn.symbol,
         "side": txn.side,
-        "quantity": _opt(txn.quantity, quantity_text),
+        "quantity": None if txn.quantity is None else quantity_text(txn.quantity),
         "price": _opt(txn.price),
         "amount": decimal_text(txn.amount),
         "order_id": txn.order_id,
