@@ -150,6 +150,8 @@ class StreamHub:
     # -- brokerage updates -------------------------------------------------------------
     def _on_event(self, event: EngineEvent) -> None:
         """An engine change: one update frame for every subscribed session of the platform."""
+        if not self.sessions:
+            return  # nobody listens (three changes per placement: keep it free)
         try:
             client_id, topic = event.user_key[0], topic_of(event)
             targets = [
