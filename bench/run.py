@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -89,7 +90,8 @@ def _verify(base_url: str, name: str) -> None:
         page = _check(http.get("/orders?limit=50"), f"{name} GET /orders").json()
         if not isinstance(page, dict) or "orders" not in page:
             raise RuntimeError(f"{name} GET /orders did not answer a page")
-        _check(http.post("/orders", json=order_body(f"verify-{name}")), f"{name} POST /orders")
+        cl_order_id = "verify-" + re.sub(r"[^A-Za-z0-9]+", "-", name)
+        _check(http.post("/orders", json=order_body(cl_order_id)), f"{name} POST /orders")
 
 
 def _prism_server(prism: Path) -> Server:
