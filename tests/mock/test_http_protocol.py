@@ -89,6 +89,21 @@ def _request(
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+def _market_buy(cl_order_id: str) -> bytes:
+    """The JSON body of a one-share AAPL market buy on the demo margin account."""
+    order = {
+        "account_id": "acc_demo_margin",
+        "cl_order_id": cl_order_id,
+        "broker": "ALPACA",
+        "symbol": "AAPL",
+        "side": "BUY",
+        "order_type": "MKT",
+        "order_tif": "DAY",
+        "order_qty": "1",
+    }
+    return json.dumps(order).encode()
+
+
 class Reader:
     """Reads HTTP/1.1 responses (content-length framed) off a socket."""
 
@@ -154,17 +169,7 @@ def test_a_head_request_gets_its_head_and_the_connection_goes_on(server: MockSer
 
 def test_expect_continue_gets_100_before_the_body_is_sent(server: MockServer) -> None:
     """A client waiting for ``100 Continue`` gets it, sends its order, and gets a 201."""
-    order = {
-        "account_id": "acc_demo_margin",
-        "cl_order_id": "continue-1",
-        "broker": "ALPACA",
-        "symbol": "AAPL",
-        "side": "BUY",
-        "order_type": "MKT",
-        "order_tif": "DAY",
-        "order_qty": "1",
-    }
-    body = json.dumps(order).encode()
+    body = _market_buy("continue-1")
     request = _request("POST", "/orders", body, {"expect": "100-continue"})
     head, _, _ = request.partition(b"\r\n\r\n")
     with _connect(server) as sock:
@@ -192,18 +197,7 @@ def test_connection_close_is_honoured_after_the_answer(server: MockServer) -> No
 
 def test_a_body_in_chunks_is_read_whole(server: MockServer) -> None:
     """An order sent with chunked transfer encoding, in pieces, is placed as one body."""
-    body = json.dumps(
-        {
-            "account_id": "acc_demo_margin",
-            "cl_order_id": "chunked-1",
-            "broker": "ALPACA",
-            "symbol": "AAPL",
-            "side": "BUY",
-            "order_type": "MKT",
-            "order_tif": "DAY",
-            "order_qty": "1",
-        }
-    ).encode()
+    body = _market_buy("chunked-1")
     head = _request("POST", "/orders", extra={"transfer-encoding": "chunked"})
     head = head.replace(b"\r\n\r\n", b"\r\ncontent-type: application/json\r\n\r\n", 1)
     pieces = [body[:17], body[17:40], body[40:]]
