@@ -42,6 +42,19 @@ class Fault:
     after: bool = False
 
 
+def _settings(**kwargs: Any) -> dict[str, Any]:
+    """A client's keyword arguments: this fake's URL and credentials, then ``kwargs``."""
+    settings: dict[str, Any] = {
+        "base_url": BASE_URL,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "user_id": USER_ID,
+        "user_secret": USER_SECRET,
+    }
+    settings.update(kwargs)
+    return settings
+
+
 def order_json(**overrides: Any) -> dict[str, Any]:
     """A complete Order body in the contract's shape, with ``overrides`` applied."""
     order: dict[str, Any] = {
@@ -190,61 +203,28 @@ class FakeApi:
 
     def client(self, **kwargs: Any) -> connecttrade.Client:
         """A sync client wired to this fake."""
-        settings: dict[str, Any] = {
-            "base_url": BASE_URL,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "user_id": USER_ID,
-            "user_secret": USER_SECRET,
-            "http_client": httpx.Client(transport=httpx.MockTransport(self.handler)),
-        }
-        settings.update(kwargs)
-        return connecttrade.Client(**settings)
+        pool = httpx.Client(transport=httpx.MockTransport(self.handler))
+        return connecttrade.Client(**_settings(**{"http_client": pool, **kwargs}))
 
     def own_pool_client(self, **kwargs: Any) -> connecttrade.Client:
         """A sync client that made its own pool (credentials on it), its transport this fake.
 
         Swapping the pool's transport is the one way to reach a pool the client creates.
         """
-        settings: dict[str, Any] = {
-            "base_url": BASE_URL,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "user_id": USER_ID,
-            "user_secret": USER_SECRET,
-        }
-        settings.update(kwargs)
-        client = connecttrade.Client(**settings)
+        client = connecttrade.Client(**_settings(**kwargs))
         client._driver.http._transport = httpx.MockTransport(self.handler)
         return client
 
     def own_pool_async_client(self, **kwargs: Any) -> connecttrade.AsyncClient:
         """The async twin of :meth:`own_pool_client`."""
-        settings: dict[str, Any] = {
-            "base_url": BASE_URL,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "user_id": USER_ID,
-            "user_secret": USER_SECRET,
-        }
-        settings.update(kwargs)
-        client = connecttrade.AsyncClient(**settings)
+        client = connecttrade.AsyncClient(**_settings(**kwargs))
         client._driver.http._transport = httpx.MockTransport(self.handler)
         return client
 
     def async_client(self, **kwargs: Any) -> connecttrade.AsyncClient:
         """An async client wired to this fake."""
-        transport = httpx.MockTransport(self.handler)
-        settings: dict[str, Any] = {
-            "base_url": BASE_URL,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "user_id": USER_ID,
-            "user_secret": USER_SECRET,
-            "http_client": httpx.AsyncClient(transport=transport),
-        }
-        settings.update(kwargs)
-        return connecttrade.AsyncClient(**settings)
+        pool = httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+        return connecttrade.AsyncClient(**_settings(**{"http_client": pool, **kwargs}))
 
     # --- the service -------------------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 
 Two mocks with the same seed and manual clock get the same random mix of orders, fills,
 cancels, modifications, clock moves, pinned quotes (through the control API and straight
-on the market), new and removed connections, resets; after every step both answer the same reads,
-twice. One keeps answers (``cache_answers=True``), the other works each one out again:
-any change that fails to move the cache's stamp shows as a difference.
+on the market), new and removed connections, forced sessions, deposits, resets; after
+every step both answer the same reads, twice. One keeps answers (``cache_answers=True``),
+the other works each one out again: any change that fails to move the cache's stamp
+shows as a difference.
 """
 
 from __future__ import annotations
@@ -119,6 +120,15 @@ def _disconnect(api: Api, rng: random.Random) -> None:
         api.request("DELETE", f"/connections/{connection['connection_id']}")
 
 
+def _force_session(api: Api, rng: random.Random) -> None:
+    api.session(rng.choice(("pre_market", "regular", "after_hours", "closed", "auto")))
+
+
+def _deposit(api: Api, rng: random.Random) -> None:
+    amount = rng.choice(("2500.00", "-100.00"))
+    api.control("POST", "/cash", {"account_id": rng.choice((MARGIN, CASH)), "amount": amount})
+
+
 def _reset(api: Api, rng: random.Random) -> None:
     api.control("POST", "/reset", {})
 
@@ -135,6 +145,8 @@ STEPS: tuple[tuple[Step, int], ...] = (
     (_unpin, 3),
     (_connect, 2),
     (_disconnect, 1),
+    (_force_session, 2),
+    (_deposit, 2),
     (_reset, 1),
 )
 
@@ -231,7 +243,7 @@ def test_the_cache_holds_a_bounded_number_of_answers() -> None:
     """Past its limit the cache drops the answer made longest ago, and only answers made
     under the asked stamp come back."""
     cache = AnswerCache(limit=3)
-    stamp = Stamp(store=1, market=0, epoch=0, second=10)
+    stamp = Stamp(store=1, market=0, second=10)
     for number in range(5):
         cache.put(("user", f"/orders?limit={number}"), stamp, 200, b"%d" % number)
     assert len(cache) == 3

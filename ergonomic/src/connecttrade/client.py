@@ -16,13 +16,11 @@ only the client pair, and a user-level call without it raises
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
-
 import httpx
 
 from connecttrade._private.auth_headers import pool_headers
 from connecttrade._private.client_base import ClientBase, resolve_client_settings
+from connecttrade._private.closing import ClosedOnExit
 from connecttrade._private.rate_limit import TokenBucket
 from connecttrade._private.settings import DEFAULT_TIMEOUT, Settings, as_timeout
 from connecttrade._private.sync_driver import SyncDriver
@@ -45,7 +43,7 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_ORDER_RATE = 10.0
 
 
-class Client(ClientBase):
+class Client(ClientBase, ClosedOnExit):
     """A Connect Trade client over one ``httpx.Client`` connection pool.
 
     Idempotent calls (GET, DELETE) and order calls are retried on connection errors, 429
@@ -148,14 +146,3 @@ class Client(ClientBase):
         """Close the connection pool, unless it was passed in or is shared from a parent."""
         if self._owns_http:
             self._driver.http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

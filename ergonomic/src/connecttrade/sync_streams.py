@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
+from connecttrade._private.closing import ClosedOnExit
 from connecttrade._private.event_queue import EventQueue
 from connecttrade._private.loop_thread import LoopThread
 from connecttrade._private.stream_core import DEFAULT_MAX_PENDING, StreamCore
@@ -56,7 +56,7 @@ def _async_twin(client: Client) -> AsyncClient:
     )
 
 
-class _SyncStream(Generic[_S, _E]):
+class _SyncStream(ClosedOnExit, Generic[_S, _E]):
     _stream: _S
 
     def __init__(self, make: Callable[[], _S], max_pending: int, name: str) -> None:
@@ -128,17 +128,6 @@ class _SyncStream(Generic[_S, _E]):
         for client in self._async_clients:
             self._loop.run(client.aclose())
         self._loop.stop()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class SyncBrokerageStream(_SyncStream[BrokerageStream, BrokerageEvent]):
@@ -317,7 +306,7 @@ class SyncMarketDataStream(_SyncStream[MarketDataStream, MarketDataEvent]):
         self._loop.run(self._stream.renew_token())
 
 
-class SyncAccountView:
+class SyncAccountView(ClosedOnExit):
     """:class:`~connecttrade.LiveAccountView` for sync code; reads are consistent
     snapshots taken on the view's thread."""
 
@@ -410,14 +399,3 @@ class SyncAccountView:
         for twin in self._twins:
             self._loop.run(twin.aclose())
         self._loop.stop()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

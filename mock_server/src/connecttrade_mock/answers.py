@@ -2,11 +2,12 @@
 
 A read's answer is a pure function of the request (operation, user, path and query), the
 store, the market's pins and the clock's second (prices move at most once a simulated
-second, and nothing a read shows is finer than that). A :class:`Stamp` of those versions
-is taken after the engine caught up with the clock; an answer made under one stamp is
-given again, byte for byte, while the stamp stays the same. Every change to the store,
-every pin and every control or connect request moves the stamp (``MockBroker.epoch``), so
-the next read works its answer out again: the cache saves work, never shows old state.
+second, and nothing a read shows is finer than that; the control API's other settings,
+faults, forced sessions and outcomes, do not show in reads). A :class:`Stamp` of those
+versions is taken after the engine caught up with the clock; an answer made under one
+stamp is given again, byte for byte, while the stamp stays the same. Every change to the
+store and every pin moves the stamp, so the next read works its answer out again: the
+cache saves work, never shows old state. A reset starts a new store: it empties the cache.
 
 Only reads whose answer holds for a whole second are kept (``CACHED_READS``): listings of
 accounts, balances, positions and orders, and one order. Errors are never kept.
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from typing import Final, NamedTuple
+
+from connecttrade_mock.bounded import forget_oldest
 
 __all__ = ["CACHED_READS", "AnswerCache", "Stamp"]
 
@@ -29,12 +32,12 @@ class Stamp(NamedTuple):
 
     store: int  # Store.version: every touched, forgotten or reindexed record
     market: int  # Market.revision: every pin and unpin
-    epoch: int  # MockBroker.epoch: every control-API or connect-page request, every reset
     second: int  # the simulated clock's whole second
 
 
 class AnswerCache:
-    """At most ``limit`` answers (status and body bytes), the oldest made dropped first."""
+    """About ``limit`` answers at most (status and body bytes), the oldest made dropped
+    first."""
 
     __slots__ = ("_answers", "_limit", "hits", "misses")
 
@@ -60,8 +63,7 @@ class AnswerCache:
         answers = self._answers
         answers.pop(key, None)  # re-inserted last: the newest stays longest
         answers[key] = (stamp, status, body)
-        if len(answers) > self._limit:
-            del answers[next(iter(answers))]
+        forget_oldest(answers, self._limit)
 
     def clear(self) -> None:
         self._answers.clear()

@@ -31,6 +31,7 @@ from starlette.types import Receive, Scope, Send
 
 from connecttrade_mock import __version__
 from connecttrade_mock.answers import CACHED_READS, AnswerCache, Stamp
+from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.connect_page import connect_routes
 from connecttrade_mock.contract import (
@@ -83,9 +84,6 @@ class MockBroker:
         self.streams = StreamHub(self.sim, validate_frames=self.settings.validate_responses)
         self.streams.attach(self.sim.engine)
         self.request_count = 0
-        # Moved by every request that is not the API's (control API, connect pages, streams)
-        # and by every reset: what they change is outside the store's version.
-        self.epoch = 0
         self.answers = AnswerCache() if self.settings.cache_answers else None
         # The verdict on a request without a body is a function of its method, path and
         # query as sent: a request seen valid before is known valid (never mutated).
@@ -105,9 +103,8 @@ class MockBroker:
         self.faults.reseed(self.sim.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)
         self.streams.reset()  # ends every session (1012) and listens to the new engine
-        self.epoch += 1
         if self.answers is not None:
-            self.answers.clear()
+            self.answers.clear()  # the new store's versions start again
         thaw()  # the old state may have been frozen at startup, and may hold cycles
 
     def json_response(
@@ -156,10 +153,8 @@ class MockBroker:
     def _remember_valid(
         self, key: tuple[str, str, bytes], verdict: tuple[Operation, ValidRequest]
     ) -> None:
-        known = self._valid_without_body
-        known[key] = verdict
-        if len(known) > _VALID_REQUESTS_KEPT:
-            del known[next(iter(known))]
+        self._valid_without_body[key] = verdict
+        forget_oldest(self._valid_without_body, _VALID_REQUESTS_KEPT)
 
     def stamp(self) -> Stamp:
         """The versions a read's answer depends on, now (see ``answers.py``)."""
@@ -167,7 +162,6 @@ class MockBroker:
         return Stamp(
             sim.store.version,
             sim.market.revision,
-            self.epoch,
             int(sim.clock.now().timestamp()),
         )
 
@@ -209,7 +203,7 @@ class MockBroker:
         if kept is not None:
             return self._encoded(kept[0], kept[1], request_id)
         answer = self._operate(checked, scope, request_id)
-        if answer[0] == 200 and self.stamp() == stamp:  # the read changed nothing
+        if answer[0] == 200:
             answers.put(cache_key, stamp, answer[0], answer[1])
         return answer
 
@@ -353,16 +347,7 @@ class MockApp(Starlette):
         if scope["type"] == "http" and not _starlette_routes(scope):
             await self.broker.serve(scope, receive, send)
         else:
-            if scope["type"] == "lifespan":
-                await super().__call__(scope, receive, send)
-                return
-            # What these change (the clock, pins, faults, connections) may show in reads:
-            # before and after, as reads may run while one of them waits.
-            self.broker.epoch += 1
-            try:
-                await super().__call__(scope, receive, send)
-            finally:
-                self.broker.epoch += 1
+            await super().__call__(scope, receive, send)
 
 
 def _starlette_routes(scope: Scope) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import operator
 import threading
 from datetime import datetime
@@ -11,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from connecttrade_mock.accounting import BalanceFigures
+from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.brokers import lookup
 from connecttrade_mock.encoding import Rendered
 from connecttrade_mock.market import Quote
@@ -187,7 +187,7 @@ def rendered_order(order: Order) -> Rendered:
     rendered = Rendered(_render_order(order))
     with _rendered_lock:
         _rendered[order.order_id] = (order, key, rendered)
-        _forget_oldest(_rendered)
+        forget_oldest(_rendered, _RENDERED_LIMIT)
     return rendered
 
 
@@ -210,17 +210,8 @@ def rendered_position(position: Position, last: Decimal) -> Rendered:
     rendered = Rendered(position_json(position, last))
     with _rendered_lock:
         _rendered_positions[slot] = (position, key, last, rendered)
-        _forget_oldest(_rendered_positions)
+        forget_oldest(_rendered_positions, _RENDERED_LIMIT)
     return rendered
-
-
-def _forget_oldest(cache: dict[Any, Any]) -> None:
-    """Keep a render cache within its limit, dropping the oldest quarter at once: finding
-    a dict's first key walks past every key deleted before it, so one at a time would cost
-    each new entry a walk through thousands of empty slots."""
-    if len(cache) > _RENDERED_LIMIT:
-        for key in list(itertools.islice(cache, _RENDERED_LIMIT // 4)):
-            del cache[key]
 
 
 def _render_order(order: Order) -> dict[str, Any]:

@@ -35,9 +35,8 @@ import math
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
-from types import TracebackType
-from typing import Self
 
+from connecttrade._private.closing import ClosedOnExit
 from connecttrade.agent._quote_board import QuoteBoard, QuoteUnavailable, TrustedQuote
 from connecttrade.agent.policy import canonical_symbol
 from connecttrade.agent.quotes import Quote
@@ -187,7 +186,7 @@ class _StreamQuoteSource(ABC):
             remove()
 
 
-class SyncStreamQuotes(_StreamQuoteSource):
+class SyncStreamQuotes(_StreamQuoteSource, ClosedOnExit):
     """A :data:`~connecttrade.agent.QuoteSource` over a
     :class:`~connecttrade.SyncMarketDataStream`, for the (sync) guard.
 
@@ -291,17 +290,6 @@ class SyncStreamQuotes(_StreamQuoteSource):
         self._stop_listening()
         if self._owns_stream:
             self._stream.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SyncStreamQuotes(state={self._board.state}, symbols={list(self.symbols)!r})"
