@@ -353,8 +353,10 @@ def render(
         "## SDK overhead",
         "",
         "The same call through `connecttrade.Client` and through a raw `httpx.Client` (same "
-        "headers, `response.json()`), interleaved blocks against one running mock; medians "
-        "of single calls. The SDK's order pacing is off (`order_rate_per_second=None`).",
+        "headers, the absolute URL as text, `response.json()`), interleaved blocks against "
+        "one running mock; medians of single calls. The SDK builds its order on every call "
+        "and keeps each path's parsed URL. Its order pacing is off "
+        "(`order_rate_per_second=None`).",
         "",
         "| call | raw httpx µs | connecttrade.Client µs | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",

@@ -3,9 +3,11 @@
 Calls: ``connecttrade.Client`` and a raw ``httpx.Client`` make the same call against the
 same mock, in interleaved blocks so that drift in the machine's load hits both alike; the
 ratio is of the median call times. To be fair the raw client gets what the SDK gets: the
-four credential headers and ``accept`` set once on its pool, the absolute URL the SDK
-sends (merging a relative path into ``base_url`` costs httpx more than the request
-line itself), connection reuse, ``response.json()`` for the answer. The SDK's order
+four credential headers and ``accept`` set once on its pool, an absolute URL (merging a
+relative path into ``base_url`` costs httpx more than the request line itself),
+connection reuse, ``response.json()`` for the answer. The raw client gives its URL as
+text, as httpx callers write it; the SDK keeps each path's parsed ``httpx.URL`` (httpx
+parses a text URL on every request), which is part of what it brings. The SDK's order
 pacing is turned off, as the mock's limiter is.
 
 Parsing: one 500-order page body, ``json.loads`` alone against the SDK's decoding into

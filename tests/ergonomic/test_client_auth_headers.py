@@ -104,7 +104,7 @@ def test_prepared_requests_never_show_secrets_in_their_repr() -> None:
         for driver in (client._driver, passed_pool._driver):
             call = HttpCall(method="GET", path="/positions", auth=Auth.USER, retry=Retry.SAFE)
             plan = driver.auth_headers.plan(call)
-            args = prepare(call, driver.settings, driver.auth_headers)
+            args = prepare(call, driver.settings, driver.auth_headers, driver.urls)
             for text in (repr(plan), repr(args)):
                 assert USER_SECRET not in text
                 assert CLIENT_SECRET not in text

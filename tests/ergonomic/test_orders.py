@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from connecttrade import orders
 from connecttrade.enums import (
     EQUITY_SIDES,
     OPEN_STATUSES,
@@ -178,6 +179,54 @@ def test_instrument_is_inferred_from_the_symbol() -> None:
     assert market("SPY241018C00430000", 1, side="BUY_TO_OPEN").instrument is Instrument.OPT
     assert market("SPY", 1, side="BUY").instrument is Instrument.STK
     assert market(EquitySymbol("SPY"), 1, side="BUY").instrument is Instrument.STK
+
+
+@pytest.mark.parametrize(
+    ("text", "instrument"),
+    [
+        pytest.param("AAPL", None, id="ticker"),
+        pytest.param("BRK/B", None, id="class"),
+        pytest.param("SPY241018C00430000", None, id="occ"),
+        pytest.param("SPY   241018C00430000", Instrument.OPT, id="padded-occ"),
+        pytest.param("AAPL", Instrument.STK, id="ticker-given"),
+    ],
+)
+def test_a_symbol_ordered_again_is_the_same_symbol(
+    text: str, instrument: Instrument | None
+) -> None:
+    """Ordering a symbol text again gives an equal symbol and instrument (the parse is kept)."""
+    orders._PARSED_SYMBOLS.clear()
+    first = market(
+        text, 1, side="BUY" if "C0" not in text else "BUY_TO_OPEN", instrument=instrument
+    )
+    again = market(
+        text, 1, side="BUY" if "C0" not in text else "BUY_TO_OPEN", instrument=instrument
+    )
+    expected = (
+        OptionSymbol.parse(text) if first.instrument is Instrument.OPT else EquitySymbol.parse(text)
+    )
+    assert first.symbol == again.symbol == expected
+    assert first.instrument is again.instrument
+    assert first.to_wire() == again.to_wire()
+
+
+def test_a_bad_symbol_is_refused_every_time() -> None:
+    """A symbol that fails to parse is refused again when ordered again (failures are not kept)."""
+    for _ in range(2):
+        with pytest.raises(InvalidOrder, match="symbol"):
+            market("aapl", 1, side="BUY")
+        with pytest.raises(InvalidOrder, match="symbol"):
+            market("AAPL", 1, side="BUY", instrument=Instrument.OPT)
+    assert "aapl" not in {text for text, _ in orders._PARSED_SYMBOLS}
+
+
+def test_the_parsed_symbol_memo_stays_bounded() -> None:
+    """However many distinct symbols are ordered, the memo never holds more than its bound."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for number in range(orders._PARSED_SYMBOLS_KEPT * 2):
+        root = letters[number % 26] + letters[number // 26 % 26] + letters[number // 676 % 26]
+        assert market(root, 1, side="BUY").symbol == EquitySymbol(root)
+        assert len(orders._PARSED_SYMBOLS) <= orders._PARSED_SYMBOLS_KEPT
 
 
 @pytest.mark.parametrize(

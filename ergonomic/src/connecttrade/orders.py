@@ -17,10 +17,11 @@ build time and filled in later with :meth:`OrderRequest.with_ids`.
 from __future__ import annotations
 
 import math
-import uuid
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal, InvalidOperation
+from enum import StrEnum
 from typing import TypeAlias, TypeVar
 
 from connecttrade.enums import (
@@ -77,6 +78,13 @@ _SYMBOL_TYPES: dict[Instrument, type] = {
     Instrument.FUT: str,
     Instrument.CRYPTO: str,
 }
+
+
+# Symbols callers order again and again ("AAPL") are parsed once per instrument. Parsed
+# symbols are immutable values, so sharing one is safe; only successful parses are kept,
+# and the memo is dropped whole when full (a plain bound for a stream of distinct symbols).
+_PARSED_SYMBOLS: dict[tuple[str, Instrument], OptionSymbol | EquitySymbol] = {}
+_PARSED_SYMBOLS_KEPT = 1024
 
 
 class InvalidOrder(ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
@@ -143,15 +151,13 @@ class OrderRequest:
     broker: str | None = None
 
     def __post_init__(self) -> None:
-        for name, enum in (
-            ("instrument", Instrument),
-            ("order_type", OrderType),
-            ("tif", TimeInForce),
-        ):
-            if not isinstance(getattr(self, name), enum):
-                raise InvalidOrder(name, f"expected {enum.__name__}, got {getattr(self, name)!r}")
-        for name in ("account_id", "cl_order_id", "broker"):
-            _check_id(name, getattr(self, name))
+        # Field by field rather than in loops over names: every order placed passes here.
+        _check_enum("instrument", Instrument, self.instrument)
+        _check_enum("order_type", OrderType, self.order_type)
+        _check_enum("tif", TimeInForce, self.tif)
+        _check_id("account_id", self.account_id)
+        _check_id("cl_order_id", self.cl_order_id)
+        _check_id("broker", self.broker)
         self._check_amounts()
         if self.instrument is Instrument.MLEG_OPT:
             self._check_multi_leg()
@@ -159,12 +165,16 @@ class OrderRequest:
             self._check_single_leg()
 
     def _check_amounts(self) -> None:
-        mleg = self.instrument is Instrument.MLEG_OPT
-        for name in ("qty", "notional", "limit_price", "stop_price"):
-            value = getattr(self, name)
-            if value is not None:
-                # A multi-leg limit is a signed net price: only zero is meaningless.
-                _check_decimal(name, value, signed=mleg and name == "limit_price")
+        if self.qty is not None:
+            _check_decimal("qty", self.qty, signed=False)
+        if self.notional is not None:
+            _check_decimal("notional", self.notional, signed=False)
+        if self.limit_price is not None:
+            # A multi-leg limit is a signed net price: only zero is meaningless.
+            signed = self.instrument is Instrument.MLEG_OPT
+            _check_decimal("limit_price", self.limit_price, signed=signed)
+        if self.stop_price is not None:
+            _check_decimal("stop_price", self.stop_price, signed=False)
         if (self.qty is None) == (self.notional is None):
             raise InvalidOrder("qty", "give exactly one of qty and notional")
         if self.notional is not None:
@@ -244,25 +254,33 @@ class OrderRequest:
 
     def to_wire(self) -> dict[str, object]:
         """The JSON body for ``POST /orders``; absent values are left out, not sent as null."""
-        symbol = None if self.symbol is None else str(self.symbol)
-        wire: dict[str, object | None] = {
-            "account_id": self.account_id,
-            "cl_order_id": self.cl_order_id,
-            "broker": self.broker,
-            "instrument": self.instrument.value,
-            "side": None if self.side is None else self.side.value,
-            "order_type": self.order_type.value,
-            "order_tif": self.tif.value,
-            "symbol": symbol,
-            "order_qty": _wire_decimal(self.qty),
-            "order_notional": _wire_decimal(self.notional),
-            "order_limit_price": _wire_decimal(self.limit_price),
-            "stop_price": _wire_decimal(self.stop_price),
-            "legs": [leg.to_wire() for leg in self.legs] or None,
-        }
-        # The documented multi-leg shape says "set symbol to null": the one null we send.
-        keep_null = "symbol" if self.instrument is Instrument.MLEG_OPT else None
-        return {key: value for key, value in wire.items() if value is not None or key == keep_null}
+        wire: dict[str, object] = {}
+        if self.account_id is not None:
+            wire["account_id"] = self.account_id
+        if self.cl_order_id is not None:
+            wire["cl_order_id"] = self.cl_order_id
+        if self.broker is not None:
+            wire["broker"] = self.broker
+        wire["instrument"] = self.instrument.value
+        if self.side is not None:
+            wire["side"] = self.side.value
+        wire["order_type"] = self.order_type.value
+        wire["order_tif"] = self.tif.value
+        if self.symbol is not None:
+            wire["symbol"] = str(self.symbol)
+        elif self.instrument is Instrument.MLEG_OPT:
+            wire["symbol"] = None  # the documented multi-leg shape: the one null we send
+        for key, amount in (
+            ("order_qty", self.qty),
+            ("order_notional", self.notional),
+            ("order_limit_price", self.limit_price),
+            ("stop_price", self.stop_price),
+        ):
+            if amount is not None:
+                wire[key] = _wire_decimal(amount)
+        if self.legs:
+            wire["legs"] = [leg.to_wire() for leg in self.legs]
+        return wire
 
 
 def _leg_problem(items: Sequence[object]) -> str | None:
@@ -292,7 +310,8 @@ def _leg_problem(items: Sequence[object]) -> str | None:
 
 def new_cl_order_id() -> str:
     """A fresh client order id: URL-safe, 35 characters, unique without coordination."""
-    return f"ct-{uuid.uuid4().hex}"
+    # 128 random bits, as a uuid4 carries (less its 6 fixed bits), without building one.
+    return f"ct-{os.urandom(16).hex()}"
 
 
 def market(
@@ -404,8 +423,11 @@ def _resolve_symbol(
         return Instrument.OPT, symbol
     if isinstance(symbol, EquitySymbol):
         return Instrument.STK, symbol
-    # The two grammars cannot overlap: an OCC symbol has digits, a CQS root has none.
-    for candidate in (Instrument.OPT, Instrument.STK):
+    # The two grammars cannot overlap: an OCC symbol has digits, a CQS root has none. So
+    # the one that can match is tried first (a failed parse costs an exception).
+    has_digit = not isinstance(symbol, str) or any(c.isdigit() for c in symbol)
+    candidates = (Instrument.OPT, Instrument.STK) if has_digit else (Instrument.STK, Instrument.OPT)
+    for candidate in candidates:
         try:
             return candidate, _parse_symbol(symbol, candidate)
         except InvalidOrder:
@@ -418,12 +440,22 @@ def _resolve_symbol(
 
 
 def _parse_symbol(text: str, instrument: Instrument) -> OptionSymbol | EquitySymbol:
+    key = (text, instrument)
+    parsed = _PARSED_SYMBOLS.get(key) if type(text) is str else None
+    if parsed is not None:
+        return parsed
     try:
         if instrument is Instrument.OPT:
-            return OptionSymbol.parse(text)
-        return EquitySymbol.parse(text)
+            parsed = OptionSymbol.parse(text)
+        else:
+            parsed = EquitySymbol.parse(text)
     except (InvalidOptionSymbol, InvalidEquitySymbol) as exc:
         raise InvalidOrder("symbol", str(exc)) from exc
+    if type(text) is str:  # a str subclass could hash or compare unlike its text
+        if len(_PARSED_SYMBOLS) >= _PARSED_SYMBOLS_KEPT:
+            _PARSED_SYMBOLS.clear()
+        _PARSED_SYMBOLS[key] = parsed
+    return parsed
 
 
 def _enum(name: str, enum: type[_E], value: _E | str) -> _E:
@@ -466,6 +498,11 @@ def _check_decimal(name: str, value: object, *, signed: bool) -> None:
         raise InvalidOrder(name, f"{value} has more than {_MAX_PLACES} decimal places")
 
 
+def _check_enum(name: str, enum: type[StrEnum], value: object) -> None:
+    if not isinstance(value, enum):
+        raise InvalidOrder(name, f"expected {enum.__name__}, got {value!r}")
+
+
 def _check_id(name: str, value: object) -> None:
     if value is None:
         return
@@ -479,8 +516,9 @@ def _wire_decimal(value: Decimal | None) -> str | None:
     """Write a Decimal as plain digits: no exponent, trailing zeros kept."""
     if value is None:
         return None
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -_MAX_PLACES:
+    text = format(value, "f")
+    point = text.find(".")
+    if point >= 0 and len(text) - point - 1 > _MAX_PLACES:
         # Only trailing zeros lie beyond 9 places (checked on construction): drop them.
-        value = value.quantize(_NINE_PLACES, context=_CONTEXT)
-    return format(value, "f")
+        text = format(value.quantize(_NINE_PLACES, context=_CONTEXT), "f")
+    return text

@@ -24,6 +24,7 @@ from .protocol import (
 )
 from .rate_limit import TokenBucket
 from .settings import Settings
+from .url_book import UrlBook
 
 __all__ = ["AsyncDriver"]
 
@@ -51,6 +52,7 @@ class AsyncDriver:
         self.settings = settings
         self.pool_settings = pool_settings
         self.auth_headers = AuthHeaders(settings, pool_settings)
+        self.urls = UrlBook(settings.base_url, parse=isinstance(http, httpx.AsyncClient))
         self.limiter = limiter
         self.sleep = sleep
         self.clock = clock
@@ -69,7 +71,7 @@ class AsyncDriver:
 
     async def send(self, call: HttpCall) -> HttpResult:
         """Make one call, retrying as its policy allows."""
-        args = prepare(call, self.settings, self.auth_headers)
+        args = prepare(call, self.settings, self.auth_headers, self.urls)
         # The first attempt runs outside stamina: setting up its retry machinery costs
         # more than a fast answer takes, and most calls never need it.
         try:

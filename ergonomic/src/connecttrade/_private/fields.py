@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar, cast
 
 from connecttrade.client_errors import UnexpectedResponseError
 
-__all__ = ["Fields", "decode_json", "wire_decimal"]
+__all__ = ["REMEMBERED", "Fields", "decode_json", "wire_decimal"]
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -40,6 +41,8 @@ def decode_json(content: bytes) -> object:
 # memo is dropped when it is full (a simple bound for a stream of distinct amounts).
 _DECIMALS: dict[str, Decimal] = {}
 _DECIMALS_KEPT = 2048
+#: The remembered Decimals by text, to read (only :func:`wire_decimal` adds to it).
+REMEMBERED: Mapping[str, Decimal] = _DECIMALS
 
 
 def wire_decimal(text: str) -> Decimal:

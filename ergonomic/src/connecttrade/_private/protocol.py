@@ -27,6 +27,7 @@ from .auth_headers import AuthHeaders
 from .calls import HttpCall, HttpResult, Retry
 from .fields import decode_json
 from .settings import Settings
+from .url_book import UrlBook
 
 __all__ = [
     "RequestArgs",
@@ -57,7 +58,7 @@ class RequestArgs:
     """One call's request: arguments for ``build_request`` and the pool headers to leave out."""
 
     method: str
-    url: str
+    url: httpx.URL | str
     params: dict[str, str]
     json: object
     #: Headers the pool does not already carry (see :mod:`.auth_headers`); they may hold
@@ -80,12 +81,14 @@ class RequestArgs:
         return kwargs
 
 
-def prepare(call: HttpCall, settings: Settings, auth_headers: AuthHeaders) -> RequestArgs:
+def prepare(
+    call: HttpCall, settings: Settings, auth_headers: AuthHeaders, urls: UrlBook
+) -> RequestArgs:
     """The request for ``call``; raises MissingCredentialsError before anything is sent."""
     plan = auth_headers.plan(call)
     return RequestArgs(
         method=call.method,
-        url=settings.base_url + call.path,
+        url=urls.url(call.path),
         params=dict(call.params),
         json=call.json,
         headers=plan.add,
