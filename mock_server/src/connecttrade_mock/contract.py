@@ -909,18 +909,23 @@ def _reject_constant(text: str) -> object:
     raise _NonFiniteError(text)
 
 
+# One decoder for every body: given hooks, ``json.loads`` builds a new decoder per call.
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_unique_object,
+    parse_float=_finite_float,
+    parse_constant=_reject_constant,
+)
+
+
 def _parse_json(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise ContractViolation("body: not valid UTF-8") from None
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_unique_object,
-            parse_float=_finite_float,
-            parse_constant=_reject_constant,
-        )
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding a str
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except _DuplicateFieldError as exc:
         raise ContractViolation(f"body: field {_echo(str(exc))} given twice") from None
     except _NonFiniteError as exc:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 
 from connecttrade_mock.lifecycle import OPEN, OrderStatus
 
@@ -283,17 +284,8 @@ class Store:
 
     # -- adding records (also used when loading from disk) -------------------------------
     def add(self, record: Record) -> None:
+        # The records made while serving (orders, fills' transactions) are matched first.
         match record:
-            case Client():
-                self.clients[record.client_id] = record
-            case User():
-                self.users[record.key] = record
-            case ConnectionRequest():
-                self.connection_requests[record.request_id] = record
-            case Connection():
-                self.connections[record.connection_id] = record
-            case Account():
-                self.accounts[record.account_id] = record
             case Order():
                 self.orders[record.order_id] = record
                 orders = self.orders_by_account.setdefault(record.account_id, [])
@@ -305,9 +297,6 @@ class Store:
                     record.order_id
                 )
                 self.reindex_order(record)
-            case Position():
-                self.positions[(record.account_id, record.symbol)] = record
-                self.positions_by_account.setdefault(record.account_id, {})[record.symbol] = record
             case Transaction():
                 self.transactions[record.transaction_id] = record
                 txns = self.transactions_by_account.setdefault(record.account_id, [])
@@ -315,6 +304,19 @@ class Store:
                     bisect.insort(txns, record, key=lambda t: t.seq)
                 else:
                     txns.append(record)
+            case Position():
+                self.positions[(record.account_id, record.symbol)] = record
+                self.positions_by_account.setdefault(record.account_id, {})[record.symbol] = record
+            case Account():
+                self.accounts[record.account_id] = record
+            case Client():
+                self.clients[record.client_id] = record
+            case User():
+                self.users[record.key] = record
+            case ConnectionRequest():
+                self.connection_requests[record.request_id] = record
+            case Connection():
+                self.connections[record.connection_id] = record
         self.touch(record)
 
     def reindex_order(self, order: Order) -> None:
@@ -324,7 +326,10 @@ class Store:
         if order.is_open:
             if order.order_id not in self.open_orders:
                 listed = self.open_order_lists.setdefault(order.account_id, [])
-                bisect.insort(listed, order, key=_seq)
+                if listed and listed[-1].seq > order.seq:
+                    bisect.insort(listed, order, key=_seq)
+                else:
+                    listed.append(order)  # a new order: the newest, so it goes last
             self.open_orders[order.order_id] = order
             self.open_orders_by_account.setdefault(order.account_id, {})[order.order_id] = order
         else:
@@ -386,8 +391,9 @@ class Store:
             key=lambda c: (c.created_at, c.connection_id),
         )
 
-    def positions_of(self, account_id: str) -> Iterator[Position]:
-        yield from self.positions_by_account.get(account_id, {}).values()
+    def positions_of(self, account_id: str) -> Collection[Position]:
+        """The account's positions (a live view: copy it before adding positions)."""
+        return self.positions_by_account.get(account_id, _NO_POSITIONS).values()
 
     def open_orders_of(self, account_id: str) -> Iterator[Order]:
         yield from self.open_orders_by_account.get(account_id, {}).values()
@@ -399,6 +405,9 @@ class Store:
         return changed
 
 
+_NO_POSITIONS: Mapping[str, Position] = MappingProxyType({})
+
+
 def _seq(order: Order) -> int:
     return order.seq
 
@@ -406,6 +415,14 @@ def _seq(order: Order) -> int:
 def record_id(record: Record) -> str:
     """The primary key of a record, as persistence stores it."""
     match record:
+        case Order():
+            return record.order_id
+        case Account():
+            return record.account_id
+        case Position():
+            return f"{record.account_id}\x1f{record.symbol}"
+        case Transaction():
+            return record.transaction_id
         case Client():
             return record.client_id
         case User():
@@ -414,11 +431,3 @@ def record_id(record: Record) -> str:
             return record.request_id
         case Connection():
             return record.connection_id
-        case Account():
-            return record.account_id
-        case Order():
-            return record.order_id
-        case Position():
-            return f"{record.account_id}\x1f{record.symbol}"
-        case Transaction():
-            return record.transaction_id
