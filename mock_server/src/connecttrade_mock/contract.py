@@ -800,7 +800,7 @@ def _accepts_rendered(validator: SchemaValidator, item: Rendered) -> bool:
         return True
     if not validator.is_valid(item.value):
         return False
-    item.checked.add(validator)
+    item.mark_checked(validator)
     return True
 
 

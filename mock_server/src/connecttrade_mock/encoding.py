@@ -10,11 +10,18 @@ A :class:`Rendered` item is an item's JSON value shared by every answer that sho
 until the item changes: it is encoded to bytes at most once, and the contract checks it
 against a schema at most once (``checked``), so a page of unchanged orders costs a join
 of cached bytes and a check of the page's envelope.
+
+Kept items are many (thousands of orders), so a kept item costs the garbage collector as
+little as it can: its value holds only text, None, tuples and dicts of those (which
+CPython never tracks), and the sets of validators that accepted items are shared, one
+per combination, not one per item.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Hashable
 from typing import Any, Final
 
 import orjson
@@ -34,10 +41,14 @@ class Rendered:
     def __init__(self, value: dict[str, Any]) -> None:
         self.value = value
         self._fragment: orjson.Fragment | None = None
-        self.checked: set[object] = set()
+        self.checked: frozenset[Hashable] = frozenset()
 
     def __repr__(self) -> str:
-        return f"Rendered({self.value!r})"
+        return f"{type(self).__name__}({self.value!r})"
+
+    def mark_checked(self, validator: Hashable) -> None:
+        """Remember that ``validator`` accepted the value."""
+        self.checked = _with(self.checked, validator)
 
     def fragment(self) -> orjson.Fragment:
         """The encoded value, for orjson to copy into an answer."""
@@ -45,6 +56,12 @@ class Rendered:
             # Two threads may both encode it; they make the same bytes.
             self._fragment = orjson.Fragment(orjson.dumps(self.value, option=_OPTIONS))
         return self._fragment
+
+
+@functools.lru_cache(maxsize=256)
+def _with(checked: frozenset[Hashable], validator: Hashable) -> frozenset[Hashable]:
+    """``checked`` and ``validator``: the same set object for every item checked alike."""
+    return checked | {validator}
 
 
 def dumps(value: object) -> bytes:
