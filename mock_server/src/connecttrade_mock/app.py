@@ -39,6 +39,7 @@ from connecttrade_mock.contract import (
     ContractError,
     MethodNotAllowed,
     Operation,
+    RouteMatch,
     SecurityKind,
     ValidRequest,
 )
@@ -89,6 +90,9 @@ class MockBroker:
         # query as sent: a request seen valid before is known valid (never mutated).
         self._valid_without_body: dict[tuple[str, str, bytes], tuple[Operation, ValidRequest]]
         self._valid_without_body = {}
+        # The route of a method and path as sent: the contract never changes, so neither
+        # does where a path leads (kept for requests with a body, checked afresh each time).
+        self._routes: dict[tuple[str, str], RouteMatch] = {}
         self.headers = {
             "x-connecttrade-mock-version": __version__,
             "x-contract-sha256": self.contract.sha256,
@@ -217,13 +221,18 @@ class MockBroker:
         request_key = (scope["method"], path, query_string)
         known = self._valid_without_body.get(request_key)
         if known is None:
-            try:
-                match = contract.match(scope["method"], path)
-            except MethodNotAllowed as exc:
-                allow = {"allow": ", ".join(exc.allowed)}
-                return self._error(405, exc.message, request_id, allow)
-            except ContractError as exc:
-                return self._error(exc.status, exc.message, request_id)
+            route_key = (scope["method"], path)
+            match = self._routes.get(route_key)
+            if match is None:
+                try:
+                    match = contract.match(scope["method"], path)
+                except MethodNotAllowed as exc:
+                    allow = {"allow": ", ".join(exc.allowed)}
+                    return self._error(405, exc.message, request_id, allow)
+                except ContractError as exc:
+                    return self._error(exc.status, exc.message, request_id)
+                self._routes[route_key] = match
+                forget_oldest(self._routes, _VALID_REQUESTS_KEPT)
             operation = match.operation
         else:
             operation, valid = known

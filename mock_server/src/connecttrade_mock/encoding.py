@@ -36,10 +36,11 @@ class Rendered:
     """One item's JSON value (never to be changed once made), its bytes made on first use,
     and the validators that have accepted it."""
 
-    __slots__ = ("_fragment", "checked", "value")
+    __slots__ = ("_encoded", "_fragment", "checked", "value")
 
     def __init__(self, value: dict[str, Any]) -> None:
         self.value = value
+        self._encoded: bytes | None = None
         self._fragment: orjson.Fragment | None = None
         self.checked: frozenset[Hashable] = frozenset()
 
@@ -50,11 +51,17 @@ class Rendered:
         """Remember that ``validator`` accepted the value."""
         self.checked = _with(self.checked, validator)
 
+    def encoded(self) -> bytes:
+        """The value as compact JSON bytes (``TypeError`` where orjson refuses it)."""
+        if self._encoded is None:
+            # Two threads may both encode it; they make the same bytes.
+            self._encoded = orjson.dumps(self.value, option=_OPTIONS)
+        return self._encoded
+
     def fragment(self) -> orjson.Fragment:
         """The encoded value, for orjson to copy into an answer."""
         if self._fragment is None:
-            # Two threads may both encode it; they make the same bytes.
-            self._fragment = orjson.Fragment(orjson.dumps(self.value, option=_OPTIONS))
+            self._fragment = orjson.Fragment(self.encoded())
         return self._fragment
 
 
@@ -67,6 +74,8 @@ def _with(checked: frozenset[Hashable], validator: Hashable) -> frozenset[Hashab
 def dumps(value: object) -> bytes:
     """``value`` as compact JSON bytes; :class:`Rendered` items are written from their bytes."""
     try:
+        if isinstance(value, Rendered):
+            return value.encoded()  # an answer of one item is its bytes
         return orjson.dumps(_fragments(value), option=_OPTIONS)
     except TypeError:
         text = json.dumps(value, separators=(",", ":"), default=_plain_default)

@@ -461,8 +461,10 @@ class Engine:
         if cutoff is None:
             return None
         day = self._trading_day()
-        if day.weekday() < 5 and self._now < cutoff(day):
-            return cutoff(day)
+        if day.weekday() < 5:
+            today = cutoff(day)
+            if self._now < today:
+                return today
         return cutoff(_next_weekday(day))
 
     def _rejection(self, account: Account, order: Order) -> str | None:

@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 UserKey = tuple[str, str]
+_NOTHING = Decimal(0)
 """(client_id, user_id): users are scoped to the platform that created them."""
 
 
@@ -175,6 +176,8 @@ class Order:
 
     @property
     def filled_qty(self) -> Decimal:
+        if not self.fills:
+            return _NOTHING  # what the sum of no fills is, without summing
         return sum((f.quantity for f in self.fills), Decimal(0))
 
     @property
