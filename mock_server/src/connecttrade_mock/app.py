@@ -233,7 +233,7 @@ class MockBroker:
                     return self._error(exc.status, exc.message, request_id)
                 self._routes[route_key] = match
                 forget_oldest(self._routes, _VALID_REQUESTS_KEPT)
-            operation = match.operation
+            operation, path_params = match.operation, match.path_params
         else:
             operation, valid = known
         sim = self.sim
@@ -256,7 +256,7 @@ class MockBroker:
                     query.setdefault(key, []).append(value)
             try:
                 valid = contract.validate_request(
-                    operation, match.path_params, query, body, headers.get("content-type")
+                    operation, path_params, query, body, headers.get("content-type")
                 )
             except ContractError as exc:
                 return self._error(exc.status, exc.message, request_id)
