@@ -269,7 +269,8 @@ class Store:
     def touch(self, record: Record) -> None:
         """Mark a record as changed so the next flush writes it."""
         key = (type(record).__name__, record_id(record))
-        self.deleted.discard(key)
+        if self.deleted:  # mostly empty: deletions are rare
+            self.deleted.discard(key)
         self.dirty[key] = record
         self.version += 1
 
