@@ -293,9 +293,10 @@ class MockBroker:
         return self._encoded(status, dumps(payload), request_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is four times slower to make
 class _Checked:
-    """A request that reached an operation, with valid credentials and input."""
+    """A request that reached an operation, with valid credentials and input (never
+    changed once made)."""
 
     operation: Operation
     valid: ValidRequest

@@ -417,8 +417,9 @@ class Contract:
     ) -> ValidRequest:
         """Check a request against ``operation``; ContractViolation names what is wrong."""
         plan = self._requests[operation.operation_id]
-        path = self._path_values(plan.path, path_params)
-        values = self._query_values(plan.query, query)
+        # Without parameters there is nothing to read or check (most bodies' operations).
+        path = self._path_values(plan.path, path_params) if plan.path.params else {}
+        values = self._query_values(plan.query, query) if plan.query.params else {}
         parsed = self._body(plan, body, content_type)
         return ValidRequest(path=path, query=values, body=parsed)
 
