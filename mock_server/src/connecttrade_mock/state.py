@@ -234,9 +234,14 @@ Record = Client | User | ConnectionRequest | Connection | Account | Order | Posi
 
 
 class Store:
-    """Every record, with the indexes the API's reads need (no read scans all orders)."""
+    """Every record, with the indexes the API's reads need (no read scans all orders).
 
-    def __init__(self) -> None:
+    ``keeps_changes``: remember which records changed (``dirty``, ``deleted``) for
+    persistence to write; a store nothing persists leaves that out (it would only grow).
+    """
+
+    def __init__(self, *, keeps_changes: bool = True) -> None:
+        self.keeps_changes = keeps_changes
         self.clients: dict[str, Client] = {}
         self.users: dict[UserKey, User] = {}
         self.connection_requests: dict[str, ConnectionRequest] = {}
@@ -268,17 +273,21 @@ class Store:
     # -- persistence bookkeeping -------------------------------------------------------
     def touch(self, record: Record) -> None:
         """Mark a record as changed so the next flush writes it."""
+        self.version += 1
+        if not self.keeps_changes:
+            return
         key = (type(record).__name__, record_id(record))
         if self.deleted:  # mostly empty: deletions are rare
             self.deleted.discard(key)
         self.dirty[key] = record
-        self.version += 1
 
     def forget(self, record: Record) -> None:
+        self.version += 1
+        if not self.keeps_changes:
+            return
         key = (type(record).__name__, record_id(record))
         self.dirty.pop(key, None)
         self.deleted.add(key)
-        self.version += 1
 
     def next_seq(self) -> int:
         return next(self._seq)
