@@ -64,6 +64,7 @@ _VALID_REQUESTS_KEPT = 4096
 CONNECT_PREFIX = "/connect"
 # The HTTP paths Starlette routes (with what is below them; the streams are WebSockets).
 STARLETTE_PREFIXES: Final = (CONTROL_PREFIX, CONNECT_PREFIX)
+_BELOW_STARLETTE_PREFIXES: Final = tuple(prefix + "/" for prefix in STARLETTE_PREFIXES)
 # The request headers the pipeline reads, by their raw (lower-case) ASGI names.
 _READ_HEADERS: Final = {
     name.encode(): name
@@ -367,7 +368,7 @@ def _starlette_routes(scope: Scope) -> bool:
     root: str = scope.get("root_path", "")
     if root and path.startswith(root + "/"):
         path = path[len(root) :]
-    return any(path == prefix or path.startswith(prefix + "/") for prefix in STARLETTE_PREFIXES)
+    return path in STARLETTE_PREFIXES or path.startswith(_BELOW_STARLETTE_PREFIXES)
 
 
 def create_app(settings: Settings | None = None, *, broker: MockBroker | None = None) -> MockApp:
