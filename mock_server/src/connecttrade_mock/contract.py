@@ -50,6 +50,7 @@ from urllib.parse import quote, unquote
 import jsonschema_rs
 
 from connecttrade_mock.encoding import Rendered, plain
+from connecttrade_mock.quick_json import UNSURE, quick_loads
 
 __all__ = [
     "Contract",
@@ -923,6 +924,9 @@ def _parse_json(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise ContractViolation("body: not valid UTF-8") from None
+    value = quick_loads(body, text)  # orjson, where it gives what follows (quick_json.py)
+    if value is not UNSURE:
+        return value
     try:
         if text.startswith("\ufeff"):  # what json.loads refuses before decoding a str
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
