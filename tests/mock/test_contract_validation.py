@@ -588,6 +588,13 @@ BAD_REQUESTS = [
     pytest.param(
         "create_user",
         {},
+        b'\xef\xbb\xbf{"user_id": "a"}',
+        "body: not valid JSON (Unexpected UTF-8 BOM (decode using utf-8-sig) at line 1 column 1)",
+        id="byte-order-mark",
+    ),
+    pytest.param(
+        "create_user",
+        {},
         b'{"user_id": "a", "user_id": "b"}',
         "body: field 'user_id' given twice",
         id="duplicate-key",

@@ -1,16 +1,23 @@
 """The books a server starts with are frozen out of full garbage collections, and handed
-back to the collector when a reset replaces them."""
+back to the collector when a reset replaces them; full collections come less often while
+serving, and still come."""
 
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
 from mock_api import settings
 
 from connecttrade_mock.app import MockBroker
-from connecttrade_mock.heap import freeze_startup_state, thaw
+from connecttrade_mock.heap import (
+    FULL_COLLECTION_SPACING,
+    collect_old_rarely,
+    freeze_startup_state,
+    thaw,
+)
 
 
 @pytest.fixture
@@ -54,3 +61,42 @@ def test_a_reset_hands_the_frozen_state_back_to_the_collector(unfrozen: None) ->
     freeze_startup_state()
     broker.reset()
     assert gc.get_freeze_count() == 0
+
+
+@pytest.fixture
+def thresholds() -> Iterator[None]:
+    """The test process's collector thresholds as they were afterwards."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+
+
+def test_spacing_full_collections_keeps_the_younger_thresholds(thresholds: None) -> None:
+    """Only the old generation's threshold changes: young garbage is collected as before."""
+    gc.set_threshold(700, 10, 10)
+    collect_old_rarely()
+    assert gc.get_threshold() == (700, 10, FULL_COLLECTION_SPACING)
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_cycle_that_reaches_the_old_generation_is_still_collected(thresholds: None) -> None:
+    """With full collections spaced out, a garbage cycle in the old generation is freed by
+    the collector on its own once enough objects were made (no explicit collect)."""
+    gc.collect()
+    # Small thresholds keep the test quick; the spacing is the one the server uses.
+    gc.set_threshold(50, 10, 10)
+    collect_old_rarely()
+    cycle = _Cycle()
+    gc.collect(1)  # the cycle survives the younger generations: it is old now
+    gone = weakref.ref(cycle)
+    del cycle
+    kept: list[list[int]] = []
+    # Enough live objects for 100 middle collections and for the old generation to grow
+    # by a quarter: then a full collection runs by itself.
+    while gone() is not None and len(kept) < 1_000_000:
+        kept.append([])
+    assert gone() is None

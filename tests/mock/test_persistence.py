@@ -12,6 +12,7 @@ from mock_api import CALL_100, CALL_110, CLIENT_HEADERS, Api, settings
 from starlette.testclient import TestClient
 
 from connecttrade_mock.app import create_app
+from connecttrade_mock.simulator import DEMO, Simulator
 
 EVERYTHING = {"status": "all", "start_time": "2000-01-01T00:00:00Z", "limit": 500}
 
@@ -182,3 +183,28 @@ def test_reset_empties_the_file(tmp_path: Path) -> None:
     with mock_on(path) as api:
         assert snapshot(api, [api]) == fresh
         assert len(fresh["demo-user"]["orders"]) == 0
+
+
+def test_without_a_database_changes_are_counted_not_kept(tmp_path: Path) -> None:
+    """A mock without a database keeps no list of changed records (it would only grow),
+    yet every change still moves the store's version (what cached answers depend on); with
+    a database the changes wait for the flush."""
+    for db_path in (None, tmp_path / "state.db"):
+        sim = Simulator(settings(db_path=db_path))
+        sim.flush()
+        before = sim.store.version
+        sim.engine.place(
+            (DEMO.client_id, DEMO.user_id),
+            {
+                "account_id": DEMO.margin_account_id,
+                "cl_order_id": "kept-or-not",
+                "broker": "ALPACA",
+                "symbol": "ZVZZT",
+                "side": "BUY",
+                "order_type": "MKT",
+                "order_tif": "DAY",
+                "order_qty": "1",
+            },
+        )
+        assert sim.store.version > before
+        assert bool(sim.store.dirty) is (db_path is not None)

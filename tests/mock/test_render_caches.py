@@ -65,3 +65,31 @@ def test_pinning_a_quote_changes_the_quote_of_the_same_second() -> None:
             pinned.ask,
         )
     )
+
+
+def test_an_orders_json_lists_are_the_callers_own() -> None:
+    """Changing the fills and legs lists of one order_json leaves the next one as it was."""
+    sim = simulator()
+    order = sim.engine.place(
+        USER,
+        {
+            "account_id": DEMO.margin_account_id,
+            "cl_order_id": "render-2",
+            "broker": "ALPACA",
+            "symbol": "ZVZZT",
+            "side": "BUY",
+            "order_type": "MKT",
+            "order_tif": "DAY",
+            "order_qty": "3",
+        },
+    )
+    first = order_json(order)
+    assert isinstance(first["fills"], list)
+    assert isinstance(first["legs"], list)
+    first["fills"][0]["price"] = "0.01"
+    first["fills"].append({"fill_id": "scribbled"})
+    first["legs"].append({"symbol": "scribbled"})
+    again = order_json(order)
+    assert len(again["fills"]) == 1
+    assert again["legs"] == []
+    assert again["fills"][0]["price"] != "0.01"

@@ -112,6 +112,22 @@ def test_a_second_session_replaces_the_first(server: MockServer, rest: Rest) -> 
         assert update["seq"] == 1
 
 
+def test_a_session_opened_after_the_last_one_closed_gets_the_new_updates(
+    server: MockServer, rest: Rest
+) -> None:
+    """With every session gone the hub stops listening to the engine; a session opened
+    afterwards gets the updates of orders placed from then on, and none from before."""
+    with authenticated_brokerage(server, ("orders",)) as first:
+        placed = rest.place()
+        assert first.next_of("order_update")["order"]["order_id"] == placed["order_id"]
+    rest.place()  # placed while no session is (or soon no session will be) open
+    with authenticated_brokerage(server, ("orders",)) as second:
+        order = rest.place()
+        update = second.next_of("order_update")
+        assert update["order"]["order_id"] == order["order_id"]
+        assert update["seq"] == 1
+
+
 def test_an_order_streams_every_change_with_seq_and_version(server: MockServer, rest: Rest) -> None:
     """A filled market order streams its order, position and balance changes with seq
     1, 2, 3...; the last order update is exactly the order REST shows."""

@@ -72,13 +72,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
     from connecttrade_mock.app import create_app  # noqa: PLC0415
-    from connecttrade_mock.heap import freeze_startup_state  # noqa: PLC0415
+    from connecttrade_mock.heap import (  # noqa: PLC0415
+        collect_old_rarely,
+        freeze_startup_state,
+    )
     from connecttrade_mock.testing import server_config  # noqa: PLC0415
 
     logging.basicConfig(level=args.log_level.upper())
     app = create_app(settings_from(args))
     config = server_config(app, host=args.host, port=args.port, log_level=args.log_level)
     freeze_startup_state()  # the loaded books stay out of full collections (heap.py)
+    collect_old_rarely()  # and the books placed while serving are walked less often
     uvicorn.Server(config).run()
 
 

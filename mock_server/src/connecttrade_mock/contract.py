@@ -50,6 +50,7 @@ from urllib.parse import quote, unquote
 import jsonschema_rs
 
 from connecttrade_mock.encoding import Rendered, plain
+from connecttrade_mock.quick_json import UNSURE, quick_loads
 
 __all__ = [
     "Contract",
@@ -417,8 +418,9 @@ class Contract:
     ) -> ValidRequest:
         """Check a request against ``operation``; ContractViolation names what is wrong."""
         plan = self._requests[operation.operation_id]
-        path = self._path_values(plan.path, path_params)
-        values = self._query_values(plan.query, query)
+        # Without parameters there is nothing to read or check (most bodies' operations).
+        path = self._path_values(plan.path, path_params) if plan.path.params else {}
+        values = self._query_values(plan.query, query) if plan.query.params else {}
         parsed = self._body(plan, body, content_type)
         return ValidRequest(path=path, query=values, body=parsed)
 
@@ -800,7 +802,7 @@ def _accepts_rendered(validator: SchemaValidator, item: Rendered) -> bool:
         return True
     if not validator.is_valid(item.value):
         return False
-    item.checked.add(validator)
+    item.mark_checked(validator)
     return True
 
 
@@ -909,18 +911,26 @@ def _reject_constant(text: str) -> object:
     raise _NonFiniteError(text)
 
 
+# One decoder for every body: given hooks, ``json.loads`` builds a new decoder per call.
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_unique_object,
+    parse_float=_finite_float,
+    parse_constant=_reject_constant,
+)
+
+
 def _parse_json(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise ContractViolation("body: not valid UTF-8") from None
+    value = quick_loads(body, text)  # orjson, where it gives what follows (quick_json.py)
+    if value is not UNSURE:
+        return value
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_unique_object,
-            parse_float=_finite_float,
-            parse_constant=_reject_constant,
-        )
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding a str
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except _DuplicateFieldError as exc:
         raise ContractViolation(f"body: field {_echo(str(exc))} given twice") from None
     except _NonFiniteError as exc:

@@ -10,11 +10,18 @@ A :class:`Rendered` item is an item's JSON value shared by every answer that sho
 until the item changes: it is encoded to bytes at most once, and the contract checks it
 against a schema at most once (``checked``), so a page of unchanged orders costs a join
 of cached bytes and a check of the page's envelope.
+
+Kept items are many (thousands of orders), so a kept item costs the garbage collector as
+little as it can: its value holds only text, None, tuples and dicts of those (which
+CPython never tracks), and the sets of validators that accepted items are shared, one
+per combination, not one per item.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Hashable
 from typing import Any, Final
 
 import orjson
@@ -29,27 +36,46 @@ class Rendered:
     """One item's JSON value (never to be changed once made), its bytes made on first use,
     and the validators that have accepted it."""
 
-    __slots__ = ("_fragment", "checked", "value")
+    __slots__ = ("_encoded", "_fragment", "checked", "value")
 
     def __init__(self, value: dict[str, Any]) -> None:
         self.value = value
+        self._encoded: bytes | None = None
         self._fragment: orjson.Fragment | None = None
-        self.checked: set[object] = set()
+        self.checked: frozenset[Hashable] = frozenset()
 
     def __repr__(self) -> str:
-        return f"Rendered({self.value!r})"
+        return f"{type(self).__name__}({self.value!r})"
+
+    def mark_checked(self, validator: Hashable) -> None:
+        """Remember that ``validator`` accepted the value."""
+        self.checked = _with(self.checked, validator)
+
+    def encoded(self) -> bytes:
+        """The value as compact JSON bytes (``TypeError`` where orjson refuses it)."""
+        if self._encoded is None:
+            # Two threads may both encode it; they make the same bytes.
+            self._encoded = orjson.dumps(self.value, option=_OPTIONS)
+        return self._encoded
 
     def fragment(self) -> orjson.Fragment:
         """The encoded value, for orjson to copy into an answer."""
         if self._fragment is None:
-            # Two threads may both encode it; they make the same bytes.
-            self._fragment = orjson.Fragment(orjson.dumps(self.value, option=_OPTIONS))
+            self._fragment = orjson.Fragment(self.encoded())
         return self._fragment
+
+
+@functools.lru_cache(maxsize=256)
+def _with(checked: frozenset[Hashable], validator: Hashable) -> frozenset[Hashable]:
+    """``checked`` and ``validator``: the same set object for every item checked alike."""
+    return checked | {validator}
 
 
 def dumps(value: object) -> bytes:
     """``value`` as compact JSON bytes; :class:`Rendered` items are written from their bytes."""
     try:
+        if isinstance(value, Rendered):
+            return value.encoded()  # an answer of one item is its bytes
         return orjson.dumps(_fragments(value), option=_OPTIONS)
     except TypeError:
         text = json.dumps(value, separators=(",", ":"), default=_plain_default)

@@ -291,11 +291,14 @@ class Engine:
                 due[order.order_id] = order
         return due
 
-    def _sync_orders(self) -> None:
+    def _sync_orders(self, placing: Order | None = None) -> None:
         """Bring the reserve sums and the resting-order index up to date with the orders
-        that changed since the last call."""
-        if not self.store.order_changes:
+        that changed since the last call, except ``placing`` (an order awaiting the broker's
+        verdict, left for the next call: indexed now, it would be indexed again at once)."""
+        changes = self.store.order_changes
+        if not changes:
             return
+        held_back = None if placing is None else changes.pop(placing.order_id, None)
         open_orders = self.store.open_orders
         for order in self.store.take_order_changes():
             order_id = order.order_id
@@ -318,6 +321,8 @@ class Engine:
                 self._reserves_made_from.pop(order_id, None)
                 self._resting.remove(order_id)
                 self._active.pop(order_id, None)
+        if held_back is not None:
+            changes[held_back.order_id] = held_back
 
     @property
     def now(self) -> datetime:
@@ -456,8 +461,10 @@ class Engine:
         if cutoff is None:
             return None
         day = self._trading_day()
-        if day.weekday() < 5 and self._now < cutoff(day):
-            return cutoff(day)
+        if day.weekday() < 5:
+            today = cutoff(day)
+            if self._now < today:
+                return today
         return cutoff(_next_weekday(day))
 
     def _rejection(self, account: Account, order: Order) -> str | None:
@@ -529,7 +536,9 @@ class Engine:
         cost = self._reserve(account, order)
         if cost > 0:
             available = accounting.available_for_orders(
-                account, self._valued_holdings(account), self._reserved(account, exclude=order)
+                account,
+                self._valued_holdings(account),
+                self._reserved(account, exclude=order, placing=True),
             )
             if cost > available:
                 return (
@@ -649,9 +658,12 @@ class Engine:
         reserved = self._reserved(account, exclude)
         return accounting.balance_of(account, self._valued_holdings(account), reserved)
 
-    def _reserved(self, account: Account, exclude: Order | None) -> Decimal:
-        """What the account's open orders reserve now (``exclude`` not counted)."""
-        self._sync_orders()
+    def _reserved(
+        self, account: Account, exclude: Order | None, *, placing: bool = False
+    ) -> Decimal:
+        """What the account's open orders reserve now (``exclude`` not counted; ``placing``:
+        it is being placed, so its change need not be synced to leave it out)."""
+        self._sync_orders(exclude if placing else None)
         return self._reserves.total(
             account.account_id,
             lambda symbol: self._position_qty(account.account_id, symbol),

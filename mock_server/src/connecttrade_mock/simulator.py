@@ -114,7 +114,7 @@ class Simulator:
         self.seed = seed
         self.clock = VirtualClock(self.settings.clock_mode, start=start)
         self.market = Market(seed, self.clock)
-        self.store = Store()
+        self.store = Store(keeps_changes=self.db is not None)  # only a database reads them
         self.ids = IdFactory(seed)
         self.engine = Engine(
             self.store, MarketAdapter(self.market), self.ids, lambda: self.clock.forced_session

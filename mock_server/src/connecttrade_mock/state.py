@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 
 from connecttrade_mock.lifecycle import OPEN, OrderStatus
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 UserKey = tuple[str, str]
+_NOTHING = Decimal(0)
 """(client_id, user_id): users are scoped to the platform that created them."""
 
 
@@ -174,6 +176,8 @@ class Order:
 
     @property
     def filled_qty(self) -> Decimal:
+        if not self.fills:
+            return _NOTHING  # what the sum of no fills is, without summing
         return sum((f.quantity for f in self.fills), Decimal(0))
 
     @property
@@ -230,9 +234,14 @@ Record = Client | User | ConnectionRequest | Connection | Account | Order | Posi
 
 
 class Store:
-    """Every record, with the indexes the API's reads need (no read scans all orders)."""
+    """Every record, with the indexes the API's reads need (no read scans all orders).
 
-    def __init__(self) -> None:
+    ``keeps_changes``: remember which records changed (``dirty``, ``deleted``) for
+    persistence to write; a store nothing persists leaves that out (it would only grow).
+    """
+
+    def __init__(self, *, keeps_changes: bool = True) -> None:
+        self.keeps_changes = keeps_changes
         self.clients: dict[str, Client] = {}
         self.users: dict[UserKey, User] = {}
         self.connection_requests: dict[str, ConnectionRequest] = {}
@@ -264,16 +273,21 @@ class Store:
     # -- persistence bookkeeping -------------------------------------------------------
     def touch(self, record: Record) -> None:
         """Mark a record as changed so the next flush writes it."""
-        key = (type(record).__name__, record_id(record))
-        self.deleted.discard(key)
-        self.dirty[key] = record
         self.version += 1
+        if not self.keeps_changes:
+            return
+        key = (type(record).__name__, record_id(record))
+        if self.deleted:  # mostly empty: deletions are rare
+            self.deleted.discard(key)
+        self.dirty[key] = record
 
     def forget(self, record: Record) -> None:
+        self.version += 1
+        if not self.keeps_changes:
+            return
         key = (type(record).__name__, record_id(record))
         self.dirty.pop(key, None)
         self.deleted.add(key)
-        self.version += 1
 
     def next_seq(self) -> int:
         return next(self._seq)
@@ -283,17 +297,8 @@ class Store:
 
     # -- adding records (also used when loading from disk) -------------------------------
     def add(self, record: Record) -> None:
+        # The records made while serving (orders, fills' transactions) are matched first.
         match record:
-            case Client():
-                self.clients[record.client_id] = record
-            case User():
-                self.users[record.key] = record
-            case ConnectionRequest():
-                self.connection_requests[record.request_id] = record
-            case Connection():
-                self.connections[record.connection_id] = record
-            case Account():
-                self.accounts[record.account_id] = record
             case Order():
                 self.orders[record.order_id] = record
                 orders = self.orders_by_account.setdefault(record.account_id, [])
@@ -305,9 +310,6 @@ class Store:
                     record.order_id
                 )
                 self.reindex_order(record)
-            case Position():
-                self.positions[(record.account_id, record.symbol)] = record
-                self.positions_by_account.setdefault(record.account_id, {})[record.symbol] = record
             case Transaction():
                 self.transactions[record.transaction_id] = record
                 txns = self.transactions_by_account.setdefault(record.account_id, [])
@@ -315,6 +317,19 @@ class Store:
                     bisect.insort(txns, record, key=lambda t: t.seq)
                 else:
                     txns.append(record)
+            case Position():
+                self.positions[(record.account_id, record.symbol)] = record
+                self.positions_by_account.setdefault(record.account_id, {})[record.symbol] = record
+            case Account():
+                self.accounts[record.account_id] = record
+            case Client():
+                self.clients[record.client_id] = record
+            case User():
+                self.users[record.key] = record
+            case ConnectionRequest():
+                self.connection_requests[record.request_id] = record
+            case Connection():
+                self.connections[record.connection_id] = record
         self.touch(record)
 
     def reindex_order(self, order: Order) -> None:
@@ -324,7 +339,10 @@ class Store:
         if order.is_open:
             if order.order_id not in self.open_orders:
                 listed = self.open_order_lists.setdefault(order.account_id, [])
-                bisect.insort(listed, order, key=_seq)
+                if listed and listed[-1].seq > order.seq:
+                    bisect.insort(listed, order, key=_seq)
+                else:
+                    listed.append(order)  # a new order: the newest, so it goes last
             self.open_orders[order.order_id] = order
             self.open_orders_by_account.setdefault(order.account_id, {})[order.order_id] = order
         else:
@@ -386,8 +404,9 @@ class Store:
             key=lambda c: (c.created_at, c.connection_id),
         )
 
-    def positions_of(self, account_id: str) -> Iterator[Position]:
-        yield from self.positions_by_account.get(account_id, {}).values()
+    def positions_of(self, account_id: str) -> Collection[Position]:
+        """The account's positions (a live view: copy it before adding positions)."""
+        return self.positions_by_account.get(account_id, _NO_POSITIONS).values()
 
     def open_orders_of(self, account_id: str) -> Iterator[Order]:
         yield from self.open_orders_by_account.get(account_id, {}).values()
@@ -399,6 +418,9 @@ class Store:
         return changed
 
 
+_NO_POSITIONS: Mapping[str, Position] = MappingProxyType({})
+
+
 def _seq(order: Order) -> int:
     return order.seq
 
@@ -406,6 +428,14 @@ def _seq(order: Order) -> int:
 def record_id(record: Record) -> str:
     """The primary key of a record, as persistence stores it."""
     match record:
+        case Order():
+            return record.order_id
+        case Account():
+            return record.account_id
+        case Position():
+            return f"{record.account_id}\x1f{record.symbol}"
+        case Transaction():
+            return record.transaction_id
         case Client():
             return record.client_id
         case User():
@@ -414,11 +444,3 @@ def record_id(record: Record) -> str:
             return record.request_id
         case Connection():
             return record.connection_id
-        case Account():
-            return record.account_id
-        case Order():
-            return record.order_id
-        case Position():
-            return f"{record.account_id}\x1f{record.symbol}"
-        case Transaction():
-            return record.transaction_id

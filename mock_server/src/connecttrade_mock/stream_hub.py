@@ -58,11 +58,24 @@ class StreamHub:
 
     # -- wiring ----------------------------------------------------------------------------
     def attach(self, engine: Engine) -> None:
-        """Listen to ``engine`` (again after a reset, which builds a new engine)."""
+        """Listen to ``engine`` (again after a reset, which builds a new engine) while any
+        session is open: with none, the engine makes no events for the hub (three per
+        placement) only for them to be dropped."""
         if self._engine is not None and self._on_event in self._engine.listeners:
             self._engine.listeners.remove(self._on_event)
-        engine.listeners.append(self._on_event)
         self._engine = engine
+        self._listen_while_open()
+
+    def _listen_while_open(self) -> None:
+        """Be among the engine's listeners exactly when there is a session."""
+        engine = self._engine
+        if engine is None:
+            return
+        listening = self._on_event in engine.listeners
+        if self.sessions and not listening:
+            engine.listeners.append(self._on_event)
+        elif not self.sessions and listening:
+            engine.listeners.remove(self._on_event)
 
     def reset(self) -> None:
         """The mock was reset: every session ends (1012) and the settings are the defaults."""
@@ -86,6 +99,7 @@ class StreamHub:
             protocol = MarketDataProtocol(session_id, self.contract, self.sim)
         session = StreamSession(protocol, self.settings, self._monotonic())
         self.sessions[session_id] = session
+        self._listen_while_open()
         self._offer(session, protocol.welcome(self.settings.auth_timeout_seconds))
         return session
 
@@ -93,6 +107,7 @@ class StreamHub:
         """Forget a session whose connection is gone."""
         session.end(None)
         self.sessions.pop(session.session_id, None)
+        self._listen_while_open()
 
     def receive(self, session: StreamSession, data: str | bytes | None) -> None:
         """One client frame: answer it, and replace older sessions of the same principal."""
@@ -151,7 +166,7 @@ class StreamHub:
     def _on_event(self, event: EngineEvent) -> None:
         """An engine change: one update frame for every subscribed session of the platform."""
         if not self.sessions:
-            return  # nobody listens (three changes per placement: keep it free)
+            return  # nobody listens (the hub is attached only while sessions are open)
         try:
             client_id, topic = event.user_key[0], topic_of(event)
             targets = [

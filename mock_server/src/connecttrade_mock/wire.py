@@ -36,7 +36,20 @@ _ZERO = Decimal(0)
 # Rendered orders, by id: a page of orders is mostly orders that did not change since the
 # last read. An entry is reused only for the same object with the same mutable fields.
 _RENDERED_LIMIT = 4096
-_rendered: dict[str, tuple[Order, tuple[object, ...], Rendered]] = {}
+
+
+class _RenderedOrder(Rendered):
+    """An order's JSON with the order and the changing fields it was made from."""
+
+    __slots__ = ("made_from", "order")
+
+    def __init__(self, value: dict[str, Any], order: Order, made_from: tuple[object, ...]):
+        super().__init__(value)
+        self.order = order
+        self.made_from = made_from
+
+
+_rendered: dict[str, _RenderedOrder] = {}
 _rendered_lock = threading.Lock()
 
 
@@ -164,17 +177,23 @@ def position_json(position: Position, last: Decimal) -> dict[str, Any]:
 
 
 def order_json(order: Order) -> dict[str, Any]:
-    """The Order schema's JSON of ``order`` (a fresh dict the caller may change)."""
-    return dict(rendered_order(order).value)
+    """The Order schema's JSON of ``order`` (fresh dicts and lists the caller may change)."""
+    value = rendered_order(order).value
+    return {
+        **value,
+        "legs": [dict(leg) for leg in value["legs"]],
+        "fills": [dict(fill) for fill in value["fills"]],
+    }
 
 
 def rendered_order(order: Order) -> Rendered:
     """The Order schema's JSON of ``order``, shared until the order changes (read only)."""
     # Every field the answer shows that the engine changes after creation (the rest of
     # an order is fixed when it is made).
+    # The status as its text: a tuple of plain values leaves the collector's view.
     key = (
         order.version,
-        order.status,
+        order.status.value,
         order.updated_at,
         order.order_qty,
         len(order.fills),
@@ -182,11 +201,11 @@ def rendered_order(order: Order) -> Rendered:
         order.replaced_by_order_id,
     )
     cached = _rendered.get(order.order_id)  # one read of a dict needs no lock
-    if cached is not None and cached[0] is order and cached[1] == key:
-        return cached[2]
-    rendered = Rendered(_render_order(order))
+    if cached is not None and cached.order is order and cached.made_from == key:
+        return cached
+    rendered = _RenderedOrder(_render_order(order), order, key)
     with _rendered_lock:
-        _rendered[order.order_id] = (order, key, rendered)
+        _rendered[order.order_id] = rendered
         forget_oldest(_rendered, _RENDERED_LIMIT)
     return rendered
 
@@ -240,17 +259,20 @@ def _render_order(order: Order) -> dict[str, Any]:
         "order_notional": _opt(order.order_notional),
         "order_limit_price": _opt(order.order_limit_price),
         "stop_price": _opt(order.stop_price),
-        "legs": [
+        # Tuples, not lists: a value of plain parts is never tracked by the collector.
+        "legs": tuple(
             {"symbol": leg.symbol, "action": leg.action, "ratio": str(leg.ratio)}
             for leg in order.legs
-        ],
+        )
+        if order.legs
+        else (),
         "status": order.status.value,
         "broker_status": broker.broker_status(order.status) if broker else order.status.value,
         "reject_reason": order.reject_reason,
         "filled_qty": quantity_text(filled) if fills else "0",
         "remaining_qty": None if remaining is None else quantity_text(remaining),
         "avg_fill_price": _opt(avg),
-        "fills": [
+        "fills": tuple(
             {
                 "fill_id": f.fill_id,
                 "time": time_text(f.time),
@@ -258,7 +280,9 @@ def _render_order(order: Order) -> dict[str, Any]:
                 "price": decimal_text(f.price),
             }
             for f in fills
-        ],
+        )
+        if fills
+        else (),
         "created_at": created_at,
         "updated_at": updated_at,
         "replaces_order_id": order.replaces_order_id,
