@@ -124,15 +124,13 @@ def paginate(
 
 def _upward(items: Sequence[T], start: int, hi: int) -> Iterator[T]:
     """items[start], items[start+1], ... items[hi-1], by index (``islice`` would step
-    through every item before ``start``)."""
-    for index in range(start, hi):
-        yield items[index]
+    through every item before ``start``; ``map`` fetches each without a generator frame)."""
+    return map(items.__getitem__, range(start, hi))
 
 
 def _downward(items: Sequence[T], stop: int, lo: int) -> Iterator[T]:
-    """items[stop-1], items[stop-2], ... items[lo] (a function, so ``items`` is bound now)."""
-    for index in range(stop - 1, lo - 1, -1):
-        yield items[index]
+    """items[stop-1], items[stop-2], ... items[lo] (``items`` is bound now)."""
+    return map(items.__getitem__, range(stop - 1, lo - 1, -1))
 
 
 def _any(items: Iterator[Any]) -> bool:

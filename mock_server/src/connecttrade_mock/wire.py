@@ -190,10 +190,12 @@ def rendered_order(order: Order) -> Rendered:
     """The Order schema's JSON of ``order``, shared until the order changes (read only)."""
     # Every field the answer shows that the engine changes after creation (the rest of
     # an order is fixed when it is made).
-    # The status as its text: a tuple of plain values leaves the collector's view.
+    # The status as its text: a tuple of plain values leaves the collector's view. Read
+    # as ``_value_`` (the member's own attribute): ``.value`` is a descriptor call costing
+    # four times as much, paid for each order of every page of orders.
     key = (
         order.version,
-        order.status.value,
+        order.status._value_,
         order.updated_at,
         order.order_qty,
         len(order.fills),
