@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from connecttrade import (
-    AsyncClient,
     Balance,
-    Client,
     Order,
     OrderSide,
     OrderStatus,
@@ -25,7 +23,6 @@ from connecttrade import (
 )
 from connecttrade.broker import Broker
 from connecttrade.enums import AccountType, Instrument
-from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 GENESIS = "0" * 64
@@ -136,30 +133,6 @@ def make_fee(time: dt.datetime, symbol: str, fee: str) -> Transaction:
         order_id="ord_1",
         fill_id="fill_1",
         description=f"Commission on {symbol}",
-    )
-
-
-def sdk_client(mock: MockBrokerFixture) -> Client:
-    """A sync SDK client of the demo user on the loopback mock."""
-    c = mock.credentials
-    return Client(
-        base_url=mock.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        user_id=c.user_id,
-        user_secret=c.user_secret,
-    )
-
-
-def async_sdk_client(mock: MockBrokerFixture) -> AsyncClient:
-    """An async SDK client of the demo user on the loopback mock."""
-    c = mock.credentials
-    return AsyncClient(
-        base_url=mock.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        user_id=c.user_id,
-        user_secret=c.user_secret,
     )
 
 

@@ -12,6 +12,7 @@ import connecttrade
 from connecttrade.agent import Guard, Policy, QuoteSource
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
+from .demo_clients import sdk_client
 from .guard_env import FakeClock, GuardEnv, MakeEnv, mock_quotes, policy_for_tests
 
 
@@ -23,15 +24,7 @@ def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv
     def build(
         policy: Policy | None = None, *, quotes: QuoteSource | bool | None = True, **kwargs: Any
     ) -> GuardEnv:
-        credentials = mock_broker.credentials
-        client = connecttrade.Client(
-            base_url=mock_broker.base_url,
-            client_id=credentials.client_id,
-            client_secret=credentials.client_secret,
-            user_id=credentials.user_id,
-            user_secret=credentials.user_secret,
-            max_retries=0,
-        )
+        client = sdk_client(mock_broker)
         clients.append(client)
         clock = FakeClock()
         source = mock_quotes(mock_broker) if quotes is True else quotes or None
@@ -59,3 +52,16 @@ def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv
 def env(make_env: MakeEnv) -> GuardEnv:
     """A guard with the tests' policy over the mock."""
     return make_env()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The async clients and streams run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
+def client(mock_broker: MockBrokerFixture) -> Iterator[connecttrade.Client]:
+    """An SDK client of the demo user on the loopback mock, closed after the test."""
+    with sdk_client(mock_broker) as sdk:
+        yield sdk

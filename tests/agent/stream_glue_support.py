@@ -10,38 +10,11 @@ from pathlib import Path
 
 import connecttrade
 from connecttrade.agent import Alert, AlertKind, Guard, Policy, QuoteSource
-from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 from .guard_env import FakeClock
 
 #: Generous bound on how long anything the tests wait for may take on a loaded machine.
 PATIENCE = 20.0
-
-
-def sync_client(mock: MockBrokerFixture) -> connecttrade.Client:
-    """A client of the demo user (no retries: the tests want to see failures)."""
-    c = mock.credentials
-    return connecttrade.Client(
-        base_url=mock.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        user_id=c.user_id,
-        user_secret=c.user_secret,
-        max_retries=0,
-    )
-
-
-def async_client(mock: MockBrokerFixture) -> connecttrade.AsyncClient:
-    """An async client of the demo user (no retries)."""
-    c = mock.credentials
-    return connecttrade.AsyncClient(
-        base_url=mock.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        user_id=c.user_id,
-        user_secret=c.user_secret,
-        max_retries=0,
-    )
 
 
 def eventually(check: Callable[[], bool], what: str, timeout: float = PATIENCE) -> None:

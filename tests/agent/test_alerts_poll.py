@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from decimal import Decimal
-
-import pytest
 
 from connecttrade import Client, market
 from connecttrade.agent.alerts import Alert, AlertKind, AlertMonitor, MarginThresholds
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
-from .agent_report_fakes import async_sdk_client, sdk_client
+from .demo_clients import async_sdk_client
 
 MARGIN, CASH = "acc_demo_margin", "acc_demo_cash"
-
-
-@pytest.fixture
-def client(mock_broker: MockBrokerFixture) -> Iterator[Client]:
-    """An SDK client of the demo user on the loopback mock."""
-    with sdk_client(mock_broker) as sdk:
-        yield sdk
 
 
 def test_poll_alerts_on_rejections_and_partial_fills_once(

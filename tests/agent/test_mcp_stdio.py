@@ -21,7 +21,7 @@ from connecttrade.agent import Level, verify_audit_log
 from connecttrade.agent.mcp_server import TOOLS_BY_LEVEL
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
-from .agent_report_fakes import sdk_client
+from .demo_clients import sdk_client
 
 pytestmark = pytest.mark.anyio
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ from connecttrade import Client, market
 from connecttrade.agent.report import build_daily_report
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
-from .agent_report_fakes import sdk_client, write_audit_log
+from .agent_report_fakes import write_audit_log
+from .demo_clients import sdk_client
 
 NEW_YORK = ZoneInfo("America/New_York")
 DAY = dt.date(2026, 3, 2)
@@ -139,13 +139,6 @@ def test_unknown_time_zone_is_refused(tmp_path: Path) -> None:
         build_daily_report(tmp_path / "a.jsonl", None, DAY, None, "Mars/Olympus")
 
 
-@pytest.fixture
-def client(mock_broker: MockBrokerFixture) -> Iterator[Client]:
-    """An SDK client of the demo user on the mock."""
-    with sdk_client(mock_broker) as sdk:
-        yield sdk
-
-
 def test_trading_pnl_from_fills_matches_the_brokers_daily_pnl(
     mock_broker: MockBrokerFixture, client: Client, tmp_path: Path
 ) -> None:
@@ -193,16 +186,8 @@ def test_broker_failure_leaves_the_audit_part_and_says_why(
     shows the broker's error in place of its state."""
     log = tmp_path / "audit.jsonl"
     write_audit_log(log, AUDIT_DAY[:3])
-    c = mock_broker.credentials
     mock_broker.control.faults(fail_next=1, error_status=500)
-    with Client(
-        base_url=mock_broker.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        user_id=c.user_id,
-        user_secret=c.user_secret,
-        max_retries=0,
-    ) as flaky:
+    with sdk_client(mock_broker) as flaky:  # no retries: the failure reaches the report
         report = build_daily_report(log, flaky, DAY, [MARGIN], now=ny(18))
     assert report.broker_error is not None
     assert report.broker_error.startswith("InternalServerError")

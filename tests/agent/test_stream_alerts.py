@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,20 +18,9 @@ from connecttrade.agent import Alert, AlertKind, AlertMonitor, MarginThresholds,
 from connecttrade.agent.stream_alerts import AlertSource
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
+from .demo_clients import async_sdk_client
 from .guard_env import MARGIN
-from .stream_glue_support import AlertInbox, async_client, eventually, fixed_backoff, sync_client
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def client(mock_broker: MockBrokerFixture) -> Iterator[connecttrade.Client]:
-    """The demo user's client, closed after the test."""
-    with sync_client(mock_broker) as ct:
-        yield ct
+from .stream_glue_support import AlertInbox, eventually, fixed_backoff
 
 
 @pytest.fixture
@@ -277,7 +266,7 @@ async def test_an_async_live_view_feeds_the_monitor(
     mock_broker: MockBrokerFixture, inbox: AlertInbox
 ) -> None:
     """Attached to an async live account view, a rejection alerts on the event loop."""
-    async with async_client(mock_broker) as act:
+    async with async_sdk_client(mock_broker) as act:
         view = connecttrade.LiveAccountView.from_client(act)
         async with view:
             with StreamAlerts(AlertMonitor(callbacks=[inbox]), view) as alerts:

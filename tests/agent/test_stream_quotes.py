@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,28 +21,11 @@ from connecttrade.agent import Policy, QuoteUnavailable, Refused, StreamQuotes, 
 from connecttrade.agent._quote_board import QuoteBoard
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
+from .demo_clients import async_sdk_client, sdk_client
 from .guard_env import MARGIN, FakeClock
-from .stream_glue_support import (
-    async_client,
-    eventually,
-    fixed_backoff,
-    stream_guard,
-    sync_client,
-)
+from .stream_glue_support import eventually, fixed_backoff, stream_guard
 
 ALPACA = "conn_demo_alpaca"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def client(mock_broker: MockBrokerFixture) -> Iterator[connecttrade.Client]:
-    """The demo user's client, closed after the test."""
-    with sync_client(mock_broker) as ct:
-        yield ct
 
 
 @pytest.fixture
@@ -299,11 +281,11 @@ async def test_async_stream_quotes_serve_a_guard_in_a_worker_thread(
     and refused once instead of blocking the loop."""
     mock_broker.control.set_quote("ZVZZT", "10.00", "10.10")
     mock_broker.control.set_quote("ZAZZT", "40.00", "40.40")
-    async with async_client(mock_broker) as act:
+    async with async_sdk_client(mock_broker) as act:
         stream = connecttrade.MarketDataStream.from_client(act, ALPACA)
         async with stream:
             quotes = StreamQuotes(stream, clock=clock)
-            with sync_client(mock_broker) as client:
+            with sdk_client(mock_broker) as client:
                 tools = stream_guard(client, policy(), quotes, clock, tmp_path).prepare_tools()
                 staged = await asyncio.to_thread(tools.prepare_order, market_buy("ZVZZT"))
                 assert staged.estimated_notional == Decimal("101.00")

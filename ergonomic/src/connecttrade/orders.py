@@ -423,15 +423,18 @@ def _resolve_symbol(
         return Instrument.OPT, symbol
     if isinstance(symbol, EquitySymbol):
         return Instrument.STK, symbol
-    # The two grammars cannot overlap: an OCC symbol has digits, a CQS root has none. So
-    # the one that can match is tried first (a failed parse costs an exception).
-    has_digit = not isinstance(symbol, str) or any(c.isdigit() for c in symbol)
-    candidates = (Instrument.OPT, Instrument.STK) if has_digit else (Instrument.STK, Instrument.OPT)
-    for candidate in candidates:
-        try:
-            return candidate, _parse_symbol(symbol, candidate)
-        except InvalidOrder:
-            continue
+    if isinstance(symbol, str):
+        # The two grammars cannot overlap: an OCC symbol has digits, a CQS root has none.
+        # So the one that can match is tried first (a failed parse costs an exception).
+        has_digit = any(c.isdigit() for c in symbol)
+        first, second = (
+            (Instrument.OPT, Instrument.STK) if has_digit else (Instrument.STK, Instrument.OPT)
+        )
+        for candidate in (first, second):
+            try:
+                return candidate, _parse_symbol(symbol, candidate)
+            except InvalidOrder:
+                continue
     raise InvalidOrder(
         "symbol",
         f"{symbol!r} is neither a CQS equity symbol nor an OCC option symbol; "
@@ -441,7 +444,8 @@ def _resolve_symbol(
 
 def _parse_symbol(text: str, instrument: Instrument) -> OptionSymbol | EquitySymbol:
     key = (text, instrument)
-    parsed = _PARSED_SYMBOLS.get(key) if type(text) is str else None
+    kept = type(text) is str  # a str subclass could hash or compare unlike its text
+    parsed = _PARSED_SYMBOLS.get(key) if kept else None
     if parsed is not None:
         return parsed
     try:
@@ -451,7 +455,7 @@ def _parse_symbol(text: str, instrument: Instrument) -> OptionSymbol | EquitySym
             parsed = EquitySymbol.parse(text)
     except (InvalidOptionSymbol, InvalidEquitySymbol) as exc:
         raise InvalidOrder("symbol", str(exc)) from exc
-    if type(text) is str:  # a str subclass could hash or compare unlike its text
+    if kept:
         if len(_PARSED_SYMBOLS) >= _PARSED_SYMBOLS_KEPT:
             _PARSED_SYMBOLS.clear()
         _PARSED_SYMBOLS[key] = parsed

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Hashable
+import operator
+from collections.abc import Callable, Hashable
 from typing import Any, Final
 
 import orjson
@@ -85,39 +86,33 @@ def dumps(value: object) -> bytes:
 def plain(value: object) -> object:
     """``value`` with every :class:`Rendered` item replaced by its value (where an answer
     may hold them: the answer itself, a list, or a list in an object)."""
-    if isinstance(value, Rendered):
-        return value.value
-    if isinstance(value, list):
-        return _plain_items(value)
-    if isinstance(value, dict) and any(isinstance(item, list) for item in value.values()):
-        return {
-            key: _plain_items(item) if isinstance(item, list) else item
-            for key, item in value.items()
-        }
-    return value
-
-
-def _plain_items(items: list[Any]) -> list[Any]:
-    return [item.value if isinstance(item, Rendered) else item for item in items]
+    return _swap_rendered(value, _VALUE_OF)
 
 
 def _fragments(value: object) -> object:
     """``value`` with every :class:`Rendered` item (where :func:`plain` looks) replaced by
     its encoded bytes."""
+    return _swap_rendered(value, Rendered.fragment)
+
+
+_VALUE_OF: Final = operator.attrgetter("value")
+
+
+def _swap_rendered(value: object, swap: Callable[[Rendered], object]) -> object:
     if isinstance(value, Rendered):
-        return value.fragment()
+        return swap(value)
     if isinstance(value, list):
-        return _fragment_items(value)
+        return _swap_items(value, swap)
     if isinstance(value, dict) and any(isinstance(item, list) for item in value.values()):
         return {
-            key: _fragment_items(item) if isinstance(item, list) else item
+            key: _swap_items(item, swap) if isinstance(item, list) else item
             for key, item in value.items()
         }
     return value
 
 
-def _fragment_items(items: list[Any]) -> list[Any]:
-    return [item.fragment() if isinstance(item, Rendered) else item for item in items]
+def _swap_items(items: list[Any], swap: Callable[[Rendered], object]) -> list[Any]:
+    return [swap(item) if isinstance(item, Rendered) else item for item in items]
 
 
 def _plain_default(value: object) -> object:

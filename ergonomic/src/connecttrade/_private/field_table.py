@@ -1,9 +1,10 @@
 """A result type's fields as a table, read fast and checked only when something is off.
 
 A :class:`FieldTable` lists, in the result's field order, each wire key and how to read
-it. Reading tries the fast way first: one plain function per field that accepts only the
-ordinary case (a ``str`` where text is due, a string that makes a finite ``Decimal``, an
-enum value this release knows, ...) and gives up on anything else. If any field gives up,
+it. Reading tries the fast way first: a few statements per field, compiled into one
+function per table, that accept only the ordinary case (a ``str`` where text is due, a
+string that makes a finite ``Decimal``, an enum value this release knows, ...) and give
+up on anything else. If any field gives up,
 the whole object is read again through :class:`~.fields.Fields`, which accepts the same
 values and more (an unknown enum value as text, an unquoted number) and raises the typed
 error naming the field. So the fast way changes the speed, never the outcome; the tests
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from decimal import InvalidOperation
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -38,7 +39,6 @@ __all__ = [
 _R = TypeVar("_R")
 _E = TypeVar("_E", bound=StrEnum)
 
-FastRead = Callable[[object], object]
 CheckedRead = Callable[[Fields, str], object]
 
 
@@ -50,17 +50,15 @@ class _GiveUp(Exception):  # noqa: N818 -- a signal, not an error anyone sees
 class TableField:
     """One field: the result's attribute, the wire key, and its two readers.
 
-    ``inline`` is the fast reader as statements for the table's compiled reader (see
-    :func:`_compiled_reader`), for the kinds cheaper written out than called; ``helper``
-    is what those statements use as ``{helper}``: an enum's members, the remembered
-    Decimals, the ISO date parser.
+    ``fast`` is the fast read as statements of the table's compiled reader (see
+    :func:`_compiled_reader`): they leave the field's value in ``{value}`` or raise
+    ``_GiveUp``, and may use ``{helper}`` (an enum's members, a reading function).
     """
 
     attribute: str
     key: str
-    fast: FastRead
+    fast: str
     checked: CheckedRead
-    inline: str | None = None
     helper: object = None
 
 
@@ -96,23 +94,24 @@ class FieldTable(Generic[_R]):
 
 def _compiled_reader(result: type, fields: Sequence[TableField]) -> Callable[[dict[str, Any]], Any]:
     """The fast way for a whole object, as one function: ``result(...)`` of every field's
-    fast read, with the common kinds written out in place rather than called (a page of
-    orders makes thousands of these reads; a call costs more than the check it makes).
-    Built from the table's own constant keys, as ``dataclasses`` builds ``__init__``."""
-    names: dict[str, object] = {"_GiveUp": _GiveUp, "_result": result}
+    fast read, written out in place rather than called (a page of orders makes thousands
+    of these reads; a call costs more than the check it makes). Built from the table's
+    own constant keys, as ``dataclasses`` builds ``__init__``."""
+    names: dict[str, object] = {
+        "_GiveUp": _GiveUp,
+        "_result": result,
+        "_remembered": REMEMBERED,
+        "_read_decimal": _read_decimal,
+        "_read_datetime": dt.datetime.fromisoformat,
+    }
     lines = ["def read(body):", "    get = body.get"]
     for number, field in enumerate(fields):
-        value = f"v{number}"
+        value, helper = f"v{number}", f"helper{number}"
+        names[helper] = field.helper
         lines.append(f"    {value} = get({field.key!r})")
-        names[f"fast{number}"] = field.fast
-        if field.inline is None:
-            lines.append(f"    {value} = fast{number}({value})")
-        else:
-            names[f"helper{number}"] = field.helper
-            lines.extend(
-                "    " + line.format(value=value, helper=f"helper{number}", fast=f"fast{number}")
-                for line in field.inline.splitlines()
-            )
+        lines.extend(
+            "    " + line.format(value=value, helper=helper) for line in field.fast.splitlines()
+        )
     arguments = ", ".join(f"v{number}" for number in range(len(fields)))
     lines.append(f"    return _result({arguments})")
     exec("\n".join(lines), names)  # noqa: S102 -- our own text, from the table's constants
@@ -120,54 +119,41 @@ def _compiled_reader(result: type, fields: Sequence[TableField]) -> Callable[[di
     return reader
 
 
-# The inline fast reads: each leaves the field's value in {value} or raises _GiveUp.
-_INLINE_TEXT = "if type({value}) is not str:\n    raise _GiveUp"
-_INLINE_OPT_TEXT = "if {value} is not None and type({value}) is not str:\n    raise _GiveUp"
+def _optional(statements: str) -> str:
+    """``statements`` for a field that may also be null (missing reads as null too)."""
+    return "if {value} is not None:\n" + "\n".join(
+        "    " + line for line in statements.splitlines()
+    )
+
+
+# The fast reads of each kind.
+_CALL = "{value} = {helper}({value})"
+_TEXT = "if type({value}) is not str:\n    raise _GiveUp"
 # Only known values: an unknown one is kept as text by the checked reader.
-_INLINE_ENUM = (
+_ENUM = (
     "{value} = {helper}.get({value}) if type({value}) is str else None\n"
     "if {value} is None:\n"
     "    raise _GiveUp"
 )
-_INLINE_OPT_ENUM = "if {value} is not None:\n" + "\n".join(
-    "    " + line for line in _INLINE_ENUM.splitlines()
+# An amount already among the remembered finite Decimals is taken from them.
+_DECIMAL = (
+    "known = _remembered.get({value}) if type({value}) is str else None\n"
+    "{value} = known if known is not None else _read_decimal({value})"
 )
-# An amount already in the memo of finite Decimals is taken from it; the rest are called.
-_INLINE_DECIMAL = (
-    "known = {helper}.get({value}) if type({value}) is str else None\n"
-    "{value} = known if known is not None else {fast}({value})"
-)
-_INLINE_OPT_DECIMAL = "if {value} is not None:\n" + "\n".join(
-    "    " + line for line in _INLINE_DECIMAL.splitlines()
-)
-
-
-_INLINE_DATETIME = (
+_DATETIME = (
     "if type({value}) is not str:\n"
     "    raise _GiveUp\n"
     "try:\n"
-    "    {value} = {helper}({value})\n"
+    "    {value} = _read_datetime({value})\n"
     "except ValueError:\n"
     "    raise _GiveUp from None"
 )
 
 
-# --- readers: each fast one takes the value (None when missing) or gives up -------------
+# --- readers called by the fast reads: each takes the value or gives up -----------------
 
 
-def _fast_text(value: object) -> object:
-    if type(value) is str:
-        return value
-    raise _GiveUp
-
-
-def _fast_opt_text(value: object) -> object:
-    if value is None or type(value) is str:
-        return value
-    raise _GiveUp
-
-
-def _fast_decimal(value: object) -> object:
+def _read_decimal(value: object) -> object:
     if type(value) is str:
         try:
             number = wire_decimal(value)
@@ -178,20 +164,7 @@ def _fast_decimal(value: object) -> object:
     raise _GiveUp
 
 
-def _fast_opt_decimal(value: object) -> object:
-    return None if value is None else _fast_decimal(value)
-
-
-def _fast_datetime(value: object) -> object:
-    if type(value) is str:
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    raise _GiveUp
-
-
-def _fast_integer(value: object) -> object:
+def _read_integer(value: object) -> object:
     if type(value) is int:
         return value
     if type(value) is str and value.isascii() and value.isdigit():
@@ -199,100 +172,46 @@ def _fast_integer(value: object) -> object:
     raise _GiveUp
 
 
-def _members(enum: type[StrEnum]) -> Mapping[str, object]:
-    """The enum's members by value (what ``enum(value)`` looks up first)."""
-    return enum._value2member_map_
-
-
-def _fast_enum(enum: type[StrEnum]) -> FastRead:
-    members = _members(enum)
-
-    def read(value: object) -> object:
-        # Only known values: an unknown one is kept as text by the checked reader.
-        if type(value) is str:
-            member = members.get(value)
-            if member is not None:
-                return member
-        raise _GiveUp
-
-    return read
-
-
-def _fast_opt_enum(enum: type[StrEnum]) -> FastRead:
-    read_member = _fast_enum(enum)
-
-    def read(value: object) -> object:
-        return None if value is None else read_member(value)
-
-    return read
-
-
 # --- fields: the vocabulary of the tables ----------------------------------------------
 
 
 def text(attribute: str, key: str | None = None) -> TableField:
-    return TableField(attribute, key or attribute, _fast_text, Fields.text, _INLINE_TEXT)
+    return TableField(attribute, key or attribute, _TEXT, Fields.text)
 
 
 def opt_text(attribute: str, key: str | None = None) -> TableField:
-    return TableField(
-        attribute, key or attribute, _fast_opt_text, Fields.opt_text, _INLINE_OPT_TEXT
-    )
+    return TableField(attribute, key or attribute, _optional(_TEXT), Fields.opt_text)
 
 
 def decimal(attribute: str, key: str | None = None) -> TableField:
-    return TableField(
-        attribute, key or attribute, _fast_decimal, Fields.decimal, _INLINE_DECIMAL, REMEMBERED
-    )
+    return TableField(attribute, key or attribute, _DECIMAL, Fields.decimal)
 
 
 def opt_decimal(attribute: str, key: str | None = None) -> TableField:
-    return TableField(
-        attribute,
-        key or attribute,
-        _fast_opt_decimal,
-        Fields.opt_decimal,
-        _INLINE_OPT_DECIMAL,
-        REMEMBERED,
-    )
+    return TableField(attribute, key or attribute, _optional(_DECIMAL), Fields.opt_decimal)
 
 
 def datetime(attribute: str, key: str | None = None) -> TableField:
-    return TableField(
-        attribute,
-        key or attribute,
-        _fast_datetime,
-        Fields.datetime,
-        _INLINE_DATETIME,
-        dt.datetime.fromisoformat,
-    )
+    return TableField(attribute, key or attribute, _DATETIME, Fields.datetime)
 
 
 def integer(attribute: str, key: str | None = None) -> TableField:
-    return TableField(attribute, key or attribute, _fast_integer, Fields.integer)
+    return TableField(attribute, key or attribute, _CALL, Fields.integer, _read_integer)
 
 
 def enum(attribute: str, kind: type[_E], key: str | None = None) -> TableField:
     def checked(fields: Fields, name: str) -> object:
         return fields.enum(name, kind)
 
-    return TableField(
-        attribute, key or attribute, _fast_enum(kind), checked, _INLINE_ENUM, _members(kind)
-    )
+    return TableField(attribute, key or attribute, _ENUM, checked, kind._value2member_map_)
 
 
 def opt_enum(attribute: str, kind: type[_E], key: str | None = None) -> TableField:
     def checked(fields: Fields, name: str) -> object:
         return fields.opt_enum(name, kind)
 
-    return TableField(
-        attribute,
-        key or attribute,
-        _fast_opt_enum(kind),
-        checked,
-        _INLINE_OPT_ENUM,
-        _members(kind),
-    )
+    members = kind._value2member_map_
+    return TableField(attribute, key or attribute, _optional(_ENUM), checked, members)
 
 
 def items(attribute: str, parse: Callable[[object], Any], key: str | None = None) -> TableField:
@@ -306,4 +225,4 @@ def items(attribute: str, parse: Callable[[object], Any], key: str | None = None
     def checked(fields: Fields, name: str) -> object:
         return tuple(parse(item) for item in fields.items(name))
 
-    return TableField(attribute, key or attribute, fast, checked)
+    return TableField(attribute, key or attribute, _CALL, checked, fast)

@@ -101,6 +101,15 @@ class _StreamQuoteSource(ABC):
             self._forget(event.symbols)
         self._board.on_event(event)
 
+    def _register(self, symbols: str | Iterable[str]) -> list[str]:
+        """Keep ``symbols`` subscribed from now on (across reconnects); return them."""
+        chosen = _symbols(symbols)
+        if not chosen:
+            raise ValueError("symbols: give at least one symbol")
+        with self._lock:
+            self._subscribed.update(chosen)
+        return chosen
+
     def _forget(self, symbols: Iterable[str]) -> None:
         with self._lock:
             self._subscribed.difference_update(canonical_symbol(s) for s in symbols)
@@ -272,11 +281,7 @@ class SyncStreamQuotes(_StreamQuoteSource, ClosedOnExit):
         others are subscribed). If the stream is not live by then, the symbols stay
         registered and are subscribed once it is.
         """
-        chosen = _symbols(symbols)
-        if not chosen:
-            raise ValueError("symbols: give at least one symbol")
-        with self._lock:
-            self._subscribed.update(chosen)
+        chosen = self._register(symbols)
         try:
             self._stream.subscribe_quotes(chosen, timeout=self._answer_timeout)
         except TimeoutError:
@@ -349,11 +354,7 @@ class StreamQuotes(_StreamQuoteSource):
     async def subscribe(self, symbols: str | Iterable[str]) -> None:
         """Subscribe the quotes of ``symbols`` (kept across reconnects); refusals and
         waiting as :meth:`SyncStreamQuotes.subscribe`."""
-        chosen = _symbols(symbols)
-        if not chosen:
-            raise ValueError("symbols: give at least one symbol")
-        with self._lock:
-            self._subscribed.update(chosen)
+        chosen = self._register(symbols)
         try:
             await self._stream.subscribe_quotes(chosen, timeout=self._answer_timeout)
         except TimeoutError:
