@@ -263,7 +263,8 @@ def render(
         "requests and answers the contract's examples. Bare: Starlette answering the mock's "
         "own bytes for each call (`bench/bare_app.py`), served with the mock's own uvicorn "
         "configuration (`connecttrade_mock.testing.server_config`: uvloop, and uvicorn's "
-        "httptools protocol writing each answer's head with its body, "
+        "httptools protocol sending what each turn of the loop wrote at its end, one write "
+        "per connection, "
         "`connecttrade_mock/http_protocol.py`), so the ceiling gains what the mock's server "
         f"gains. Server stack: {machine['server']}.",
         "",

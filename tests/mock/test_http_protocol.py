@@ -1,18 +1,21 @@
-"""The mock's HTTP protocol sends each answer's head with its body, and HTTP still works:
-pipelined requests, HEAD, ``Expect: 100-continue``, connection close, WebSocket upgrades."""
+"""The mock's HTTP protocol sends what each turn of the event loop wrote at the turn's end,
+one write per connection, and HTTP still works: pipelined requests, HEAD,
+``Expect: 100-continue``, connection close, malformed requests, WebSocket upgrades."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from mock_api import DEMO_HEADERS, settings
 
-from connecttrade_mock.http_protocol import HeadHolder
+from connecttrade_mock.http_protocol import WRITE_AT_ONCE, TurnWriter, outbox_of
 from connecttrade_mock.testing import MockServer
 
 
@@ -24,6 +27,7 @@ class RecordingTransport:
         self.closed = False
 
     def write(self, data: bytes) -> None:
+        assert not self.closed, "written after close"
         self.writes.append(data)
 
     def close(self) -> None:
@@ -32,39 +36,113 @@ class RecordingTransport:
     def is_closing(self) -> bool:
         return self.closed
 
+    def get_write_buffer_size(self) -> int:
+        return 7
+
     def get_extra_info(self, name: str) -> str:
         return f"info:{name}"
 
 
-def test_a_head_leaves_with_the_first_body_bytes() -> None:
-    """A response head and its body reach the transport as one write, in order."""
+def _writer(transport: RecordingTransport, loop: asyncio.AbstractEventLoop) -> TurnWriter:
+    return TurnWriter(transport, loop, outbox_of(loop))  # type: ignore[arg-type]
+
+
+async def _next_turn() -> None:
+    await asyncio.sleep(0)
+
+
+def in_a_loop(test: Callable[[], Coroutine[Any, Any, None]]) -> Callable[[], None]:
+    """``test``, run to its end in a fresh event loop."""
+
+    def run() -> None:
+        asyncio.run(test())
+
+    run.__name__, run.__doc__ = test.__name__, test.__doc__
+    return run
+
+
+@in_a_loop
+async def test_a_turns_writes_leave_together_at_its_end() -> None:
+    """A head and its body, written in one turn, reach the transport as one write, and
+    only once the turn is over."""
     transport = RecordingTransport()
-    holder = HeadHolder(transport)  # type: ignore[arg-type]
-    holder.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+    writer = _writer(transport, asyncio.get_running_loop())
+    writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+    writer.write(b"")
+    writer.write(b"{}")
     assert transport.writes == []
-    holder.write(b"{}")
-    holder.write(b"more")
-    assert transport.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}", b"more"]
+    assert writer.get_write_buffer_size() == 7 + 40
+    await _next_turn()
+    assert transport.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"]
+    writer.write(b"next")
+    await _next_turn()
+    assert transport.writes[1:] == [b"next"]
 
 
-def test_an_interim_response_is_written_at_once() -> None:
-    """``100 Continue`` is not held back: the client waits for it before sending a body."""
+@in_a_loop
+async def test_connections_are_sent_in_the_order_they_wrote() -> None:
+    """Each connection gets its own bytes, one write each, in the order they first wrote."""
+    loop = asyncio.get_running_loop()
+    sent: list[tuple[str, bytes]] = []
+
+    class Named(RecordingTransport):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def write(self, data: bytes) -> None:
+            sent.append((self.name, data))
+
+    first, second = _writer(Named("a"), loop), _writer(Named("b"), loop)
+    second.write(b"b1")
+    first.write(b"a1")
+    second.write(b"b2")
+    await _next_turn()
+    assert sent == [("b", b"b1b2"), ("a", b"a1")]
+
+
+@in_a_loop
+async def test_close_sends_what_waits_first() -> None:
+    """A connection closed in the turn it wrote (``Connection: close``, a 400 for a
+    malformed request) sends its answer before it closes, and nothing after."""
     transport = RecordingTransport()
-    holder = HeadHolder(transport)  # type: ignore[arg-type]
-    holder.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-    assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]
+    writer = _writer(transport, asyncio.get_running_loop())
+    writer.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    writer.close()
+    assert transport.writes == [b"HTTP/1.1 400 Bad Request\r\n\r\n"]
+    assert transport.closed
+    assert writer.is_closing()
+    await _next_turn()  # the turn's end finds nothing left (and writes nothing after close)
+    assert len(transport.writes) == 1
 
 
-@pytest.mark.parametrize("ending", ["flush", "close"])
-def test_a_head_without_body_is_sent_at_the_end(ending: str) -> None:
-    """A head-only answer (HEAD, 204) or a response cut short still sends its head."""
+@in_a_loop
+async def test_a_long_answer_is_written_as_it_grows() -> None:
+    """Past ``WRITE_AT_ONCE`` bytes a connection writes at once, so a long streamed answer
+    still meets the transport's own flow control."""
     transport = RecordingTransport()
-    holder = HeadHolder(transport)  # type: ignore[arg-type]
-    holder.write(b"HTTP/1.1 204 No Content\r\n\r\n")
-    getattr(holder, ending)()
-    assert transport.writes == [b"HTTP/1.1 204 No Content\r\n\r\n"]
-    assert transport.closed is (ending == "close")
-    assert holder.get_extra_info("peername") == "info:peername"
+    writer = _writer(transport, asyncio.get_running_loop())
+    chunk = b"x" * (WRITE_AT_ONCE // 2)
+    writer.write(chunk)
+    assert transport.writes == []
+    writer.write(chunk)
+    assert transport.writes == [chunk + chunk]
+    writer.write(b"tail")
+    await _next_turn()
+    assert transport.writes == [chunk + chunk, b"tail"]
+
+
+@in_a_loop
+async def test_a_client_gone_before_the_turn_ends_is_not_written_to() -> None:
+    """If the connection was lost meanwhile, what waited is dropped, not written to a
+    closed transport (which would raise)."""
+    transport = RecordingTransport()
+    writer = _writer(transport, asyncio.get_running_loop())
+    writer.write(b"answer")
+    transport.closed = True  # as the transport is when its peer resets the connection
+    await _next_turn()
+    assert transport.writes == []
+    assert writer.get_extra_info("peername") == "info:peername"
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +306,20 @@ def test_a_client_leaving_mid_body_is_no_error(
             time.sleep(0.01)
     assert status == 200
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_a_malformed_request_gets_its_400_and_the_close(server: MockServer) -> None:
+    """After two pipelined answers, a malformed request on the same connection gets
+    uvicorn's 400 (written through the turn's writer) before the connection closes."""
+    with _connect(server) as sock:
+        sock.sendall(_request("GET", "/positions") + _request("GET", "/accounts"))
+        reader = Reader(sock)
+        answers = [reader.response() for _ in range(2)]
+        sock.sendall(b"GARBAGE \x00 not http\r\n\r\n")
+        status, headers, body = reader.response()
+        assert sock.recv(1) == b""
+    assert [status for status, _, _ in answers] == [200, 200]
+    assert isinstance(json.loads(answers[1][2]), list)
+    assert status == 400
+    assert headers["connection"] == "close"
+    assert body == b"Invalid HTTP request received."

@@ -19,7 +19,7 @@ import httpx
 import uvicorn
 
 from connecttrade_mock.app import MockBroker, create_app
-from connecttrade_mock.http_protocol import HeadCoalescingProtocol
+from connecttrade_mock.http_protocol import TurnBatchingProtocol
 from connecttrade_mock.simulator import DEMO, Settings
 from connecttrade_mock.stream_endpoints import BROKERAGE_PATH, MARKET_DATA_PATH
 
@@ -206,8 +206,8 @@ class MockServer:
 def server_config(app: Any, **options: Any) -> uvicorn.Config:
     """uvicorn's configuration for the mock: the uvloop event loop (uvicorn's ``auto``
     choice; the package depends on it where it exists, as ``uvicorn[standard]`` does), the
-    httptools HTTP parser writing each answer's head and body together
-    (``http_protocol.HeadCoalescingProtocol``), WebSockets through the ``websockets``
+    httptools HTTP parser sending what each turn of the loop wrote at its end, one write per
+    connection (``http_protocol.TurnBatchingProtocol``), WebSockets through the ``websockets``
     package (its sans-I/O implementation) with a 1 MiB frame limit. The access log is off
     when the log level would hide it anyway: uvicorn works out each line before asking the
     logger."""
@@ -215,7 +215,7 @@ def server_config(app: Any, **options: Any) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         loop="auto",
-        http=HeadCoalescingProtocol,
+        http=TurnBatchingProtocol,
         ws="websockets-sansio",
         ws_max_size=WS_MAX_SIZE,
         **options,
