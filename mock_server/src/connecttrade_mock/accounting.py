@@ -14,7 +14,7 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
@@ -335,8 +335,11 @@ class ReserveBook:
     def put(self, entry: Reserve) -> None:
         """Record an open order's reserve, replacing what was recorded for it before."""
         order_id = entry.order.order_id
-        self.discard(order_id)
-        self._entries[order_id] = entry
+        entries = self._entries
+        before = entries.get(order_id)
+        if before is not None:
+            self._count(before, add=False)
+        entries[order_id] = entry
         self._count(entry, add=True)
 
     def discard(self, order_id: str) -> None:
@@ -377,32 +380,39 @@ class ReserveBook:
     def total(
         self,
         account_id: str,
-        held: Callable[[str], Decimal],
+        positions: Mapping[str, Position],
         priced: Callable[[Order], Decimal],
         exclude: Order | None = None,
     ) -> Decimal:
         """What the account's open orders reserve, ``exclude`` not counted, given the
-        position held in a symbol and a fresh reserve for orders that follow the quote."""
+        account's positions by symbol and a fresh reserve for orders that follow the quote."""
+        add = _EXACT.add
         total = self._fixed.get(account_id, ZERO)
-        for symbol, (buys, sells) in self._sides.get(account_id, {}).items():
-            quantity = held(symbol)
-            if quantity >= 0:
-                total = _EXACT.add(total, buys)
-            if quantity <= 0:
-                total = _EXACT.add(total, sells)
+        sides = self._sides.get(account_id)
+        if sides:
+            for symbol, (buys, sells) in sides.items():
+                position = positions.get(symbol)
+                quantity = ZERO if position is None else position.quantity
+                if quantity >= 0:
+                    total = add(total, buys)
+                if quantity <= 0:
+                    total = add(total, sells)
         left_out = None if exclude is None else self._entries.get(exclude.order_id)
         if left_out is not None and left_out.kind is not ReserveKind.PRICED:
             own = left_out.order.symbol
-            quantity = held(own) if own is not None else ZERO
+            position = None if own is None else positions.get(own)
+            quantity = ZERO if position is None else position.quantity
             if (
                 left_out.kind is ReserveKind.FIXED
                 or (left_out.kind is ReserveKind.BUY and quantity >= 0)
                 or (left_out.kind is ReserveKind.SELL and quantity <= 0)
             ):
                 total = _EXACT.subtract(total, left_out.amount)
-        for order in self._priced.get(account_id, {}).values():
-            if order is not exclude:
-                total += priced(order)
+        priced_orders = self._priced.get(account_id)
+        if priced_orders:
+            for order in priced_orders.values():
+                if order is not exclude:
+                    total += priced(order)
         return total
 
     def sellers(self, account_id: str, symbol: str) -> Iterable[Order]:

@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from typing import Final, NamedTuple
 
 from connecttrade_mock.bounded import forget_oldest
+from connecttrade_mock.encoding import tight
 
 __all__ = ["CACHED_READS", "AnswerCache", "Stamp"]
 
@@ -62,7 +63,7 @@ class AnswerCache:
     def put(self, key: Hashable, stamp: Stamp, status: int, body: bytes) -> None:
         answers = self._answers
         answers.pop(key, None)  # re-inserted last: the newest stays longest
-        answers[key] = (stamp, status, body)
+        answers[key] = (stamp, status, tight(body))  # kept: in a block of its own size
         forget_oldest(answers, self._limit)
 
     def clear(self) -> None:
