@@ -4,13 +4,15 @@ once are still checked against the contract in every answer that shows them."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pytest
 
 from connecttrade_mock.contract import Contract, ResponseViolation
-from connecttrade_mock.encoding import Rendered, dumps, plain
+from connecttrade_mock.encoding import Rendered, dumps, plain, tight
 
 SPEC: Any = Contract.load().document
 ORDER_EXAMPLE: dict[str, Any] = SPEC["components"]["schemas"]["Order"]["examples"][0]
@@ -175,3 +177,33 @@ def test_a_list_answer_of_rendered_items_is_checked_item_by_item(contract: Contr
     broken = Rendered({**position, "quantity": 10})
     with pytest.raises(ResponseViolation, match=r"^list_positions 200: \[0\]\.quantity: must be"):
         contract.validate_response(operation, 200, [broken])
+
+
+def test_a_kept_encoding_holds_no_more_memory_than_its_bytes() -> None:
+    """orjson's result keeps the whole buffer it wrote into (8 KiB at least); a rendered
+    order's kept bytes (thousands of them are kept) take about their own size."""
+    items = [Rendered({**ORDER_EXAMPLE, "cl_order_id": f"kept-{n}"}) for n in range(200)]
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        encoded = [item.encoded() for item in items]
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = len(encoded[0])
+    assert encoded[0] == orjson.dumps(items[0].value)
+    assert (after - before) / len(items) < 2 * size + 200  # not orjson's 8 KiB each
+
+
+def test_tight_keeps_the_bytes_and_lets_the_buffer_go() -> None:
+    """``tight`` is the same bytes, in a block of their own size."""
+    wide = orjson.dumps({"a": "x" * 100})
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        kept = [tight(orjson.dumps({"a": "x" * 100})) for _ in range(100)]
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept[0] == wide
+    assert (after - before) / len(kept) < 400

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.engine import SELLING_SIDES, Engine
 from connecttrade_mock.errors import ApiError
 from connecttrade_mock.simulator import DEMO, Settings, Simulator
-from connecttrade_mock.state import Order, Store
+from connecttrade_mock.state import Order, Position, Store
 from connecttrade_mock.wire import balance_json, order_json, position_json, transaction_json
 
 USER = (DEMO.client_id, DEMO.user_id)
@@ -39,6 +39,10 @@ class ScanningReserves:
     def __init__(self, store: Callable[[], Store]) -> None:
         self._store = store
 
+    def entry(self, order_id: str) -> Reserve | None:
+        """No entries kept: every answer is a fresh scan."""
+        return None
+
     def put(self, entry: Reserve) -> None:
         """Nothing to keep: every answer is a fresh scan."""
 
@@ -48,7 +52,7 @@ class ScanningReserves:
     def total(
         self,
         account_id: str,
-        held: Callable[[str], Decimal],
+        positions: Mapping[str, Position],
         priced: Callable[[Order], Decimal],
         exclude: Order | None = None,
     ) -> Decimal:

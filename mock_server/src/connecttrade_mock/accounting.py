@@ -313,6 +313,18 @@ class Reserve(NamedTuple):
     kind: ReserveKind
     amount: Decimal
     selling: bool  # a sell that promises part of the position (cash accounts check it)
+    # What the entry was made from besides what an order is placed with: its quantity (a
+    # notional order's is set by its first fill) and its number of fills (only appended).
+    quantity: Decimal | None
+    fills: int
+
+    def made_from(self, order: Order) -> bool:
+        """Whether the entry still stands for ``order`` as it is now."""
+        return (
+            self.order is order
+            and self.fills == len(order.fills)
+            and self.quantity == order.order_qty
+        )
 
 
 class ReserveBook:
@@ -341,6 +353,10 @@ class ReserveBook:
             self._count(before, add=False)
         entries[order_id] = entry
         self._count(entry, add=True)
+
+    def entry(self, order_id: str) -> Reserve | None:
+        """The order's entry, if it has one."""
+        return self._entries.get(order_id)
 
     def discard(self, order_id: str) -> None:
         """Forget an order that closed or left the store."""

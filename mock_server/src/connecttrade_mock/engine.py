@@ -195,7 +195,6 @@ class Engine:
         """Start the engine's own indexes of open orders afresh (filled from the store's
         order changes by :meth:`_sync_orders`)."""
         self._reserves = accounting.ReserveBook()
-        self._reserves_made_from: dict[str, tuple[Decimal | None, int]] = {}
         self._resting = RestingOrders()
         self._active: dict[str, Order] = {}  # open orders every tick works
 
@@ -309,12 +308,10 @@ class Engine:
             order_id = order.order_id
             if open_orders.get(order_id) is order:
                 # An open order's reserve entry follows from what it was placed with, its
-                # quantity (a notional order's is set by its first fill) and its fills
-                # (only ever appended): unchanged, so is the entry.
-                made_from = (order.order_qty, len(order.fills))
-                if self._reserves_made_from.get(order_id) != made_from:
+                # quantity and its fills: while they stand, so does the entry.
+                entry = self._reserves.entry(order_id)
+                if entry is None or not entry.made_from(order):
                     self._reserves.put(self._reserve_entry(order))
-                    self._reserves_made_from[order_id] = made_from
                 if rests_quietly(order):
                     self._active.pop(order_id, None)
                     self._resting.add(order)  # kept in place if it was resting already
@@ -323,7 +320,6 @@ class Engine:
                     self._active[order_id] = order
             else:
                 self._reserves.discard(order_id)
-                self._reserves_made_from.pop(order_id, None)
                 self._resting.remove(order_id)
                 self._active.pop(order_id, None)
         if held_back is not None:
@@ -711,7 +707,7 @@ class Engine:
             else:
                 kind = accounting.ReserveKind.BUY if buying else accounting.ReserveKind.SELL
                 amount = accounting.order_reserve(order, limit, self._multiplier(order), margin)
-        return accounting.Reserve(order, kind, amount, selling)
+        return accounting.Reserve(order, kind, amount, selling, order.order_qty, len(order.fills))
 
     def last_price(self, position: Position) -> Decimal:
         return self._quote(position.symbol).last
