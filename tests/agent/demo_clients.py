@@ -12,15 +12,7 @@ from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 
 def _demo_user(mock: MockBrokerFixture) -> dict[str, Any]:
-    c = mock.credentials
-    return {
-        "base_url": mock.base_url,
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "user_id": c.user_id,
-        "user_secret": c.user_secret,
-        "max_retries": 0,
-    }
+    return {"base_url": mock.base_url, **mock.sdk_credentials, "max_retries": 0}
 
 
 def sdk_client(mock: MockBrokerFixture) -> Client:

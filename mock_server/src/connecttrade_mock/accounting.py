@@ -347,11 +347,8 @@ class ReserveBook:
     def put(self, entry: Reserve) -> None:
         """Record an open order's reserve, replacing what was recorded for it before."""
         order_id = entry.order.order_id
-        entries = self._entries
-        before = entries.get(order_id)
-        if before is not None:
-            self._count(before, add=False)
-        entries[order_id] = entry
+        self.discard(order_id)
+        self._entries[order_id] = entry
         self._count(entry, add=True)
 
     def entry(self, order_id: str) -> Reserve | None:

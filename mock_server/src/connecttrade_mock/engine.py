@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from operator import attrgetter
-from types import MappingProxyType
 from typing import Any, Final, NamedTuple, Protocol
 
 from connecttrade_mock import accounting
@@ -74,8 +73,6 @@ CUTOFFS: Mapping[str, Callable[[date], datetime]] = {
     "DAY+": after_hours_close,
 }
 # What a position's value depends on besides its symbol's last price (see _holdings).
-# An account without positions, as a read-only mapping.
-_NO_POSITIONS: Final[Mapping[str, Position]] = MappingProxyType({})
 VALUED_FIELDS = attrgetter(
     "symbol", "instrument", "multiplier", "quantity", "day_basis", "realized_today"
 )
@@ -666,7 +663,7 @@ class Engine:
         self._sync_orders(exclude if placing else None)
         return self._reserves.total(
             account.account_id,
-            self.store.positions_by_account.get(account.account_id, _NO_POSITIONS),
+            self.store.positions_by_symbol(account.account_id),
             functools.partial(self._reserve, account),
             exclude,
         )
@@ -676,7 +673,7 @@ class Engine:
         everything it is a pure function of (the account type and each position's valued
         fields and last price), and computed afresh when any of them differs."""
         positions = tuple(self.store.positions_of(account.account_id))
-        lasts = tuple([self._quote(position.symbol).last for position in positions])
+        lasts = tuple([self.last_price(position) for position in positions])
         key = (account.account_type, tuple(map(VALUED_FIELDS, positions)), lasts)
         kept = self._holdings.get(account.account_id)
         if kept is not None and kept[0] == key:

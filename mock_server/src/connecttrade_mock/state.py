@@ -406,7 +406,11 @@ class Store:
 
     def positions_of(self, account_id: str) -> Collection[Position]:
         """The account's positions (a live view: copy it before adding positions)."""
-        return self.positions_by_account.get(account_id, _NO_POSITIONS).values()
+        return self.positions_by_symbol(account_id).values()
+
+    def positions_by_symbol(self, account_id: str) -> Mapping[str, Position]:
+        """The account's positions by symbol (a live, read-only view)."""
+        return self.positions_by_account.get(account_id, _NO_POSITIONS)
 
     def open_orders_of(self, account_id: str) -> Iterator[Order]:
         yield from self.open_orders_by_account.get(account_id, {}).values()
