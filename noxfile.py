@@ -1,4 +1,10 @@
-"""Every project task is a nox session; `nox -l` lists them, `nox` runs the CI set."""
+"""Every project task is a nox session; `nox -l` lists them, `nox` runs the CI set.
+
+Every session installs exactly what `uv.lock` pins (`uv sync --locked`): a new release of
+any dependency changes nothing here until `nox -s lock` takes it in and the change is
+committed. `nox -s tests_latest` runs the suite against the newest versions the
+distributions' own ranges allow, to see upgrades coming on purpose.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +28,12 @@ CODEGEN_CONFIG = ROOT / "openapi" / "codegen.yaml"
 STAMP = ROOT / "openapi" / "codegen.stamp.json"
 GENERATED = ROOT / "generated_client"
 JUNIT_REPORT = ROOT / ".nox" / "junit.xml"
-PACKAGES = ["./generated_client", "./ergonomic[mcp]", "./mock_server"]
+LOCK = ROOT / "uv.lock"
+BOOTSTRAP = ROOT / ".ci" / "bootstrap.txt"
+# The distributions, as `tests_latest` installs them from their folders (ranges, no lock).
+PACKAGE_PATHS = ["./generated_client", "./ergonomic[mcp]", "./mock_server"]
+# Built afresh on every install: uv's cache would keep a wheel whose sources changed.
+DISTRIBUTIONS = ["connecttrade-client", "connecttrade", "connecttrade-mock"]
 HANDWRITTEN = [
     "ergonomic/src",
     "mock_server/src",
@@ -35,15 +46,77 @@ HANDWRITTEN = [
 ]
 
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
-nox.options.default_venv_backend = "venv"
+nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-# `tests` runs last so that pytest's summary closes the log CI reads.
-nox.options.sessions = ["lint", "typecheck", "spec", "codegen_check", "contract_cli", "tests"]
+# `lock_check` runs first: nothing else means anything on a stale lock. `tests` runs last
+# so that pytest's summary closes the log CI reads.
+nox.options.sessions = [
+    "lock_check",
+    "lint",
+    "typecheck",
+    "spec",
+    "codegen_check",
+    "contract_cli",
+    "tests",
+]
 
 
 def _group(name: str) -> tuple[str, ...]:
     return tuple(nox.project.dependency_groups(PYPROJECT, name))
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    """Make the session's environment exactly the locked versions of `groups`.
+
+    `--locked` fails when uv.lock is stale against a pyproject; `--no-editable` installs the
+    distributions as users get them, so the tests run against installed packages.
+    """
+    reinstall = []
+    if "packages" in groups:
+        reinstall = [f"--reinstall-package={name}" for name in DISTRIBUTIONS]
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        "--no-editable",
+        *[f"--only-group={group}" for group in groups],
+        *reinstall,
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location, "UV_PYTHON_DOWNLOADS": "never"},
+    )
+
+
+def _bootstrap_requirements(session: nox.Session) -> str:
+    """The bootstrap group (nox and uv, what .ci/run installs first) as pinned, hashed lines."""
+    exported = session.run(
+        "uv",
+        "export",
+        "--locked",
+        "--only-group=bootstrap",
+        "--no-emit-workspace",
+        "--no-header",
+        "--quiet",
+        silent=True,
+    )
+    header = "# Written by `nox -s lock` from uv.lock; .ci/run installs it with pip.\n"
+    return header + str(exported)
+
+
+@nox.session(default=False)
+def lock(session: nox.Session) -> None:
+    """Rewrite uv.lock from the pyproject files (`-- --upgrade` takes the newest allowed)."""
+    session.run("uv", "lock", *session.posargs)
+    BOOTSTRAP.write_text(_bootstrap_requirements(session))
+    session.log(f"{LOCK.name} and {BOOTSTRAP.relative_to(ROOT)} written; commit both")
+
+
+@nox.session
+def lock_check(session: nox.Session) -> None:
+    """Fail when uv.lock or .ci/bootstrap.txt is stale against the pyproject files."""
+    session.run("uv", "lock", "--check")
+    if not BOOTSTRAP.exists() or BOOTSTRAP.read_text() != _bootstrap_requirements(session):
+        session.error(f"{BOOTSTRAP.relative_to(ROOT)} is stale: run `nox -s lock` and commit")
+    session.log("uv.lock and .ci/bootstrap.txt match the pyproject files")
 
 
 def _sha256(path: Path) -> str:
@@ -108,7 +181,7 @@ def _tree_differences(expected: Path, actual: Path) -> list[str]:
 @nox.session(default=False)
 def codegen(session: nox.Session) -> None:
     """Regenerate generated_client/ from openapi/openapi.json (replaces the tree wholesale)."""
-    session.install(*_group("codegen"))
+    _install(session, "codegen")
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _generate(session, Path(tmp))
         shutil.rmtree(GENERATED, ignore_errors=True)
@@ -120,7 +193,7 @@ def codegen(session: nox.Session) -> None:
 @nox.session
 def codegen_check(session: nox.Session) -> None:
     """Fail when generated_client/ or its stamp differs from a fresh regeneration."""
-    session.install(*_group("codegen"))
+    _install(session, "codegen")
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _generate(session, Path(tmp))
         problems = _tree_differences(fresh, GENERATED)
@@ -138,14 +211,14 @@ def codegen_check(session: nox.Session) -> None:
 @nox.session
 def spec(session: nox.Session) -> None:
     """Validate the OpenAPI document, the AsyncAPI message schemas and every example in both."""
-    session.install(*_group("spec"))
+    _install(session, "spec")
     session.run("python", "openapi/validate.py")
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """Run ruff's linter and formatter check on the handwritten code."""
-    session.install(*_group("lint"))
+    _install(session, "lint")
     session.run("ruff", "check", *HANDWRITTEN)
     session.run("ruff", "format", "--check", *HANDWRITTEN)
 
@@ -153,7 +226,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the handwritten code, against the installed packages."""
-    session.install(*PACKAGES, *_group("typecheck"), *_group("tests"))
+    _install(session, "packages", "typecheck", "tests")
     session.run("mypy", *HANDWRITTEN)
     # The generated client is not ours to style, but users type-check against it.
     session.run("mypy", "--strict", "-p", "connecttrade_client")
@@ -162,9 +235,19 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite against the installed packages (not the source trees)."""
-    session.install(*PACKAGES, *_group("tests"))
+    _install(session, "packages", "tests")
     # The JUnit report lets .ci/run close with one plain "N passed, N failed" line.
     session.run("pytest", f"--junitxml={JUNIT_REPORT}", *session.posargs)
+
+
+@nox.session(default=False)
+def tests_latest(session: nox.Session) -> None:
+    """The tests and mypy against the newest versions the distributions' ranges allow."""
+    # No lock: uv resolves afresh, newest first, within the pyproject ranges and tool pins.
+    session.install("--upgrade", *PACKAGE_PATHS, *_group("tests"), *_group("typecheck"))
+    session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"))
+    session.run("mypy", *HANDWRITTEN)
+    session.run("pytest", *session.posargs)
 
 
 def _free_port() -> int:
@@ -176,7 +259,7 @@ def _free_port() -> int:
 @nox.session
 def contract_cli(session: nox.Session) -> None:
     """Run the schemathesis CLI (all phases, all checks) against the mock on real uvicorn."""
-    session.install(*PACKAGES, *_group("tests"))
+    _install(session, "packages", "tests")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
@@ -221,7 +304,7 @@ def contract_cli(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """Start the mock broker and watch the SDK trade against it (examples/quickstart.py)."""
-    session.install(*PACKAGES)
+    _install(session, "packages")
     session.run("python", "examples/quickstart.py")
 
 
@@ -261,7 +344,7 @@ def _ensure_prism(session: nox.Session) -> Path:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmark the mock (vs Prism and bare Starlette), growth, SDK and codegen; write docs."""
-    session.install(*PACKAGES, *_group("bench"))
+    _install(session, "packages", "bench")
     _ensure_wrk(session)
     prism = _ensure_prism(session)
     with tempfile.TemporaryDirectory() as tmp:

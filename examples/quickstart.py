@@ -66,7 +66,8 @@ def main() -> None:
             spy = client.orders.place(ct.market("SPY", 1, side="BUY"), account_id="acc_demo_margin")
             price = spy.wait(timeout=10).avg_fill_price or Decimal(600)
             low = (price / 5).quantize(Decimal(1)) * 5
-            expiry = dt.date.today() + dt.timedelta(days=35)
+            # February's monthly expiry (its third Friday), six weeks after the mock's start.
+            expiry = dt.date(2026, 2, 20)
             long_call = ct.OptionSymbol.build("SPY", expiry, ct.OptionRight.CALL, low)
             short_call = ct.OptionSymbol.build("SPY", expiry, ct.OptionRight.CALL, low + 10)
             spread = client.orders.place(

@@ -1,8 +1,9 @@
 """Helpers of the agent guard tests: a guard over the mock broker with a fake clock.
 
 The mock broker (the ``mock_broker`` fixture: one loopback server per session, reset per
-test, manual clock) starts on Friday 2026-11-20 at 15:00 UTC, 10:00 in New York: inside
-the default regular-hours window. The guard gets its own fake clock starting there, so
+test, manual clock) starts on Friday 2026-11-20 at 15:00 UTC, 10:00 in New York, the
+``mock_broker_start`` of the project's pytest settings: inside the default regular-hours
+window. The guard gets its own fake clock starting there, so
 tests move the guard's time (expiry, session windows) without touching the broker's.
 """
 

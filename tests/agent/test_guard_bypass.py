@@ -14,7 +14,7 @@ from connecttrade import Instrument, OrderRequest, OrderSide, OrderType, TimeInF
 from connecttrade.agent import Refused, SessionWindow
 from connecttrade.equity_symbol import EquitySymbol
 
-from .guard_env import CASH, MARGIN, GuardEnv, MakeEnv, policy_for_tests
+from .guard_env import CASH, MARGIN, GuardEnv, MakeEnv, mock_quotes, policy_for_tests
 
 
 def broker_orders(env: GuardEnv) -> list[connecttrade.Order]:
@@ -210,7 +210,10 @@ def test_sell_limit_far_below_market_is_priced_at_the_market(env: GuardEnv) -> N
     prepared = env.tools.prepare_order(
         connecttrade.limit("AAPL", 18, "1", side="SELL_SHORT"), MARGIN
     )
-    assert prepared.estimated_notional > Decimal(18) * Decimal(270)
+    market_price = mock_quotes(env.mock)("AAPL").reference_price
+    assert market_price is not None
+    assert market_price > 100  # AAPL trades far above the $1 limit
+    assert prepared.estimated_notional == Decimal(18) * market_price
 
 
 def test_splitting_an_order_cannot_dodge_the_daily_notional(make_env: MakeEnv) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Self
 
 import pytest
 
 from connecttrade_mock.clock import (
+    DEFAULT_START,
     NEW_YORK,
     ClockMode,
     Session,
@@ -15,6 +17,7 @@ from connecttrade_mock.clock import (
     regular_close,
     regular_open,
     session_at,
+    today_start,
 )
 
 
@@ -103,9 +106,9 @@ def test_session_at_rejects_naive_datetimes() -> None:
     [date(2025, 3, 7), date(2025, 3, 8), date(2025, 3, 9), date(2025, 3, 10)],
     ids=["friday", "saturday", "sunday", "monday"],
 )
-def test_default_start_is_ten_on_the_latest_weekday(today: date) -> None:
-    """The default start is 10:00 New York on the most recent weekday, with the market open."""
-    start = default_start(today)
+def test_today_start_is_ten_on_the_latest_weekday(today: date) -> None:
+    """The opt-in start is 10:00 New York on the most recent weekday, with the market open."""
+    start = today_start(today)
     local = start.astimezone(NEW_YORK)
     assert local.hour == 10
     assert local.minute == 0
@@ -121,6 +124,31 @@ def test_a_clock_without_start_has_the_market_open() -> None:
     clock = VirtualClock(ClockMode.MANUAL, wall=FakeWall())
     assert clock.session() is Session.REGULAR
     assert clock.now().tzinfo is UTC
+
+
+def test_the_default_start_is_the_documented_fixed_moment() -> None:
+    """Without a start the clock begins at Monday 2026-01-05 10:00 New York, on any machine."""
+    assert default_start() == DEFAULT_START == datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
+    local = DEFAULT_START.astimezone(NEW_YORK)
+    assert (local.weekday(), local.hour, local.minute) == (0, 10, 0)
+    assert VirtualClock(ClockMode.MANUAL, wall=FakeWall()).now() == DEFAULT_START
+    assert session_at(DEFAULT_START) is Session.REGULAR
+
+
+@pytest.mark.parametrize("mode", list(ClockMode), ids=[m.value for m in ClockMode])
+def test_the_default_start_does_not_read_the_wall_calendar(
+    mode: ClockMode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clock's start is the same whatever the machine's date: only its pace reads the wall."""
+    import connecttrade_mock.clock as clock_module
+
+    class FarFuture(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Self:
+            return cls(2031, 7, 19, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(clock_module, "datetime", FarFuture)
+    assert VirtualClock(mode, wall=FakeWall()).start == DEFAULT_START
 
 
 @pytest.mark.parametrize(

@@ -78,3 +78,74 @@ def test_seed_option_reaches_the_mock(pytester: pytest.Pytester) -> None:
         *plugin_args(), "--mock-broker-seed", "1234", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1)
+
+
+def test_start_option_sets_where_every_test_begins(pytester: pytest.Pytester) -> None:
+    """``--mock-broker-start`` puts the clock there, and each test's reset returns it there."""
+    pytester.makepyfile(
+        test_start="""
+        import pytest
+
+        @pytest.mark.parametrize("run", [1, 2])
+        def test_begins_at_the_start(mock_broker, run):
+            state = mock_broker.control.state()
+            assert state["now"].startswith("2026-03-06T20:55:00"), state
+            assert state["session"] == "regular"
+            mock_broker.control.advance(600)
+            assert mock_broker.control.state()["session"] == "after_hours"
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        *plugin_args(), "--mock-broker-start", "2026-03-06T15:55:00-05:00", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_ini_options_set_seed_and_start_and_the_command_line_wins(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mock_broker_seed`` and ``mock_broker_start`` in the ini file apply; flags override."""
+    pytester.makeini(
+        """
+        [pytest]
+        mock_broker_seed = 7
+        mock_broker_start = 2026-06-01T09:00:00-04:00
+        """
+    )
+    pytester.makepyfile(
+        test_ini="""
+        import os
+
+        def test_settings(mock_broker):
+            state = mock_broker.control.state()
+            assert state["seed"] == int(os.environ["EXPECTED_SEED"])
+            assert state["now"].startswith("2026-06-01T13:00:00"), state
+            assert state["session"] == "pre_market"
+        """
+    )
+    monkeypatch.setenv("EXPECTED_SEED", "7")
+    pytester.runpytest_subprocess(*plugin_args(), "-p", "no:cacheprovider").assert_outcomes(
+        passed=1
+    )
+    monkeypatch.setenv("EXPECTED_SEED", "99")
+    result = pytester.runpytest_subprocess(
+        *plugin_args(), "--mock-broker-seed", "99", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["2026-03-06T15:55:00", "next tuesday"],
+    ids=["no-offset", "not-a-time"],
+)
+def test_a_bad_start_is_a_usage_error_that_says_what_to_give(
+    pytester: pytest.Pytester, start: str
+) -> None:
+    """A start without an offset (or not a time at all) stops the run with a clear message."""
+    pytester.makepyfile(test_any="def test_any(mock_broker):\n    pass\n")
+    result = pytester.runpytest_subprocess(
+        *plugin_args(), "--mock-broker-start", start, "-p", "no:cacheprovider"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*ISO 8601 time with an offset*"])

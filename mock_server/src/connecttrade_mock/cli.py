@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from connecttrade_mock.clock import ClockMode
+from connecttrade_mock.clock import ClockMode, today_start
 from connecttrade_mock.simulator import Settings
 
-__all__ = ["main", "settings_from"]
+__all__ = ["build_parser", "main", "settings_from", "start_moment"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="connecttrade-mock", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
@@ -36,9 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--start",
-        type=datetime.fromisoformat,
+        type=start_moment,
         default=None,
-        help="virtual start time (ISO 8601 with offset); default: 10:00 New York today",
+        help="virtual start time: ISO 8601 with offset, or 'today' (10:00 New York on the "
+        "latest weekday; the market then changes with the date); default: the fixed "
+        "2026-01-05T10:00:00-05:00, so a seed alone decides the market",
     )
     serve.add_argument("--order-rate", type=float, default=10.0, help="orders/s per user")
     serve.add_argument(
@@ -55,6 +57,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def start_moment(text: str) -> datetime:
+    """``--start``: an ISO 8601 time with its offset, or ``today``."""
+    if text.strip().lower() == "today":
+        return today_start()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time with an offset "
+            "(such as 2026-03-06T15:55:00-05:00) nor 'today'"
+        )
+    return moment
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         seed=args.seed,
@@ -68,7 +86,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
     from connecttrade_mock.app import create_app  # noqa: PLC0415

@@ -2,9 +2,13 @@
 
 Simulated time is ``start + rate * (wall() - wall_at_start) + offset``: ``real`` mode runs
 at the wall clock's pace, ``fast`` mode ``speed`` times faster, and ``manual`` mode stands
-still; ``advance`` adds to the offset in every mode. The simulated market is open when the
-mock starts, whatever the wall-clock time: by default the clock starts at 10:00 New York
-time on the most recent weekday.
+still; ``advance`` adds to the offset in every mode.
+
+By default the clock starts at :data:`DEFAULT_START`, a fixed moment (Monday 5 January
+2026, 10:00 New York) when the regular session is running, never at a moment read from
+the machine: the same seed then gives the same market on every day and in every time
+zone. The wall clock only sets the *pace* of ``real`` and ``fast`` mode; ``manual`` mode
+does not read it at all. ``today_start`` is the opt-in for a clock that starts today.
 
 Sessions follow New York local time (daylight saving time included): 04:00-09:30
 pre-market, 09:30-16:00 regular, 16:00-20:00 after hours, closed otherwise and all weekend.
@@ -26,6 +30,7 @@ from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "DEFAULT_START",
     "NEW_YORK",
     "ClockMode",
     "Session",
@@ -37,6 +42,7 @@ __all__ = [
     "regular_close",
     "regular_open",
     "session_at",
+    "today_start",
 ]
 
 NEW_YORK: Final = ZoneInfo("America/New_York")
@@ -47,6 +53,11 @@ REGULAR_CLOSE: Final = clock_time(16, 0)
 AFTER_HOURS_CLOSE: Final = clock_time(20, 0)
 _DEFAULT_START_TIME: Final = clock_time(10, 0)
 _SATURDAY: Final = 5
+
+DEFAULT_START: Final = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
+"""Where the clock starts unless told otherwise: Monday 5 January 2026, 10:00 New York
+(EST, UTC-5), half an hour into a regular session, in a week with no holiday and months
+from a daylight-saving change. Fixed, so that a seed alone decides the market."""
 
 
 class Session(StrEnum):
@@ -157,9 +168,15 @@ class TradingDay:
         return self.sessions[bisect_right(self.changes, moment)]
 
 
-def default_start(today: date | None = None) -> datetime:
+def default_start() -> datetime:
+    """The clock's start when none is given: :data:`DEFAULT_START`, the same on every machine."""
+    return DEFAULT_START
+
+
+def today_start(today: date | None = None) -> datetime:
     """10:00 New York on the most recent weekday on or before ``today`` (New York's date
-    now if omitted), in UTC: a moment when the regular session is running."""
+    now if omitted), in UTC: the opt-in (``--start today``) for a clock whose date is
+    the machine's. The market then differs from day to day for the same seed."""
     day = today if today is not None else datetime.now(NEW_YORK).date()
     while not is_weekday(day):
         day -= timedelta(days=1)

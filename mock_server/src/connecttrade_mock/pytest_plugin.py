@@ -9,13 +9,23 @@ Installed with the package (entry point ``pytest11``), so a project that depends
         mock_broker.control.advance(60)
 
 One server runs per test session (on a free loopback port, manual clock); every test that
-uses ``mock_broker`` starts from a fresh reset with the seed of ``--mock-broker-seed``.
+uses ``mock_broker`` starts from a fresh reset. Two settings decide the market it sees,
+each a command-line option or an ini option (``pytest.ini``, ``[tool.pytest.ini_options]``):
+
+- ``--mock-broker-seed`` / ``mock_broker_seed`` (default 42): prices, books, fills and ids;
+- ``--mock-broker-start`` / ``mock_broker_start`` (default: the mock's fixed
+  ``DEFAULT_START``, Monday 2026-01-05 10:00 New York): the simulated moment each test
+  begins at, an ISO 8601 time with its offset, such as ``2026-03-06T15:55:00-05:00``.
+
+With both fixed, a suite sees the same market on every run, whatever the date, the time
+zone or the machine: the clock is manual, so time moves only by ``control.advance``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,14 +36,55 @@ if TYPE_CHECKING:
 __all__ = ["MockBrokerFixture", "mock_broker", "mock_broker_server"]
 
 
+_SEED_HELP = "seed the mock broker is reset to before each test (default 42)"
+_START_HELP = (
+    "simulated moment each test starts at, ISO 8601 with offset "
+    "(default: the mock's fixed start, 2026-01-05T10:00:00-05:00)"
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("connecttrade-mock")
-    group.addoption(
-        "--mock-broker-seed",
-        type=int,
-        default=42,
-        help="seed the mock broker is reset to before each test (default 42)",
-    )
+    group.addoption("--mock-broker-seed", type=int, default=None, help=_SEED_HELP)
+    group.addoption("--mock-broker-start", default=None, help=_START_HELP)
+    parser.addini("mock_broker_seed", _SEED_HELP, default="42")
+    parser.addini("mock_broker_start", _START_HELP, default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A bad seed or start stops the run before any test, as a usage error.
+    _seed(config)
+    _start(config)
+
+
+def _seed(config: pytest.Config) -> int:
+    """The seed from the command line, else the ini file, else 42."""
+    given = config.getoption("--mock-broker-seed")
+    if given is not None:
+        return int(given)
+    text = str(config.getini("mock_broker_seed")).strip()
+    try:
+        return int(text)
+    except ValueError:
+        raise pytest.UsageError(f"mock_broker_seed must be a whole number, not {text!r}") from None
+
+
+def _start(config: pytest.Config) -> datetime | None:
+    """The start from the command line, else the ini file, else None (the mock's default)."""
+    given = config.getoption("--mock-broker-start")
+    text = str(given if given is not None else config.getini("mock_broker_start")).strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise pytest.UsageError(
+            f"mock broker start must be an ISO 8601 time with an offset, "
+            f"such as 2026-03-06T15:55:00-05:00; got {text!r}"
+        )
+    return moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +119,17 @@ class MockBrokerFixture:
 
 
 @pytest.fixture(scope="session")
-def mock_broker_server() -> Iterator[MockServer]:
-    """The session's mock broker server (manual clock: time moves only when told)."""
+def mock_broker_server(pytestconfig: pytest.Config) -> Iterator[MockServer]:
+    """The session's mock broker server: manual clock (time moves only when told),
+    starting at ``--mock-broker-start`` / ``mock_broker_start`` on every reset."""
     from connecttrade_mock.clock import ClockMode  # noqa: PLC0415 - keep plugin import cheap
     from connecttrade_mock.simulator import Settings  # noqa: PLC0415
     from connecttrade_mock.testing import MockServer  # noqa: PLC0415
 
-    with MockServer(Settings(clock_mode=ClockMode.MANUAL)) as server:
+    settings = Settings(
+        seed=_seed(pytestconfig), clock_mode=ClockMode.MANUAL, clock_start=_start(pytestconfig)
+    )
+    with MockServer(settings) as server:
         yield server
 
 
@@ -82,10 +137,13 @@ def mock_broker_server() -> Iterator[MockServer]:
 def mock_broker(
     mock_broker_server: MockServer, request: pytest.FixtureRequest
 ) -> MockBrokerFixture:
-    """A freshly reset mock broker for this test."""
+    """A mock broker reset for this test: the demo tenant, the seed of
+    ``--mock-broker-seed`` (ini ``mock_broker_seed``, default 42), and the clock at
+    ``--mock-broker-start`` (ini ``mock_broker_start``, default the mock's fixed start).
+    The same two settings give the same prices, fills and ids on every run."""
     control = mock_broker_server.control
     assert control is not None
-    control.reset(request.config.getoption("--mock-broker-seed"))
+    control.reset(_seed(request.config))
     return MockBrokerFixture(
         base_url=mock_broker_server.base_url,
         credentials=mock_broker_server.credentials,

@@ -117,14 +117,16 @@ def retry_kwargs(settings: Settings) -> dict[str, Any]:
     }
 
 
-def retry_hook(call: HttpCall) -> Callable[[Exception], bool | float]:
+def retry_hook(call: HttpCall) -> Callable[[BaseException], bool | float]:
     """stamina's ``on=`` hook for ``call``: whether to retry, or how long to wait first.
 
     A 429 is always retried (the service refused before acting) and waits at least its
-    ``Retry-After``. Other failures follow the call's :class:`Retry` policy.
+    ``Retry-After``. Other failures follow the call's :class:`Retry` policy. The hook takes
+    any ``BaseException``: stamina 26.2 types ``on=`` hooks that way, and a hook that takes
+    the wider type also fits 26.1's ``Exception`` hooks.
     """
 
-    def hook(exc: Exception) -> bool | float:
+    def hook(exc: BaseException) -> bool | float:
         if isinstance(exc, RateLimitError):
             if exc.retry_after is not None and exc.retry_after > 0:
                 return exc.retry_after
