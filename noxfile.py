@@ -240,11 +240,24 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", f"--junitxml={JUNIT_REPORT}", *session.posargs)
 
 
-@nox.session(default=False)
+# A fresh environment each time: versions left from an earlier run would hide the resolution.
+@nox.session(default=False, reuse_venv=False)
 def tests_latest(session: nox.Session) -> None:
     """The tests and mypy against the newest versions the distributions' ranges allow."""
     # No lock: uv resolves afresh, newest first, within the pyproject ranges and tool pins.
     session.install("--upgrade", *PACKAGE_PATHS, *_group("tests"), *_group("typecheck"))
+    session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"))
+    session.run("mypy", *HANDWRITTEN)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False, reuse_venv=False)
+def tests_lowest(session: nox.Session) -> None:
+    """The tests and mypy against the oldest versions the distributions' ranges allow."""
+    # The floor of every range users are promised (stamina 26.1, httpx 0.28.1, ...).
+    session.install(
+        "--resolution=lowest-direct", *PACKAGE_PATHS, *_group("tests"), *_group("typecheck")
+    )
     session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"))
     session.run("mypy", *HANDWRITTEN)
     session.run("pytest", *session.posargs)
@@ -299,6 +312,31 @@ def contract_cli(session: nox.Session) -> None:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+@nox.session(default=False)
+def imports(session: nox.Session) -> None:
+    """Check each distribution's layer rules (import-linter contracts in */importlinter.ini)."""
+    _install(session, "packages", "imports")
+    configs = sorted(ROOT.glob("*/importlinter.ini"))
+    if not configs:
+        session.error("no */importlinter.ini: nothing states the layer rules")
+    for config in configs:
+        session.run("lint-imports", "--config", str(config.relative_to(ROOT)))
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs.yml, docs/) strictly: a broken link fails."""
+    _install(session, "packages", "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / ".nox" / "site"))
+
+
+@nox.session(default=False)
+def docs_serve(session: nox.Session) -> None:
+    """Serve the documentation site on http://127.0.0.1:8001, rebuilt on every change."""
+    _install(session, "packages", "docs")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8001", *session.posargs)
 
 
 @nox.session(default=False)
