@@ -113,6 +113,7 @@ def lock(session: nox.Session) -> None:
 @nox.session
 def lock_check(session: nox.Session) -> None:
     """Fail when uv.lock or .ci/bootstrap.txt is stale against the pyproject files."""
+    session.log("a failure here means: run `nox -s lock` and commit uv.lock and .ci/bootstrap.txt")
     session.run("uv", "lock", "--check")
     if not BOOTSTRAP.exists() or BOOTSTRAP.read_text() != _bootstrap_requirements(session):
         session.error(f"{BOOTSTRAP.relative_to(ROOT)} is stale: run `nox -s lock` and commit")
