@@ -20,6 +20,7 @@ from connecttrade_mock.testing import MockServer
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 MKDOCS = ROOT / "mkdocs.yml"
 # Every example is written against a mock on the default port; the tests swap in their own.
 EXAMPLE_URL = "http://127.0.0.1:8000"
@@ -157,7 +158,10 @@ def test_every_docs_page_is_in_the_nav() -> None:
     assert sorted(nav) == sorted(str(p.relative_to(DOCS)) for p in PAGES)
 
 
-@pytest.mark.parametrize("page", MARKDOWN, ids=[_name(p) for p in MARKDOWN])
+LINKED = [*MARKDOWN, CONTRIBUTING]
+
+
+@pytest.mark.parametrize("page", LINKED, ids=[_name(p) for p in LINKED])
 def test_every_relative_link_points_at_an_existing_file(page: Path) -> None:
     """Each relative link resolves to a file (under docs/ for site pages) and a heading in it."""
     problems = []
@@ -169,7 +173,7 @@ def test_every_relative_link_points_at_an_existing_file(page: Path) -> None:
         if not resolved.exists():
             problems.append(f"{target}: no such file")
             continue
-        if page != README and not resolved.is_relative_to(DOCS):
+        if page.is_relative_to(DOCS) and not resolved.is_relative_to(DOCS):
             problems.append(f"{target}: outside docs/, so not on the site")
         if anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
             problems.append(f"{target}: no heading with that anchor")
