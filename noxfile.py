@@ -40,6 +40,7 @@ HANDWRITTEN = [
     "tests",
     "examples",
     "openapi/validate.py",
+    "openapi/spec_diff.py",
     ".ci/junit_summary.py",
     "noxfile.py",
     "bench",
@@ -215,6 +216,106 @@ def spec(session: nox.Session) -> None:
     """Validate the OpenAPI document, the AsyncAPI message schemas and every example in both."""
     _install(session, "spec")
     session.run("python", "openapi/validate.py")
+
+
+# optic (npm), pinned with all its dependencies by tools/spec-diff/package-lock.json.
+SPEC_DIFF_TOOL = ROOT / "tools" / "spec-diff"
+
+
+def _ensure_optic(session: nox.Session) -> Path:
+    """optic as the lock pins it: `npm ci` into tools/spec-diff/node_modules when the lock moved."""
+    modules = SPEC_DIFF_TOOL / "node_modules"
+    stamp = modules / ".installed-lock.sha256"
+    lock_hash = _sha256(SPEC_DIFF_TOOL / "package-lock.json")
+    if not (stamp.exists() and stamp.read_text() == lock_hash):
+        # --ignore-scripts: no install script is needed, and two would only phone home or print.
+        session.run(
+            "npm",
+            "ci",
+            "--prefix",
+            str(SPEC_DIFF_TOOL),
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            external=True,
+        )
+        stamp.write_text(lock_hash)
+    return modules / ".bin" / "optic"
+
+
+def _committed_spec(session: nox.Session) -> Path:
+    """HEAD's openapi/openapi.json, written to the session's tmp folder under .nox/."""
+    shown = subprocess.run(
+        ["git", "show", "HEAD:openapi/openapi.json"],  # noqa: S607 - git from PATH, as nox's own
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    if shown.returncode != 0:
+        session.error(f"git show HEAD:openapi/openapi.json failed: {shown.stderr.decode().strip()}")
+    committed = Path(session.create_tmp()) / "openapi.HEAD.json"
+    committed.write_bytes(shown.stdout)
+    return committed
+
+
+def _run_optic(session: nox.Session, optic: Path, old: Path, new: Path) -> None:
+    """optic's report on stdout; its notes on allOf variants it cannot read, summed up."""
+    session.log(f"optic diff {old} {new} --check")
+    result = subprocess.run(  # noqa: S603 - the pinned tool, our arguments
+        [str(optic), "diff", str(old), str(new), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        # No usage reports or crash reports leave the machine.
+        env={**os.environ, "OPTIC_TELEMETRY_LEVEL": "off"},
+    )
+    skipped: set[str] = set()
+    for line in result.stderr.splitlines():
+        notes = line.split("invalid allOf variant at ")
+        if len(notes) > 1 and not notes[0].strip():
+            skipped.update(note.rsplit("(", 1)[-1].rstrip(") ") for note in notes[1:])
+        elif line.strip():
+            print(line)
+    # The hint to rerun with --web (an upload to optic's cloud) does not apply here.
+    print("\n".join(line for line in result.stdout.splitlines() if "--web" not in line))
+    if skipped:
+        print(
+            f"optic skipped {len(skipped)} allOf entries it cannot read (e.g. {min(skipped)}); "
+            "the schema check below compares them."
+        )
+    # optic exits 1 when its checks find a breaking change: this session is a report.
+    if result.returncode not in (0, 1):
+        session.error(f"optic failed (exit {result.returncode})")
+
+
+@nox.session(default=False)
+def spec_diff(session: nox.Session) -> None:
+    """Report what changed between two OpenAPI documents (`-- OLD NEW`; default HEAD vs tree)."""
+    args = list(session.posargs)
+    fail_on_breaking = "--fail-on-breaking" in args
+    args = [arg for arg in args if arg != "--fail-on-breaking"]
+    if len(args) > 2:
+        session.error("usage: nox -s spec_diff -- [OLD [NEW]] [--fail-on-breaking]")
+    new = Path(args[1]) if len(args) == 2 else SPEC
+    if args:
+        old, old_label = Path(args[0]), args[0]
+    else:
+        old, old_label = _committed_spec(session), "HEAD:openapi/openapi.json"
+    new_label = str(new.relative_to(ROOT)) if new == SPEC else str(new)
+    script = str(ROOT / "openapi" / "spec_diff.py")
+    # Bad input fails here, before optic, whose exit status does not tell it from a finding.
+    session.run("python", script, "--check-input", str(old), str(new))
+    _run_optic(session, _ensure_optic(session), old, new)
+    session.run(
+        "python",
+        script,
+        str(old),
+        str(new),
+        f"--old-label={old_label}",
+        f"--new-label={new_label}",
+        *(["--fail-on-breaking"] if fail_on_breaking else []),
+    )
 
 
 @nox.session
