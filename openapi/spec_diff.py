@@ -127,8 +127,8 @@ class Change:
     why: str
 
     def line(self) -> str:
-        """The change as one report line."""
-        return f"{self.severity:<25} {self.where}: {self.what} ({self.why})"
+        """The change as report lines: what changed, then what it means for a client."""
+        return f"{self.severity:<25} {self.where}: {self.what}\n{'':<25} {self.why}"
 
 
 def load(path: Path) -> Json:
@@ -606,7 +606,7 @@ def diff(old: Json, new: Json) -> list[Change]:
 def _uses(used: set[tuple[str, str]]) -> str:
     parts = []
     for direction in (REQUEST, RESPONSE):
-        names = sorted(name for d, name in used if d == direction)
+        names = sorted((name for d, name in used if d == direction), key=lambda n: (len(n), n))
         if names:
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             parts.append(f"{direction}s of {shown}")
@@ -640,7 +640,8 @@ def report(changes: Sequence[Change], new: Json, old: Json | None = None) -> str
                 subject if section == "operation" else f"{subject} (in {_uses(used[subject])})"
             )
             lines.append(f"  {heading}")
-            lines += [f"    {change.line()}" for change in entries]
+            for change in entries:
+                lines += [f"    {line}" for line in change.line().splitlines()]
     return "\n".join(lines) + "\n"
 
 
