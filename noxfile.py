@@ -291,7 +291,7 @@ def _run_optic(session: nox.Session, optic: Path, old: Path, new: Path) -> None:
 
 @nox.session(default=False)
 def spec_diff(session: nox.Session) -> None:
-    """Report what changed between two OpenAPI documents (`-- OLD NEW`; default HEAD vs tree)."""
+    """What changed between two OpenAPI specs (`-- OLD NEW`; default: HEAD vs working copy)."""
     args = list(session.posargs)
     fail_on_breaking = "--fail-on-breaking" in args
     args = [arg for arg in args if arg != "--fail-on-breaking"]

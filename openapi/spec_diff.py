@@ -334,7 +334,10 @@ class _Differ:
         if before is None and after is None:
             return
         if before is None or after is None:
-            self.add(where, "rule-added" if after is not None else "rule-removed", "enum/const")
+            if after is not None:
+                self.add(where, "rule-added", f"now limited to the values {after!r}")
+            else:
+                self.add(where, "rule-removed", "no longer limited to an enum or const")
             return
         before_keys = {_key(v) for v in before}
         after_keys = {_key(v) for v in after}

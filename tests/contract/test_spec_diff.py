@@ -259,3 +259,26 @@ def test_the_command_line_reports_and_fails_only_on_bad_input_or_when_asked(
     assert spec_diff.main([str(SPEC_PATH), str(bad_path)]) == 2
     assert spec_diff.main([str(tmp_path / "missing.json"), str(SPEC_PATH)]) == 2
     assert "not an OpenAPI 3 document" in capsys.readouterr().err
+
+
+def test_the_sample_in_docs_contract_md_is_what_the_check_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/contract.md's sample report is the check's output for the release it describes."""
+    new = copy.deepcopy(OPENAPI)
+    position = _schemas(new)["Position"]
+    position["properties"]["unrealized_pnl"] = position["properties"].pop("unrealized_pl")
+    required = position["required"]
+    required[required.index("unrealized_pl")] = "unrealized_pnl"
+    _schemas(new)["OrderStatus"]["enum"].append("suspended")
+    _schemas(new)["EquityOrderRequest"]["allOf"][1]["then"]["required"].append("order_qty")
+    new_path = tmp_path / "openapi.json"
+    new_path.write_text(json.dumps(new))
+    labels = ["--old-label=HEAD:openapi/openapi.json", "--new-label=openapi/openapi.json"]
+
+    assert spec_diff.main([str(SPEC_PATH), str(new_path), *labels]) == 0
+    printed = capsys.readouterr().out
+    page = (OPENAPI_DIR.parent / "docs" / "contract.md").read_text()
+    block = page.split("   ```text\n", 1)[1].split("   ```\n", 1)[0]
+    sample = "".join(line.removeprefix("   ") + "\n" for line in block.splitlines())
+    assert sample == printed
