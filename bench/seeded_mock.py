@@ -24,7 +24,7 @@ from bench.seeding import seed_orders
 from bench.targets import MOCK_ORDER_RATE, MOCK_START
 from connecttrade_mock.app import create_app
 from connecttrade_mock.clock import ClockMode
-from connecttrade_mock.heap import freeze_startup_state
+from connecttrade_mock.fast.heap import freeze_startup_state
 from connecttrade_mock.simulator import Settings
 from connecttrade_mock.testing import server_config
 

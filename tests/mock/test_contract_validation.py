@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connecttrade_mock.contract import (
+from connecttrade_mock.contract.spec import (
     Contract,
     ContractViolation,
     MethodNotAllowed,

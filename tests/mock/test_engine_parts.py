@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connecttrade_mock import accounting
-from connecttrade_mock import engine as engine_module
+from connecttrade_mock.broker import accounting
+from connecttrade_mock.broker import engine as engine_module
+from connecttrade_mock.broker.resting import RestingOrders
+from connecttrade_mock.broker.state import Account, Order, Position
 from connecttrade_mock.clock import NEW_YORK, Session, TradingDay, session_at
 from connecttrade_mock.lifecycle import OrderStatus
-from connecttrade_mock.resting import RestingOrders
-from connecttrade_mock.state import Account, Order, Position
 
 # Weekdays, a weekend and both 2026 daylight saving switches (8 March, 1 November).
 DAYS = [date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 8), date(2026, 3, 9)]

@@ -12,7 +12,7 @@ import pytest
 from mock_api import settings
 
 from connecttrade_mock.app import MockBroker
-from connecttrade_mock.heap import (
+from connecttrade_mock.fast.heap import (
     FULL_COLLECTION_SPACING,
     collect_old_rarely,
     freeze_startup_state,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from mock_api import DEMO_HEADERS, settings
 
-from connecttrade_mock.http_protocol import WRITE_AT_ONCE, TurnWriter, outbox_of
+from connecttrade_mock.fast.http_protocol import WRITE_AT_ONCE, TurnWriter, outbox_of
 from connecttrade_mock.testing import MockServer
 
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connecttrade_mock import contract
-from connecttrade_mock.contract import ContractViolation
-from connecttrade_mock.quick_json import QUICK_DEPTH, UNSURE, quick_loads
+from connecttrade_mock.contract import spec as contract
+from connecttrade_mock.contract.spec import ContractViolation
+from connecttrade_mock.fast.quick_json import QUICK_DEPTH, UNSURE, quick_loads
 
 # Field names as JSON string bodies: colons inside names, an escaped colon, repeats.
 NAMES = st.sampled_from(["a", "b", "a:b", ":", "\\u003a", "order_qty", "legs"])

@@ -8,7 +8,7 @@ from mock_api import START
 
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.simulator import DEMO, Settings, Simulator
-from connecttrade_mock.wire import order_json
+from connecttrade_mock.wire.records import order_json
 
 USER = (DEMO.client_id, DEMO.user_id)
 

@@ -90,11 +90,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
     from connecttrade_mock.app import create_app  # noqa: PLC0415
-    from connecttrade_mock.heap import (  # noqa: PLC0415
+    from connecttrade_mock.fast.heap import (  # noqa: PLC0415
         collect_old_rarely,
         freeze_startup_state,
     )
-    from connecttrade_mock.testing import server_config  # noqa: PLC0415
+    from connecttrade_mock.server import server_config  # noqa: PLC0415
 
     logging.basicConfig(level=args.log_level.upper())
     app = create_app(settings_from(args))

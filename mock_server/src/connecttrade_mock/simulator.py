@@ -12,12 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from connecttrade_mock.broker.engine import Engine
+from connecttrade_mock.broker.ids import IdFactory
+from connecttrade_mock.broker.persistence import Database
+from connecttrade_mock.broker.state import Account, Client, Connection, Store, User
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
-from connecttrade_mock.engine import Engine
-from connecttrade_mock.ids import IdFactory
-from connecttrade_mock.market import Market, OptionContract, Quote
-from connecttrade_mock.persistence import Database
-from connecttrade_mock.state import Account, Client, Connection, Store, User
+from connecttrade_mock.market.market import Market, OptionContract, Quote
 
 __all__ = ["DEMO", "MarketAdapter", "Settings", "Simulator"]
 

@@ -12,15 +12,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from connecttrade_mock.broker.engine import Outcome
+from connecttrade_mock.broker.errors import ApiError
 from connecttrade_mock.clock import Session
-from connecttrade_mock.contract import Contract, ContractError
-from connecttrade_mock.engine import Outcome
-from connecttrade_mock.errors import ApiError
-from connecttrade_mock.market import UnknownSymbol
-from connecttrade_mock.wire import decimal_text, quote_json, time_text
+from connecttrade_mock.contract.spec import Contract, ContractError
+from connecttrade_mock.market.market import UnknownSymbol
+from connecttrade_mock.wire.records import decimal_text, quote_json, time_text
 
 if TYPE_CHECKING:
-    from connecttrade_mock.app import MockBroker
+    from connecttrade_mock.http.mock_broker import MockBroker
 
 __all__ = ["CONTROL_PREFIX", "control_contract", "control_routes"]
 
@@ -30,7 +30,9 @@ Handler = Callable[["MockBroker", dict[str, Any]], Any]
 
 def control_contract() -> Contract:
     """The control API's own OpenAPI document."""
-    data = (resources.files("connecttrade_mock") / "control.openapi.json").read_bytes()
+    data = (
+        resources.files(__package__ or "connecttrade_mock.control") / "control.openapi.json"
+    ).read_bytes()
     return Contract.from_bytes(data)
 
 

@@ -54,7 +54,7 @@ from connecttrade_mock.clock import (
     is_weekday,
     session_at,
 )
-from connecttrade_mock.options_math import Greeks, OptionRight, black_scholes
+from connecttrade_mock.market.options_math import Greeks, OptionRight, black_scholes
 
 __all__ = [
     "MAX_BARS",

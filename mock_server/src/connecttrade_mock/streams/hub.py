@@ -17,14 +17,14 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from connecttrade_mock.brokerage_stream import BrokerageProtocol, EntityUpdate, topic_of
-from connecttrade_mock.engine import Engine, EngineEvent
-from connecttrade_mock.market_data_stream import MarketDataProtocol, PushMemo
-from connecttrade_mock.state import Account, Order, Position
-from connecttrade_mock.stream_contract import CloseCode, StreamContract, StreamKind
-from connecttrade_mock.stream_protocol import Reply, StreamProtocol
-from connecttrade_mock.stream_session import StreamSession, StreamSettings
-from connecttrade_mock.wire import balance_json, order_json, position_json, time_text
+from connecttrade_mock.broker.engine import Engine, EngineEvent
+from connecttrade_mock.broker.state import Account, Order, Position
+from connecttrade_mock.streams.brokerage import BrokerageProtocol, EntityUpdate, topic_of
+from connecttrade_mock.streams.contract import CloseCode, StreamContract, StreamKind
+from connecttrade_mock.streams.market_data import MarketDataProtocol, PushMemo
+from connecttrade_mock.streams.protocol import Reply, StreamProtocol
+from connecttrade_mock.streams.session import StreamSession, StreamSettings
+from connecttrade_mock.wire.records import balance_json, order_json, position_json, time_text
 
 if TYPE_CHECKING:
     from connecttrade_mock.simulator import Simulator

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from connecttrade_mock.stream_contract import (
+from connecttrade_mock.streams.contract import (
     CloseCode,
     ErrorCode,
     FrameError,
@@ -25,7 +25,7 @@ from connecttrade_mock.stream_contract import (
     StreamKind,
     parse_frame,
 )
-from connecttrade_mock.wire import time_text
+from connecttrade_mock.wire.records import time_text
 
 __all__ = ["Reply", "SessionState", "StreamProtocol", "error_frame"]
 

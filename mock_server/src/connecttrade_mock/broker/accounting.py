@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
 from typing import NamedTuple
 
-from connecttrade_mock.state import Account, Order, Position
+from connecttrade_mock.broker.state import Account, Order, Position
 
 __all__ = [
     "BUY_SIDES",

@@ -13,16 +13,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
-from connecttrade_mock.engine import EngineEvent
-from connecttrade_mock.state import Account, Client, Order, Position
-from connecttrade_mock.stream_contract import (
+from connecttrade_mock.broker.engine import EngineEvent
+from connecttrade_mock.broker.state import Account, Client, Order, Position
+from connecttrade_mock.streams.contract import (
     CloseCode,
     ErrorCode,
     FrameError,
     StreamContract,
     StreamKind,
 )
-from connecttrade_mock.stream_protocol import Reply, SessionState, StreamProtocol
+from connecttrade_mock.streams.protocol import Reply, SessionState, StreamProtocol
 
 __all__ = ["TOPICS", "BrokerageProtocol", "EntityUpdate", "topic_of"]
 

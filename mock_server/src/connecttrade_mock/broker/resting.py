@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
-from connecttrade_mock.accounting import BUY_SIDES
+from connecttrade_mock.broker.accounting import BUY_SIDES
+from connecttrade_mock.broker.state import Order
 from connecttrade_mock.lifecycle import OPEN, OrderStatus
-from connecttrade_mock.state import Order
 
 __all__ = ["RestingOrders", "rests_quietly"]
 

@@ -13,13 +13,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from connecttrade_mock.brokers import lookup
-from connecttrade_mock.errors import ApiError
+from connecttrade_mock.broker.brokers import lookup
+from connecttrade_mock.broker.errors import ApiError
+from connecttrade_mock.broker.state import (
+    Account,
+    Client,
+    Connection,
+    ConnectionRequest,
+    Order,
+    User,
+)
+from connecttrade_mock.http.pagination import CursorError, Page, fingerprint, paginate
 from connecttrade_mock.lifecycle import OPEN, TERMINAL, OrderStatus
-from connecttrade_mock.pagination import CursorError, Page, fingerprint, paginate
 from connecttrade_mock.simulator import Simulator
-from connecttrade_mock.state import Account, Client, Connection, ConnectionRequest, Order, User
-from connecttrade_mock.wire import (
+from connecttrade_mock.wire.records import (
     account_json,
     balance_json,
     connection_json,

@@ -34,9 +34,10 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from connecttrade_mock.brokers import Broker, lookup
+from connecttrade_mock.broker.brokers import Broker, lookup
+from connecttrade_mock.broker.state import Connection, UserKey
 from connecttrade_mock.clock import Session
-from connecttrade_mock.market import (
+from connecttrade_mock.market.market import (
     MAX_BARS,
     AssetClass,
     Bar,
@@ -47,16 +48,15 @@ from connecttrade_mock.market import (
     Trade,
     UnknownSymbol,
 )
-from connecttrade_mock.state import Connection, UserKey
-from connecttrade_mock.stream_contract import (
+from connecttrade_mock.streams.contract import (
     CloseCode,
     ErrorCode,
     FrameError,
     StreamContract,
     StreamKind,
 )
-from connecttrade_mock.stream_protocol import Reply, SessionState, StreamProtocol, error_frame
-from connecttrade_mock.wire import decimal_text, quantity_text, quote_json, time_text
+from connecttrade_mock.streams.protocol import Reply, SessionState, StreamProtocol, error_frame
+from connecttrade_mock.wire.records import decimal_text, quantity_text, quote_json, time_text
 
 if TYPE_CHECKING:
     from connecttrade_mock.simulator import Simulator

@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from connecttrade_mock.brokers import BROKERS, Broker, lookup
-from connecttrade_mock.state import Account, Connection, ConnectionRequest
+from connecttrade_mock.broker.brokers import BROKERS, Broker, lookup
+from connecttrade_mock.broker.state import Account, Connection, ConnectionRequest
 
 if TYPE_CHECKING:
-    from connecttrade_mock.app import MockBroker
+    from connecttrade_mock.http.mock_broker import MockBroker
 
 __all__ = ["connect_routes"]
 

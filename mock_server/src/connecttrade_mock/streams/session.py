@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from connecttrade_mock.stream_contract import CloseCode, StreamKind
-from connecttrade_mock.stream_protocol import StreamProtocol
+from connecttrade_mock.streams.contract import CloseCode, StreamKind
+from connecttrade_mock.streams.protocol import StreamProtocol
 
 __all__ = [
     "Close",

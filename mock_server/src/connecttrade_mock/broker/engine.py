@@ -20,28 +20,12 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any, Final, NamedTuple, Protocol
 
-from connecttrade_mock import accounting
-from connecttrade_mock.brokers import lookup
-from connecttrade_mock.clock import (
-    Session,
-    TradingDay,
-    after_hours_close,
-    regular_close,
-    regular_open,
-    session_at,
-)
-from connecttrade_mock.errors import ApiError
-from connecttrade_mock.ids import IdFactory
-from connecttrade_mock.lifecycle import (
-    CANCELLABLE,
-    REPLACEABLE,
-    OrderEvent,
-    OrderStatus,
-    cancel_rejected,
-    transition,
-)
-from connecttrade_mock.resting import RestingOrders, rests_quietly
-from connecttrade_mock.state import (
+from connecttrade_mock.broker import accounting
+from connecttrade_mock.broker.brokers import lookup
+from connecttrade_mock.broker.errors import ApiError
+from connecttrade_mock.broker.ids import IdFactory
+from connecttrade_mock.broker.resting import RestingOrders, rests_quietly
+from connecttrade_mock.broker.state import (
     Account,
     Fill,
     Leg,
@@ -50,6 +34,22 @@ from connecttrade_mock.state import (
     Store,
     Transaction,
     UserKey,
+)
+from connecttrade_mock.clock import (
+    Session,
+    TradingDay,
+    after_hours_close,
+    regular_close,
+    regular_open,
+    session_at,
+)
+from connecttrade_mock.lifecycle import (
+    CANCELLABLE,
+    REPLACEABLE,
+    OrderEvent,
+    OrderStatus,
+    cancel_rejected,
+    transition,
 )
 
 __all__ = [

@@ -19,7 +19,7 @@ from collections.abc import Hashable
 from typing import Final, NamedTuple
 
 from connecttrade_mock.bounded import forget_oldest
-from connecttrade_mock.encoding import tight
+from connecttrade_mock.wire.encoding import tight
 
 __all__ = ["CACHED_READS", "AnswerCache", "Stamp"]
 

@@ -9,12 +9,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connecttrade_mock.accounting import BalanceFigures
 from connecttrade_mock.bounded import forget_oldest
-from connecttrade_mock.brokers import lookup
-from connecttrade_mock.encoding import Rendered
-from connecttrade_mock.market import Quote
-from connecttrade_mock.state import Account, Connection, Order, Position, Transaction, User
+from connecttrade_mock.broker.accounting import BalanceFigures
+from connecttrade_mock.broker.brokers import lookup
+from connecttrade_mock.broker.state import Account, Connection, Order, Position, Transaction, User
+from connecttrade_mock.market.market import Quote
+from connecttrade_mock.wire.encoding import Rendered
 
 __all__ = [
     "account_json",

@@ -18,8 +18,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from connecttrade_mock.lifecycle import OrderStatus
-from connecttrade_mock.state import (
+from connecttrade_mock.broker.state import (
     Account,
     Client,
     Connection,
@@ -32,6 +31,7 @@ from connecttrade_mock.state import (
     User,
     record_id,
 )
+from connecttrade_mock.lifecycle import OrderStatus
 
 __all__ = ["Database"]
 

@@ -19,9 +19,9 @@ from typing import Final
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
-from connecttrade_mock.stream_contract import StreamKind
-from connecttrade_mock.stream_hub import StreamHub
-from connecttrade_mock.stream_session import Close, Send, StreamSession
+from connecttrade_mock.streams.contract import StreamKind
+from connecttrade_mock.streams.hub import StreamHub
+from connecttrade_mock.streams.session import Close, Send, StreamSession
 
 __all__ = ["BROKERAGE_PATH", "MARKET_DATA_PATH", "stream_routes"]
 

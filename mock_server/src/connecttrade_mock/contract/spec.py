@@ -41,7 +41,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from itertools import islice
 from pathlib import Path
 from typing import Any, Final
@@ -49,8 +48,9 @@ from urllib.parse import quote, unquote
 
 import jsonschema_rs
 
-from connecttrade_mock.encoding import Rendered, plain
-from connecttrade_mock.quick_json import UNSURE, quick_loads
+from connecttrade_mock.contract.documents import shipped_document
+from connecttrade_mock.fast.quick_json import UNSURE, quick_loads
+from connecttrade_mock.wire.encoding import Rendered, plain
 
 __all__ = [
     "Contract",
@@ -807,14 +807,7 @@ def _accepts_rendered(validator: SchemaValidator, item: Rendered) -> bool:
 
 
 def _default_contract_bytes() -> bytes:
-    shipped = resources.files("connecttrade_mock") / "contract" / "openapi.json"
-    if shipped.is_file():
-        return shipped.read_bytes()
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "openapi" / "openapi.json"
-        if candidate.is_file():
-            return candidate.read_bytes()
-    raise FileNotFoundError("openapi.json is neither in the package nor in a parent folder")
+    return shipped_document("openapi.json")
 
 
 def _escape(token: str) -> str:

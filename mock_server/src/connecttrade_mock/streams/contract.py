@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from importlib import resources
-from pathlib import Path
 from typing import Any, Final
 
-from connecttrade_mock.contract import Contract, SchemaValidator
+from connecttrade_mock.contract.documents import shipped_document
+from connecttrade_mock.contract.spec import Contract, SchemaValidator
 
 __all__ = [
     "MAX_FRAME_BYTES",
@@ -221,11 +220,4 @@ def _pointer(document: dict[str, Any], ref: str) -> Any:
 
 
 def _document_bytes() -> bytes:
-    shipped = resources.files("connecttrade_mock") / "contract" / "asyncapi.json"
-    if shipped.is_file():
-        return shipped.read_bytes()
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "openapi" / "asyncapi.json"
-        if candidate.is_file():
-            return candidate.read_bytes()
-    raise FileNotFoundError("asyncapi.json is neither in the package nor in a parent folder")
+    return shipped_document("asyncapi.json")

@@ -1,0 +1,2 @@
+"""The broker: accounts, orders and their lifecycle, the engine that works them, the
+simulator that owns it all, and persistence."""

@@ -1,0 +1,1 @@
+"""The two WebSocket streams: brokerage events and market data."""
