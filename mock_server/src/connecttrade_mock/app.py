@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from connecttrade_mock import speedups
 from connecttrade_mock.clock import ClockMode
 from connecttrade_mock.control.api import CONTROL_PREFIX, control_routes
 from connecttrade_mock.http.connect_page import connect_routes
@@ -68,6 +69,8 @@ def _starlette_routes(scope: Scope) -> bool:
 def create_app(settings: Settings | None = None, *, broker: MockBroker | None = None) -> MockApp:
     """The mock broker as an ASGI app (``app.state.broker`` is the ``MockBroker``)."""
     mock = broker or MockBroker(settings)
+    if mock.settings.speedups:
+        speedups.install(mock)
 
     async def api(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

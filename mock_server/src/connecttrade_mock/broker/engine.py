@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker.brokers import lookup
@@ -59,6 +59,9 @@ __all__ = [
     "MarketPort",
     "Outcome",
     "QuoteView",
+    "ValueMaker",
+    "plain_decimal",
+    "plain_text",
 ]
 
 ZERO = Decimal(0)
@@ -161,8 +164,10 @@ class Engine:
         market: MarketPort,
         ids: IdFactory,
         forced_session: Callable[[], Session | None] = lambda: None,
+        values: ValueMaker | None = None,
     ) -> None:
         self.store = store
+        self.values = values or ValueMaker()
         self.market = market
         self.ids = ids
         self.listeners: list[Listener] = []
@@ -393,7 +398,8 @@ class Engine:
         account = self.account_for(user_key, body["account_id"])
         self._check_entitled(account, body["broker"])
         self._check_cl_order_id(account, body["cl_order_id"], "cl_order_id")
-        instrument = _shared(body.get("instrument", "STK"))
+        values = self.values
+        instrument = values.text(body.get("instrument", "STK"))
         given_legs = body.get("legs")
         legs = (
             tuple(
@@ -413,14 +419,14 @@ class Engine:
             cl_order_id=body["cl_order_id"],
             broker=account.broker,
             instrument=instrument,
-            symbol=_shared(symbol.replace(" ", "")) if isinstance(symbol, str) else None,
-            side=_shared(body.get("side")),
-            order_type=_shared(body["order_type"]),
-            order_tif=_shared(body["order_tif"]),
-            order_qty=_dec(body.get("order_qty")),
-            order_notional=_dec(body.get("order_notional")),
-            order_limit_price=_dec(body.get("order_limit_price")),
-            stop_price=_dec(body.get("stop_price")),
+            symbol=values.text(symbol.replace(" ", "")) if isinstance(symbol, str) else None,
+            side=values.text(body.get("side")),
+            order_type=values.text(body["order_type"]),
+            order_tif=values.text(body["order_tif"]),
+            order_qty=values.decimal(body.get("order_qty")),
+            order_notional=values.decimal(body.get("order_notional")),
+            order_limit_price=values.decimal(body.get("order_limit_price")),
+            stop_price=values.decimal(body.get("stop_price")),
             legs=legs,
             status=OrderStatus.PENDING,
             created_at=self._now,
@@ -744,7 +750,7 @@ class Engine:
         self._check_entitled(account, body["broker"])
         self._check_cl_order_id(account, body["new_cl_order_id"], "new_cl_order_id")
         changes = {
-            k: _dec(body.get(k))
+            k: self.values.decimal(body.get(k))
             for k in ("order_qty", "order_notional", "order_limit_price", "stop_price")
         }
         if changes["order_limit_price"] is not None and original.order_type not in (
@@ -1110,29 +1116,23 @@ class Engine:
             listener(EngineEvent("balance", account.user_key, account.account_id, account))
 
 
-# Every order keeps its quantity, prices and names: the same few values, made afresh from
-# each request's body. Shared instead, an order holds about 400 bytes less, so a growing
-# book faults in fewer pages.
-_DECIMALS: dict[str, Decimal] = {}
-_DECIMALS_KEPT: Final = 4096
+def plain_decimal(value: object) -> Decimal | None:
+    """``value`` (a decimal's text) as a Decimal, or None."""
+    return None if value is None else Decimal(str(value))
 
 
-def _dec(value: object) -> Decimal | None:
-    """``value`` (a decimal's text) as a Decimal, one shared object per text kept."""
-    if value is None:
-        return None
-    text = str(value)
-    number = _DECIMALS.get(text)
-    if number is None:
-        number = Decimal(text)
-        if len(_DECIMALS) < _DECIMALS_KEPT:  # a Decimal is immutable: safe to share
-            _DECIMALS[text] = number
-    return number
+def plain_text(value: Any) -> Any:
+    """A text field's value as given."""
+    return value
 
 
-def _shared(value: Any) -> Any:
-    """A text field's value as the one interned string of that text (other values as is)."""
-    return sys.intern(value) if type(value) is str else value
+@dataclass(frozen=True, slots=True)
+class ValueMaker:
+    """How the engine makes an order's decimals and names from a request's body (the
+    speedups switch may give it makers that share equal values: same values, less memory)."""
+
+    decimal: Callable[[object], Decimal | None] = plain_decimal
+    text: Callable[[Any], Any] = plain_text
 
 
 def _next_weekday(day: date) -> date:

@@ -14,20 +14,47 @@ callbacks of its own first), nor past :data:`WRITE_AT_ONCE` bytes, nor past a cl
 what each connection is sent, and in which order, does not change. A connection upgraded
 to a WebSocket gets its own transport back, to write as the WebSocket protocol does.
 
-It reaches into uvicorn's protocol (its ``transport`` and ``loop`` attributes), which
-the package pins to one minor version (``uvicorn>=0.54,<0.55``); the tests run real
-requests through it (HEAD, 100-continue, pipelining, malformed requests, upgrades).
+It reaches into uvicorn's protocol: the ``HttpToolsProtocol`` class, its
+``connection_made(transport)`` and ``handle_websocket_upgrade()`` methods and its ``transport``
+and ``loop`` attributes (:data:`UVICORN_INTERNALS`). :func:`protocol_or_stock` checks them
+before a server starts and falls back to stock uvicorn, with one logged warning, when a
+uvicorn release changed them; tests/mock/fast/test_uvicorn_internals.py fails that day.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 import weakref
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+if TYPE_CHECKING:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+else:
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # httptools missing, or uvicorn moved the module: serve stock
+        HttpToolsProtocol = asyncio.Protocol
 
-__all__ = ["WRITE_AT_ONCE", "Outbox", "TurnBatchingProtocol", "TurnWriter"]
+__all__ = [
+    "UVICORN_INTERNALS",
+    "WRITE_AT_ONCE",
+    "Outbox",
+    "TurnBatchingProtocol",
+    "TurnWriter",
+    "missing_uvicorn_internals",
+    "protocol_or_stock",
+]
+
+log = logging.getLogger("connecttrade_mock")
+
+UVICORN_INTERNALS: Final = {
+    "connection_made": ("self", "transport"),
+    "handle_websocket_upgrade": ("self",),
+}
+"""The methods of uvicorn's ``HttpToolsProtocol`` this module overrides, with their
+parameters; it also reads the instance attributes ``loop`` and ``transport``."""
 
 # A connection holding this many bytes writes them at once: a long streamed answer keeps
 # uvicorn's flow control (the transport's own buffer limits) and bounded memory.
@@ -120,15 +147,54 @@ class TurnWriter:
         return getattr(self.transport, name)
 
 
+def missing_uvicorn_internals() -> list[str]:
+    """What this module relies on in uvicorn that the installed uvicorn lacks (empty: all
+    there). The instance attributes are checked per connection (see the protocol)."""
+    if HttpToolsProtocol is asyncio.Protocol:  # type: ignore[comparison-overlap]
+        return ["uvicorn.protocols.http.httptools_impl.HttpToolsProtocol"]
+    missing = []
+    for name, parameters in UVICORN_INTERNALS.items():
+        method = getattr(HttpToolsProtocol, name, None)
+        if method is None or tuple(inspect.signature(method).parameters) != parameters:
+            missing.append(f"HttpToolsProtocol.{name}{parameters}")
+    return missing
+
+
+_warned = False
+
+
+def _warn_once(what: object) -> None:
+    global _warned  # noqa: PLW0603 - one warning per process, however many servers
+    if not _warned:
+        _warned = True
+        log.warning("uvicorn changed (%s): serving with its stock HTTP protocol", what)
+
+
+def protocol_or_stock() -> type[asyncio.Protocol] | str:
+    """uvicorn's ``http`` setting: :class:`TurnBatchingProtocol`, or ``"auto"`` (uvicorn's
+    own choice) with one logged warning when uvicorn lacks what it relies on."""
+    missing = missing_uvicorn_internals()
+    if missing:
+        _warn_once(", ".join(missing))
+        return "auto"
+    return TurnBatchingProtocol
+
+
 class TurnBatchingProtocol(HttpToolsProtocol):
-    """``HttpToolsProtocol`` writing through a :class:`TurnWriter` per connection."""
+    """``HttpToolsProtocol`` writing through a :class:`TurnWriter` per connection (or
+    straight to the transport, as stock, if uvicorn stopped keeping ``loop``)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        writer = TurnWriter(transport, self.loop, outbox_of(self.loop))
+        loop = getattr(self, "loop", None)
+        if not isinstance(loop, asyncio.AbstractEventLoop):
+            _warn_once("HttpToolsProtocol.loop")
+            super().connection_made(transport)
+            return
+        writer = TurnWriter(transport, loop, outbox_of(loop))
         super().connection_made(writer)  # type: ignore[arg-type]
 
     def handle_websocket_upgrade(self) -> None:
-        writer: object = self.transport  # typed by uvicorn as the transport it was given
+        writer: object = getattr(self, "transport", None)  # what connection_made was given
         if isinstance(writer, TurnWriter):
             writer.send()
             self.transport = writer.transport

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import parse_qsl
@@ -37,7 +37,6 @@ from connecttrade_mock.contract.spec import (
     SecurityKind,
     ValidRequest,
 )
-from connecttrade_mock.fast.heap import thaw
 from connecttrade_mock.http.answers import CACHED_READS, AnswerCache, Stamp
 from connecttrade_mock.http.faults import Faults
 from connecttrade_mock.http.operations import OPERATIONS, ORDER_OPERATIONS, Call
@@ -73,6 +72,8 @@ class MockBroker:
         self.streams.attach(self.sim.engine)
         self.request_count = 0
         self.answers = AnswerCache() if self.settings.cache_answers else None
+        # Run after every reset (the speedups switch hands frozen objects back here).
+        self.reset_hooks: list[Callable[[], None]] = []
         # The verdict on a request without a body is a function of its method, path and
         # query as sent: a request seen valid before is known valid (never mutated).
         self._valid_without_body: dict[tuple[str, str, bytes], tuple[Operation, ValidRequest]]
@@ -96,7 +97,8 @@ class MockBroker:
         self.streams.reset()  # ends every session (1012) and listens to the new engine
         if self.answers is not None:
             self.answers.clear()  # the new store's versions start again
-        thaw()  # the old state may have been frozen at startup, and may hold cycles
+        for hook in self.reset_hooks:
+            hook()
 
     def json_response(
         self, status: int, body: Any, request_id: str, extra: dict[str, str] | None = None

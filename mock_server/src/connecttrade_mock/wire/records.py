@@ -34,7 +34,7 @@ CENTS = Decimal("0.01")
 NINE_PLACES = Decimal("0.000000001")
 _ZERO = Decimal(0)
 # Rendered orders, by id: a page of orders is mostly orders that did not change since the
-# last read. An entry is reused only for the same object with the same mutable fields.
+# last read. An entry is reused only for the same object with every field as it was.
 _RENDERED_LIMIT = 4096
 
 
@@ -186,22 +186,14 @@ def order_json(order: Order) -> dict[str, Any]:
     }
 
 
+_ORDER_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Order)))
+
+
 def rendered_order(order: Order) -> Rendered:
     """The Order schema's JSON of ``order``, shared until the order changes (read only)."""
-    # Every field the answer shows that the engine changes after creation (the rest of
-    # an order is fixed when it is made).
-    # The status as its text: a tuple of plain values leaves the collector's view. Read
-    # as ``_value_`` (the member's own attribute): ``.value`` is a descriptor call costing
-    # four times as much, paid for each order of every page of orders.
-    key = (
-        order.version,
-        order.status._value_,
-        order.updated_at,
-        order.order_qty,
-        len(order.fills),
-        order.reject_reason,
-        order.replaced_by_order_id,
-    )
+    # Every field of the order (a field added later counts too), its fills as they are now:
+    # the list itself is the same object before and after a fill is added.
+    key = (*_ORDER_FIELDS(order), tuple(order.fills))
     cached = _rendered.get(order.order_id)  # one read of a dict needs no lock
     if cached is not None and cached.order is order and cached.made_from == key:
         return cached

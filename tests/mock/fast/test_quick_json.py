@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connecttrade_mock.contract import spec as contract
-from connecttrade_mock.contract.spec import ContractViolation
+from connecttrade_mock.contract.spec import ContractViolation, QuickParse
 from connecttrade_mock.fast.quick_json import QUICK_DEPTH, UNSURE, quick_loads
 
 # Field names as JSON string bodies: colons inside names, an escaped colon, repeats.
@@ -71,18 +70,19 @@ def _typed(value: Any) -> Any:
     return (type(value).__name__, repr(value))
 
 
-def _outcome(body: bytes) -> Any:
+# The contract's parse as the speedups switch sets it up.
+QUICK = QuickParse(quick_loads, UNSURE)
+
+
+def _outcome(body: bytes, quick: QuickParse | None) -> Any:
     try:
-        return ("parsed", _typed(contract._parse_json(body)))
+        return ("parsed", _typed(contract._parse_json(body, quick)))
     except ContractViolation as exc:
         return ("refused", exc.status, exc.message)
 
 
 def _assert_alike(body: bytes) -> None:
-    quick = _outcome(body)
-    with mock.patch.object(contract, "quick_loads", return_value=UNSURE):
-        full = _outcome(body)
-    assert quick == full, body
+    assert _outcome(body, QUICK) == _outcome(body, None), body
 
 
 @settings(max_examples=600, deadline=None)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from mock_api import settings
 
-from connecttrade_mock.app import MockBroker
+from connecttrade_mock.app import MockBroker, create_app
 from connecttrade_mock.fast.heap import (
     FULL_COLLECTION_SPACING,
     collect_old_rarely,
@@ -56,8 +56,9 @@ def test_freezing_collects_garbage_first(unfrozen: None) -> None:
 
 
 def test_a_reset_hands_the_frozen_state_back_to_the_collector(unfrozen: None) -> None:
-    """A broker reset after the state was frozen leaves nothing frozen."""
-    broker = MockBroker(settings())
+    """With the speedups on, a broker reset after the state was frozen leaves nothing
+    frozen."""
+    broker: MockBroker = create_app(settings(speedups=True)).state.broker
     freeze_startup_state()
     broker.reset()
     assert gc.get_freeze_count() == 0

@@ -145,9 +145,11 @@ async def test_a_client_gone_before_the_turn_ends_is_not_written_to() -> None:
     assert writer.get_extra_info("peername") == "info:peername"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer(settings()) as mock:
+@pytest.fixture(scope="module", params=[False, True], ids=["stock", "speedups"])
+def server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
+    """The mock served by stock uvicorn, then with the turn-batching protocol: the HTTP
+    behaviour below is the same on both."""
+    with MockServer(settings(speedups=request.param)) as mock:
         yield mock
 
 
