@@ -17,7 +17,9 @@ from connecttrade_mock.broker.ids import IdFactory
 from connecttrade_mock.broker.persistence import Database
 from connecttrade_mock.broker.state import Account, Client, Connection, Store, User
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
-from connecttrade_mock.market.market import Market, OptionContract, Quote
+from connecttrade_mock.market.instrument import OptionContract
+from connecttrade_mock.market.market import Market
+from connecttrade_mock.market.quote import Quote
 
 __all__ = ["DEMO", "MarketAdapter", "Settings", "Simulator"]
 

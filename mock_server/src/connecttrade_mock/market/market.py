@@ -34,573 +34,66 @@ thread-safe (one lock) and does no I/O.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from bisect import bisect_right
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
-from enum import StrEnum
 from random import Random
-from typing import Final, Generic, NamedTuple, TypeVar
+from typing import Final
 
 from connecttrade_mock.clock import (
     NEW_YORK,
-    Session,
     TradingDay,
     VirtualClock,
     is_weekday,
-    session_at,
 )
-from connecttrade_mock.market.options_math import Greeks, OptionRight, black_scholes
+from connecttrade_mock.market._lru import _LRU
+from connecttrade_mock.market._price_path import _allocate, _Node, _subdivide
+from connecttrade_mock.market._session_profile import _Minute, _minute_profile, _Profile
+from connecttrade_mock.market._units import (
+    _CENT,
+    _DAY,
+    _GRID_EPOCH,
+    _HISTORY_DAYS,
+    _HOUR,
+    _LAST_TRADE_LOOKBACK_DAYS,
+    _MINUTE,
+    _ONE_SECOND,
+    _OPTION_CLOSE,
+    _OPTION_MULTIPLIER,
+    _SECONDS_PER_YEAR,
+)
+from connecttrade_mock.market._universe import _SPECS, _Spec
+from connecttrade_mock.market.instrument import (
+    AssetClass,
+    Instrument,
+    OptionContract,
+    UnknownSymbol,
+)
+from connecttrade_mock.market.options_math import OptionRight, black_scholes
+from connecttrade_mock.market.quote import (
+    Bar,
+    BarInterval,
+    Depth,
+    DepthLevel,
+    OptionChain,
+    OptionQuote,
+    Quote,
+    Trade,
+)
 
 __all__ = [
     "MAX_BARS",
     "OPTION_RATE",
-    "AssetClass",
-    "Bar",
-    "BarInterval",
-    "Depth",
-    "DepthLevel",
-    "Instrument",
     "Market",
-    "OptionChain",
-    "OptionContract",
-    "OptionQuote",
-    "Quote",
-    "Trade",
-    "UnknownSymbol",
 ]
 
 OPTION_RATE: Final = Decimal("0.04")
 """The risk-free rate used to price options."""
 MAX_BARS: Final = 10_000
 """The most bars one ``bars`` call may span."""
-
-_DAY: Final = 86_400
-_HOUR: Final = 3_600
-_MINUTE: Final = 60
-_GRID_EPOCH: Final = datetime(1970, 1, 1, 5, tzinfo=UTC)  # New York midnight, standard time
-_ONE_SECOND: Final = timedelta(seconds=1)
-_HISTORY_DAYS: Final = 20 * 366
-_LAST_TRADE_LOOKBACK_DAYS: Final = 14
-_SECONDS_PER_YEAR: Final = 365.0 * _DAY
-_CENT: Final = Decimal("0.01")
-_SUB_DOLLAR_TICK: Final = Decimal("0.0001")
-_OPTION_MULTIPLIER: Final = Decimal(100)
-_OPTION_CLOSE: Final = time(16, 0)
-
-
-class UnknownSymbol(LookupError):  # noqa: N818 - reads as "raise UnknownSymbol(symbol)"
-    """The simulator knows nothing about this symbol."""
-
-    def __init__(self, symbol: str) -> None:
-        super().__init__(f"unknown symbol: {symbol!r}")
-        self.symbol = symbol
-
-
-class AssetClass(StrEnum):
-    """What kind of instrument a symbol is."""
-
-    EQUITY = "equity"
-    FUTURE = "future"
-    CRYPTO = "crypto"
-    OPTION = "option"
-
-
-class BarInterval(StrEnum):
-    """Bar lengths the simulator serves."""
-
-    ONE_MINUTE = "1m"
-    FIVE_MINUTES = "5m"
-    FIFTEEN_MINUTES = "15m"
-    ONE_HOUR = "1h"
-    ONE_DAY = "1d"
-
-    @property
-    def seconds(self) -> int:
-        """The bar length in seconds."""
-        return _INTERVAL_SECONDS[self]
-
-
-_INTERVAL_SECONDS: Final = {
-    BarInterval.ONE_MINUTE: 60,
-    BarInterval.FIVE_MINUTES: 300,
-    BarInterval.FIFTEEN_MINUTES: 900,
-    BarInterval.ONE_HOUR: 3_600,
-    BarInterval.ONE_DAY: 86_400,
-}
-
-_OCC = re.compile(
-    r"^(?P<root>[A-Z][A-Z0-9]{0,5}) *(?P<date>\d{6})(?P<right>[CP])(?P<strike>\d{8})$"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class OptionContract:
-    """A listed option, as encoded in an OCC OSI symbol."""
-
-    root: str
-    expiry: date
-    right: OptionRight
-    strike: Decimal
-
-    @classmethod
-    def parse(cls, text: str) -> OptionContract | None:
-        """Read an OCC symbol, with the root padded to six characters or not."""
-        match = _OCC.match(text.strip())
-        if match is None:
-            return None
-        digits = match["date"]
-        try:
-            expiry = date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
-        except ValueError:
-            return None
-        strike = Decimal(int(match["strike"])).scaleb(-3)
-        if strike <= 0:
-            return None
-        return cls(match["root"], expiry, OptionRight(match["right"]), strike)
-
-    @property
-    def symbol(self) -> str:
-        """The unpadded OCC symbol."""
-        return self.occ()
-
-    def occ(self, *, padded: bool = False) -> str:
-        """The OCC symbol, with the root padded to six characters on request."""
-        root = self.root.ljust(6) if padded else self.root
-        thousandths = int(self.strike.scaleb(3))
-        return f"{root}{self.expiry:%y%m%d}{self.right.value}{thousandths:08d}"
-
-    @property
-    def expires_at(self) -> datetime:
-        """The moment the contract stops trading: 16:00 New York on its expiry date (UTC)."""
-        return datetime.combine(self.expiry, _OPTION_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Instrument:
-    """A tradable symbol and its market conventions."""
-
-    symbol: str
-    asset_class: AssetClass
-    description: str
-    tick_size: Decimal
-    """The price increment (equities below $1 trade in 0.0001, see ``tick_for``)."""
-    size_increment: Decimal
-    """The smallest quantity step (fractions for crypto)."""
-    multiplier: Decimal
-    """Contract multiplier: 1 for shares and coins, 100 for options, per contract for futures."""
-    volatility: Decimal
-    """Annualized volatility of the simulated path (0 for scenario symbols)."""
-    optionable: bool = False
-    scenario: bool = False
-    """A fixed-price symbol whose orders the engine scripts."""
-    underlying: str | None = None
-    option: OptionContract | None = None
-
-    def tick_for(self, price: Decimal) -> Decimal:
-        """The price increment at ``price``."""
-        if self.asset_class is AssetClass.EQUITY and price < 1:
-            return _SUB_DOLLAR_TICK
-        return self.tick_size
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """Level 1: the best bid and offer and the last trade."""
-
-    symbol: str
-    time: datetime
-    bid: Decimal
-    ask: Decimal
-    bid_size: Decimal
-    ask_size: Decimal
-    last: Decimal
-    last_size: Decimal
-    """Zero if the symbol has not traded in the last two weeks."""
-
-    @property
-    def mid(self) -> Decimal:
-        """The midpoint of bid and ask."""
-        return (self.bid + self.ask) / 2
-
-
-@dataclass(frozen=True, slots=True)
-class DepthLevel:
-    """One price level of the book."""
-
-    price: Decimal
-    size: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Depth:
-    """Level 2: bids best (highest) first, asks best (lowest) first."""
-
-    symbol: str
-    time: datetime
-    bids: tuple[DepthLevel, ...]
-    asks: tuple[DepthLevel, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Trade:
-    """One print on the tape."""
-
-    symbol: str
-    id: str
-    time: datetime
-    price: Decimal
-    size: Decimal
-    session: Session
-    """pre_market, regular or after_hours; futures and crypto always print as regular."""
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """An OHLCV candle over ``[start, start + interval)`` (the current one is partial)."""
-
-    symbol: str
-    interval: BarInterval
-    start: datetime
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class OptionQuote:
-    """An option's quote with its model value and greeks."""
-
-    contract: OptionContract
-    quote: Quote
-    underlying_price: Decimal
-    theoretical: Decimal
-    implied_volatility: Decimal
-    greeks: Greeks
-
-    @property
-    def symbol(self) -> str:
-        """The OCC symbol."""
-        return self.contract.symbol
-
-
-@dataclass(frozen=True, slots=True)
-class OptionChain:
-    """The contracts of one expiry around the money, by strike, call before put."""
-
-    underlying: str
-    expiry: date
-    time: datetime
-    underlying_price: Decimal
-    contracts: tuple[OptionQuote, ...]
-
-
-# --------------------------------------------------------------------------------------
-# The universe
-
-
-class _Spec(NamedTuple):
-    instrument: Instrument
-    price: Decimal
-    spread_ticks: int
-    daily_volume: int  # in size increments, on a typical weekday
-    lot: int  # typical displayed size, in size increments
-
-
-def _equity(
-    symbol: str,
-    description: str,
-    price: str,
-    vol: str,
-    daily_volume: int,
-    *,
-    spread: int = 1,
-    lot: int = 100,
-    optionable: bool = True,
-    scenario: bool = False,
-) -> _Spec:
-    instrument = Instrument(
-        symbol=symbol,
-        asset_class=AssetClass.EQUITY,
-        description=description,
-        tick_size=_CENT,
-        size_increment=Decimal(1),
-        multiplier=Decimal(1),
-        volatility=Decimal(vol),
-        optionable=optionable,
-        scenario=scenario,
-    )
-    return _Spec(instrument, Decimal(price), spread, daily_volume, lot)
-
-
-def _future(
-    symbol: str, description: str, *, price: str, tick: str, multiplier: int, vol: str, daily: int
-) -> _Spec:
-    instrument = Instrument(
-        symbol=symbol,
-        asset_class=AssetClass.FUTURE,
-        description=description,
-        tick_size=Decimal(tick),
-        size_increment=Decimal(1),
-        multiplier=Decimal(multiplier),
-        volatility=Decimal(vol),
-    )
-    return _Spec(instrument, Decimal(price), 1, daily, 1)
-
-
-def _crypto(
-    symbol: str,
-    description: str,
-    *,
-    price: str,
-    tick: str,
-    size: str,
-    vol: str,
-    spread: int,
-    daily: int,
-    lot: int,
-) -> _Spec:
-    instrument = Instrument(
-        symbol=symbol,
-        asset_class=AssetClass.CRYPTO,
-        description=description,
-        tick_size=Decimal(tick),
-        size_increment=Decimal(size),
-        multiplier=Decimal(1),
-        volatility=Decimal(vol),
-    )
-    return _Spec(instrument, Decimal(price), spread, daily, lot)
-
-
-def _scenario(symbol: str) -> _Spec:
-    return _equity(
-        symbol, "Scenario test symbol", "10.00", "0", 200_000, spread=2, optionable=False,
-        scenario=True,
-    )  # fmt: skip
-
-
-# fmt: off
-_UNIVERSE: Final = (
-    _equity("AAPL", "Apple Inc.", "270.00", "0.28", 50_000_000),
-    _equity("MSFT", "Microsoft Corporation", "510.00", "0.25", 22_000_000),
-    _equity("TSLA", "Tesla, Inc.", "430.00", "0.60", 90_000_000),
-    _equity("NVDA", "NVIDIA Corporation", "185.00", "0.50", 180_000_000),
-    _equity("AMZN", "Amazon.com, Inc.", "230.00", "0.33", 45_000_000),
-    _equity("GOOGL", "Alphabet Inc. Class A", "280.00", "0.32", 35_000_000),
-    _equity("META", "Meta Platforms, Inc.", "600.00", "0.38", 12_000_000),
-    _equity("SPY", "SPDR S&P 500 ETF Trust", "670.00", "0.16", 70_000_000),
-    _equity("QQQ", "Invesco QQQ Trust", "600.00", "0.20", 45_000_000),
-    _equity("IWM", "iShares Russell 2000 ETF", "240.00", "0.22", 30_000_000),
-    _equity("IBM", "International Business Machines", "300.00", "0.25", 4_000_000, spread=2),
-    _equity("JPM", "JPMorgan Chase & Co.", "300.00", "0.24", 9_000_000),
-    _equity("BAC", "Bank of America Corporation", "52.00", "0.27", 35_000_000),
-    _equity("XOM", "Exxon Mobil Corporation", "115.00", "0.24", 15_000_000),
-    _equity("KO", "The Coca-Cola Company", "70.00", "0.16", 14_000_000),
-    _equity("DIS", "The Walt Disney Company", "110.00", "0.28", 9_000_000),
-    _equity("NFLX", "Netflix, Inc.", "110.00", "0.40", 30_000_000),
-    _equity("AMD", "Advanced Micro Devices, Inc.", "240.00", "0.55", 50_000_000),
-    _equity("BRK/B", "Berkshire Hathaway Inc. Class B", "500.00", "0.18", 4_000_000,
-            spread=3, optionable=False),
-    _equity("BACpL", "Bank of America 7.25% Series L Preferred", "1250.00", "0.12", 3_000,
-            spread=40, lot=10, optionable=False),
-    _scenario("ZVZZT"),
-    _scenario("ZWZZT"),
-    _scenario("ZXZZT"),
-    _scenario("ZAZZT"),
-    _scenario("ZBZZT"),
-    _future("ESZ6", "E-mini S&P 500 Dec 2026", price="6900.00", tick="0.25", multiplier=50,
-            vol="0.16", daily=1_500_000),
-    _future("NQZ6", "E-mini Nasdaq-100 Dec 2026", price="25500.00", tick="0.25", multiplier=20,
-            vol="0.22", daily=500_000),
-    _future("CLF7", "Crude Oil Jan 2027", price="62.00", tick="0.01", multiplier=1000,
-            vol="0.35", daily=300_000),
-    _crypto("BTC/USD", "Bitcoin", price="95000.00", tick="0.01", size="0.00001", vol="0.55",
-            spread=500, daily=2_000_000_000, lot=10_000),
-    _crypto("ETH/USD", "Ether", price="3200.00", tick="0.01", size="0.0001", vol="0.70",
-            spread=50, daily=3_000_000_000, lot=1_000),
-    _crypto("SOL/USD", "Solana", price="140.000", tick="0.001", size="0.001", vol="0.80",
-            spread=20, daily=3_000_000_000, lot=1_000),
-    _crypto("DOGE/USD", "Dogecoin", price="0.16000000", tick="0.00000001", size="1", vol="0.90",
-            spread=2_000, daily=1_000_000_000, lot=5_000),
-)
-# fmt: on
-
-_SPECS: Final = {spec.instrument.symbol: spec for spec in _UNIVERSE}
-
-# Per-second variance weight and volume weight of each session, by asset class.
-_EQUITY_WEIGHTS: Final = {
-    Session.REGULAR: (1.0, 1.0),
-    Session.PRE_MARKET: (0.25, 0.04),
-    Session.AFTER_HOURS: (0.25, 0.04),
-    Session.CLOSED: (0.01, 0.0),
-}
-
-
-class _Minute(NamedTuple):
-    session: Session  # the label trades in this minute carry
-    variance: float
-    volume: float
-
-
-class _Profile(NamedTuple):
-    minutes: tuple[_Minute, ...]  # the 1,440 minutes of a grid day
-    variance: float  # total variance weight, in weight-seconds
-    volume: float  # total volume weight
-
-
-def _minute_profile(asset_class: AssetClass, block_start: datetime) -> _Profile:
-    profile = []
-    for minute in range(_DAY // _MINUTE):
-        session = session_at(block_start + timedelta(minutes=minute))
-        if asset_class is AssetClass.EQUITY:
-            variance, volume = _EQUITY_WEIGHTS[session]
-            profile.append(_Minute(session, variance, volume))
-        elif asset_class is AssetClass.CRYPTO:
-            profile.append(_Minute(Session.REGULAR, 1.0, 1.0))
-        else:  # futures: closed at weekends, busiest in the equity session
-            local_day = (block_start + timedelta(hours=12)).astimezone(NEW_YORK).date()
-            if not is_weekday(local_day):
-                profile.append(_Minute(Session.REGULAR, 0.01, 0.0))
-            elif session is Session.REGULAR:
-                profile.append(_Minute(Session.REGULAR, 1.0, 1.0))
-            else:
-                profile.append(_Minute(Session.REGULAR, 0.4, 0.15))
-    return _Profile(
-        tuple(profile),
-        sum(m.variance for m in profile) * _MINUTE,
-        sum(m.volume for m in profile),
-    )
-
-
-# --------------------------------------------------------------------------------------
-# The path machinery (internal; log prices as floats, volume as whole size increments)
-
-
-class _Node(NamedTuple):
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: int
-
-
-def _allocate(total: int, weights: Sequence[float]) -> list[int]:
-    """Split ``total`` into whole parts proportional to ``weights`` (largest remainder)."""
-    weight_sum = sum(weights)
-    if total <= 0 or weight_sum <= 0:
-        return [0] * len(weights)
-    exact = [total * w / weight_sum for w in weights]
-    parts = [math.floor(x) for x in exact]
-    short = total - sum(parts)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (parts[i] - exact[i], i))
-    for i in by_remainder[:short]:
-        parts[i] += 1
-    return parts
-
-
-def _bridge(start: float, end: float, variances: Sequence[float], rng: Random) -> list[float]:
-    """Knots of a Brownian bridge from ``start`` to ``end`` with the given step variances."""
-    xs, taus = [], []
-    x = tau = 0.0
-    for variance in variances:
-        x += rng.gauss(0.0, math.sqrt(variance)) if variance > 0 else 0.0
-        tau += variance
-        xs.append(x)
-        taus.append(tau)
-    steps = len(variances)
-    if tau <= 0:
-        knots = [start + (end - start) * (j + 1) / steps for j in range(steps)]
-    else:
-        miss = x - (end - start)
-        knots = [start + xj - (tj / tau) * miss for xj, tj in zip(xs, taus, strict=True)]
-    knots[-1] = end
-    return [start, *knots]
-
-
-def _weighted_index(rng: Random, weights: Sequence[float], exclude: int = -1) -> int:
-    candidates = [i for i in range(len(weights)) if i != exclude]
-    chosen_weights = [weights[i] for i in candidates]
-    if sum(chosen_weights) <= 0:
-        return rng.choice(candidates)
-    return rng.choices(candidates, weights=chosen_weights)[0]
-
-
-def _subdivide(
-    parent: _Node,
-    length: int,
-    *,
-    variance: Sequence[float],
-    volume: Sequence[float],
-    unit: float,
-    rng: Random,
-) -> list[_Node]:
-    """Split ``parent`` into ``len(variance)`` children of ``length`` seconds each.
-
-    ``variance`` holds each child's per-second variance weight (times ``unit``), ``volume``
-    its share weight of the parent's volume. Children chain (each opens one second after
-    the previous closes), stay inside the parent's range and together touch its high and
-    low. Children of one second are points (open == high == low == close).
-    """
-    n = len(variance)
-    steps: list[float] = []
-    for i, weight in enumerate(variance):
-        steps.append(weight * (length - 1) * unit)
-        if i < n - 1:
-            steps.append(weight * unit)
-    knots = [
-        min(max(k, parent.low), parent.high) for k in _bridge(parent.open, parent.close, steps, rng)
-    ]
-    jitter = [rng.lognormvariate(0.0, 0.3) for _ in range(n)]
-    volumes = _allocate(parent.volume, [w * j for w, j in zip(volume, jitter, strict=True)])
-    if length == 1:
-        inner = range(1, n - 1)  # the first open and the last close are the parent's own
-        inner_weights = [variance[i] + 1e-12 for i in inner]
-        high_at = -1
-        if max(knots) < parent.high:
-            high_at = inner[_weighted_index(rng, inner_weights)]
-            knots[2 * high_at] = knots[2 * high_at + 1] = parent.high
-        if min(knots) > parent.low:
-            low_at = inner[_weighted_index(rng, inner_weights, exclude=high_at - 1)]
-            knots[2 * low_at] = knots[2 * low_at + 1] = parent.low
-        return [_Node(k, k, k, k, v) for k, v in zip(knots[0::2], volumes, strict=True)]
-    highs, lows = [], []
-    for i, weight in enumerate(variance):
-        spread = 0.35 * math.sqrt(weight * length * unit)
-        o, c = knots[2 * i], knots[2 * i + 1]
-        highs.append(min(max(o, c) + abs(rng.gauss(0.0, spread)), parent.high))
-        lows.append(max(min(o, c) - abs(rng.gauss(0.0, spread)), parent.low))
-    if max(highs) < parent.high:
-        highs[_weighted_index(rng, variance)] = parent.high
-    if min(lows) > parent.low:
-        lows[_weighted_index(rng, variance)] = parent.low
-    return [_Node(knots[2 * i], highs[i], lows[i], knots[2 * i + 1], volumes[i]) for i in range(n)]
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _LRU(Generic[K, V]):
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K, make: Callable[[], V]) -> V:
-        try:
-            self._data.move_to_end(key)
-            return self._data[key]
-        except KeyError:
-            value = make()
-            self._data[key] = value
-            if len(self._data) > self._size:
-                self._data.popitem(last=False)
-            return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,17 +37,9 @@ from typing import TYPE_CHECKING, Any, Final
 from connecttrade_mock.broker.brokers import Broker, lookup
 from connecttrade_mock.broker.state import Connection, UserKey
 from connecttrade_mock.clock import Session
-from connecttrade_mock.market.market import (
-    MAX_BARS,
-    AssetClass,
-    Bar,
-    BarInterval,
-    DepthLevel,
-    Instrument,
-    Market,
-    Trade,
-    UnknownSymbol,
-)
+from connecttrade_mock.market.instrument import AssetClass, Instrument, UnknownSymbol
+from connecttrade_mock.market.market import MAX_BARS, Market
+from connecttrade_mock.market.quote import Bar, BarInterval, DepthLevel, Trade
 from connecttrade_mock.streams.contract import (
     CloseCode,
     ErrorCode,

@@ -13,7 +13,7 @@ from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.broker.accounting import BalanceFigures
 from connecttrade_mock.broker.brokers import lookup
 from connecttrade_mock.broker.state import Account, Connection, Order, Position, Transaction, User
-from connecttrade_mock.market.market import Quote
+from connecttrade_mock.market.quote import Quote
 from connecttrade_mock.wire.encoding import Rendered
 
 __all__ = [
