@@ -11,7 +11,8 @@ from typing import Any
 import orjson
 import pytest
 
-from connecttrade_mock.contract.spec import Contract, ResponseViolation
+from connecttrade_mock.contract.errors import ResponseViolation
+from connecttrade_mock.contract.spec import Contract
 from connecttrade_mock.wire.encoding import Rendered, dumps, plain, tight
 
 SPEC: Any = Contract.load().document

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connecttrade_mock.contract import spec as contract
-from connecttrade_mock.contract.spec import ContractViolation, QuickParse
+from connecttrade_mock.contract import strict_json as contract
+from connecttrade_mock.contract.errors import ContractViolation
+from connecttrade_mock.contract.strict_json import QuickParse
 from connecttrade_mock.fast.quick_json import QUICK_DEPTH, UNSURE, quick_loads
 
 # Field names as JSON string bodies: colons inside names, an escaped colon, repeats.
@@ -76,7 +77,7 @@ QUICK = QuickParse(quick_loads, UNSURE)
 
 def _outcome(body: bytes, quick: QuickParse | None) -> Any:
     try:
-        return ("parsed", _typed(contract._parse_json(body, quick)))
+        return ("parsed", _typed(contract.parse_json(body, quick)))
     except ContractViolation as exc:
         return ("refused", exc.status, exc.message)
 

@@ -15,7 +15,8 @@ from starlette.routing import Route
 from connecttrade_mock.broker.engine import Outcome
 from connecttrade_mock.broker.errors import ApiError
 from connecttrade_mock.clock import Session
-from connecttrade_mock.contract.spec import Contract, ContractError
+from connecttrade_mock.contract.errors import ContractError
+from connecttrade_mock.contract.spec import Contract
 from connecttrade_mock.market.instrument import UnknownSymbol
 from connecttrade_mock.wire.records import decimal_text, quote_json, time_text
 

@@ -28,15 +28,9 @@ from connecttrade_mock import __version__
 from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.broker.errors import ApiError
 from connecttrade_mock.broker.state import Client, User
-from connecttrade_mock.contract.spec import (
-    Contract,
-    ContractError,
-    MethodNotAllowed,
-    Operation,
-    RouteMatch,
-    SecurityKind,
-    ValidRequest,
-)
+from connecttrade_mock.contract.errors import ContractError, MethodNotAllowed
+from connecttrade_mock.contract.operation import Operation, RouteMatch, SecurityKind, ValidRequest
+from connecttrade_mock.contract.spec import Contract
 from connecttrade_mock.http.answers import CACHED_READS, AnswerCache, Stamp
 from connecttrade_mock.http.faults import Faults
 from connecttrade_mock.http.operations import OPERATIONS, ORDER_OPERATIONS, Call

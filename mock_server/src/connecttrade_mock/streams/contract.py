@@ -15,7 +15,8 @@ from enum import IntEnum, StrEnum
 from typing import Any, Final
 
 from connecttrade_mock.contract.documents import shipped_document
-from connecttrade_mock.contract.spec import Contract, SchemaValidator
+from connecttrade_mock.contract.spec import Contract
+from connecttrade_mock.contract.validator import SchemaValidator
 
 __all__ = [
     "MAX_FRAME_BYTES",
