@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from mock_api import CALL_100, CALL_110, START
 
+from connecttrade_mock.broker._engine_support import SELLING_SIDES
 from connecttrade_mock.broker.accounting import Reserve
-from connecttrade_mock.broker.engine import SELLING_SIDES, Engine
+from connecttrade_mock.broker.engine import Engine
 from connecttrade_mock.broker.errors import ApiError
 from connecttrade_mock.broker.state import Order, Position, Store
 from connecttrade_mock.clock import ClockMode

@@ -28,8 +28,9 @@ from typing import Any
 import pytest
 from mock_api import CALL_100, CALL_110, PUT_90, settings
 
-from connecttrade_mock.broker.engine import EngineEvent, Outcome
+from connecttrade_mock.broker.engine_event import EngineEvent
 from connecttrade_mock.broker.errors import ApiError
+from connecttrade_mock.broker.outcome import Outcome
 from connecttrade_mock.broker.state import Account, Order, Position
 from connecttrade_mock.clock import Session
 from connecttrade_mock.simulator import DEMO, Simulator

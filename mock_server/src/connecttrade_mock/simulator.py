@@ -12,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from connecttrade_mock.broker.engine import Engine, ValueMaker
+from connecttrade_mock.broker.engine import Engine
 from connecttrade_mock.broker.ids import IdFactory
 from connecttrade_mock.broker.persistence import Database
 from connecttrade_mock.broker.state import Account, Client, Connection, Store, User
+from connecttrade_mock.broker.value_maker import ValueMaker
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.market.market import Market

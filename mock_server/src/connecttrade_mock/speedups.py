@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from connecttrade_mock.broker.engine import ValueMaker
+from connecttrade_mock.broker.value_maker import ValueMaker
 from connecttrade_mock.contract.strict_json import QuickParse
 from connecttrade_mock.fast import heap, http_protocol, interning, quick_json
 

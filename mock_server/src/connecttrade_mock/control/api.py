@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from connecttrade_mock.broker.engine import Outcome
 from connecttrade_mock.broker.errors import ApiError
+from connecttrade_mock.broker.outcome import Outcome
 from connecttrade_mock.clock import Session
 from connecttrade_mock.contract.errors import ContractError
 from connecttrade_mock.contract.spec import Contract

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
-from connecttrade_mock.broker.engine import EngineEvent
+from connecttrade_mock.broker.engine_event import EngineEvent
 from connecttrade_mock.broker.state import Account, Client, Order, Position
 from connecttrade_mock.streams.contract import (
     CloseCode,

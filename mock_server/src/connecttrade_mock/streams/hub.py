@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from connecttrade_mock.broker.engine import Engine, EngineEvent
+from connecttrade_mock.broker.engine import Engine
+from connecttrade_mock.broker.engine_event import EngineEvent
 from connecttrade_mock.broker.state import Account, Order, Position
 from connecttrade_mock.streams.brokerage import BrokerageProtocol, EntityUpdate, topic_of
 from connecttrade_mock.streams.contract import CloseCode, StreamContract, StreamKind
