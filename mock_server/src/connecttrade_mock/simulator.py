@@ -54,7 +54,7 @@ class Settings:
     db_path: Path | None = None
     order_rate_per_second: float = 10.0
     validate_responses: bool = True
-    # Give a read's encoded answer again while nothing it shows changed (answers.py).
+    # Give a read's encoded answer again while nothing it shows changed (http/answers.py).
     cache_answers: bool = True
     # The speed-only code of connecttrade_mock.fast (connecttrade_mock.speedups): off by
     # default, on for `connecttrade-mock serve` and the benchmarks. Answers are the same.
@@ -62,7 +62,7 @@ class Settings:
 
 
 class MarketAdapter:
-    """The engine's view of the market simulator (see ``engine.MarketPort``)."""
+    """The engine's view of the market simulator (see ``broker.market_port.MarketPort``)."""
 
     def __init__(self, market: Market) -> None:
         self.market = market

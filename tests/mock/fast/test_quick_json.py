@@ -1,4 +1,4 @@
-"""Request bodies parse alike with and without the orjson quick path (``quick_json.py``):
+"""Request bodies parse alike with and without the orjson quick path (``fast/quick_json.py``):
 the same value with the same types and field order, or the same 400 message."""
 
 from __future__ import annotations

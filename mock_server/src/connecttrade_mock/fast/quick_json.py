@@ -1,5 +1,5 @@
 """Request bodies parsed by orjson where it provably gives what the contract's own JSON
-parse gives (``contract._parse_json``: the standard library's parser, refusing duplicate
+parse gives (``contract.strict_json.parse_json``: the standard library's parser, refusing duplicate
 fields and non-finite numbers), and left to that parse everywhere else.
 
 orjson parses about five times faster but differs in three ways, each ruled out here:

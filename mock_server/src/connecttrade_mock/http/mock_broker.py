@@ -3,11 +3,11 @@
 Every API request goes through one pipeline, in this order: injected faults, routing by
 the contract, credentials (401), contract validation (400), the engine catching up with the
 clock, the order rate limit (429), the operation (or, for a read, its answer kept while
-nothing it shows changed: ``answers.py``), response validation, persistence. No input
+nothing it shows changed: ``http/answers.py``), response validation, persistence. No input
 reaches a traceback: anything unexpected is logged here and answered 500 with a message.
 
 The pipeline reads the ASGI scope itself (headers, query) and writes its answer's bytes
-(``encoding.dumps``); ``connecttrade_mock.app`` hands it every request Starlette does not
+(``wire.encoding.dumps``); ``connecttrade_mock.app`` hands it every request Starlette does not
 route.
 """
 
@@ -144,7 +144,7 @@ class MockBroker:
         forget_oldest(self._valid_without_body, _VALID_REQUESTS_KEPT)
 
     def stamp(self) -> Stamp:
-        """The versions a read's answer depends on, now (see ``answers.py``)."""
+        """The versions a read's answer depends on, now (see ``http/answers.py``)."""
         sim = self.sim
         return Stamp(
             sim.store.version,

@@ -3,7 +3,7 @@ validators of every frame in both directions.
 
 Inbound frames are matched to their message by ``action`` (and, for market-data
 subscriptions, by ``channel``) and checked with the same jsonschema-rs machinery and
-messages as the REST contract (``contract.SchemaValidator``), so an error frame names the
+messages as the REST contract (``contract.validator.SchemaValidator``), so an error frame names the
 offending field. Outbound frames are matched by ``type`` within their channel.
 """
 
