@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bodies", type=Path, required=True, help="JSON: the three bodies")
     args = parser.parse_args(argv)
     bodies = json.loads(args.bodies.read_text())
-    config = server_config(bare_app(bodies), host="127.0.0.1", port=args.port, log_level="warning")
+    config = server_config(
+        bare_app(bodies), speedups=True, host="127.0.0.1", port=args.port, log_level="warning"
+    )
     uvicorn.Server(config).run()
 
 

@@ -38,6 +38,7 @@ def _settings() -> Settings:
         clock_mode=ClockMode.REAL,
         clock_start=datetime.fromisoformat(MOCK_START),
         order_rate_per_second=1e9,
+        speedups=True,  # as `connecttrade-mock serve` runs by default
     )
 
 

@@ -256,7 +256,7 @@ def render(
         "request and response validation, state in memory; the order rate limit is lifted so "
         "that it does not answer 429. A read's encoded answer is given again while nothing it "
         "shows changed (the store's version, pinned quotes, the clock's second: "
-        "`connecttrade_mock/answers.py`); the rows *mock, no answer cache* run the "
+        "`connecttrade_mock/http/answers.py`); the rows *mock, no answer cache* run the "
         "same with `--no-answer-cache`, every answer worked out afresh. Prism: "
         f"`@stoplight/prism-cli` {prism_version} "
         "(`prism mock openapi/openapi.json --verboseLevel warn`), which also validates "
@@ -265,7 +265,7 @@ def render(
         "configuration (`connecttrade_mock.testing.server_config`: uvloop, and uvicorn's "
         "httptools protocol sending what each turn of the loop wrote at its end, one write "
         "per connection, "
-        "`connecttrade_mock/http_protocol.py`), so the ceiling gains what the mock's server "
+        "`connecttrade_mock/fast/http_protocol.py`), so the ceiling gains what the mock's server "
         f"gains. Server stack: {machine['server']}.",
         "",
         "## Mock broker against Prism and the bare ceiling",

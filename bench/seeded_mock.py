@@ -22,9 +22,9 @@ import uvicorn
 
 from bench.seeding import seed_orders
 from bench.targets import MOCK_ORDER_RATE, MOCK_START
+from connecttrade_mock import speedups
 from connecttrade_mock.app import create_app
 from connecttrade_mock.clock import ClockMode
-from connecttrade_mock.heap import freeze_startup_state
 from connecttrade_mock.simulator import Settings
 from connecttrade_mock.testing import server_config
 
@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         clock_start=datetime.fromisoformat(MOCK_START),
         order_rate_per_second=float(MOCK_ORDER_RATE),
         cache_answers=not args.no_answer_cache,
+        speedups=True,  # as `connecttrade-mock serve` runs by default
     )
     app = create_app(settings)
     started = time.perf_counter()
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "seeded %d orders in %.1f s", args.orders, time.perf_counter() - started
     )
     config = server_config(app, host="127.0.0.1", port=args.port, log_level="warning")
-    freeze_startup_state()
+    speedups.before_serving()  # as serve does: the seeded books stay out of collections
     uvicorn.Server(config).run()
 
 

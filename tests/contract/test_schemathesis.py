@@ -17,7 +17,7 @@ from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
 from connecttrade_mock.app import create_app
 from connecttrade_mock.clock import ClockMode
-from connecttrade_mock.contract import Contract
+from connecttrade_mock.contract.spec import Contract
 from connecttrade_mock.simulator import DEMO, Settings
 
 SPEC: dict[str, Any] = json.loads(

@@ -13,9 +13,9 @@ from mock_api import CALL_100, Api
 from mock_api import settings as mock_settings
 from starlette.testclient import TestClient
 
-from connecttrade_mock import accounting
 from connecttrade_mock.app import create_app
-from connecttrade_mock.state import Account, Position
+from connecttrade_mock.broker import accounting
+from connecttrade_mock.broker.state import Account, Position
 
 CENT = Decimal("0.01")
 

@@ -19,8 +19,8 @@ import pytest
 from mock_api import CASH, MARGIN, Api, settings
 from starlette.testclient import TestClient
 
-from connecttrade_mock.answers import AnswerCache, Stamp
 from connecttrade_mock.app import MockBroker, create_app
+from connecttrade_mock.http.answers import AnswerCache, Stamp
 
 SYMBOLS = ("AAPL", "MSFT", "SPY", "ZAZZT", "ZWZZT", "ZVZZT")
 Step = Callable[[Api, random.Random], None]

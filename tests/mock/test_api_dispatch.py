@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from connecttrade_mock.app import create_app
-from connecttrade_mock.wire import order_json
+from connecttrade_mock.wire.records import order_json
 
 
 @pytest.fixture

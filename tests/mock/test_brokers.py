@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from connecttrade_mock.brokers import BROKERS, FIX_STATUS_NAMES, Broker, lookup
+from connecttrade_mock.broker.brokers import BROKERS, FIX_STATUS_NAMES, Broker, lookup
 from connecttrade_mock.lifecycle import OrderStatus
 
 TRADING = {

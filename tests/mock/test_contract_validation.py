@@ -12,16 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connecttrade_mock.contract import (
-    Contract,
+from connecttrade_mock.contract.errors import (
     ContractViolation,
     MethodNotAllowed,
-    Operation,
     ResponseViolation,
     RouteNotFound,
-    SecurityKind,
-    ValidRequest,
 )
+from connecttrade_mock.contract.operation import Operation, SecurityKind, ValidRequest
+from connecttrade_mock.contract.spec import Contract
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 SPEC: dict[str, Any] = json.loads(SPEC_PATH.read_bytes())

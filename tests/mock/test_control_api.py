@@ -11,7 +11,7 @@ from mock_api import CASH, MARGIN, START, Api, settings
 from starlette.testclient import TestClient
 
 from connecttrade_mock.app import create_app
-from connecttrade_mock.ratelimit import RateLimiter
+from connecttrade_mock.http.ratelimit import RateLimiter
 
 
 def test_state_describes_the_mock(api: Api) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 import orjson
 import pytest
 
-from connecttrade_mock.contract import Contract, ResponseViolation
-from connecttrade_mock.encoding import Rendered, dumps, plain, tight
+from connecttrade_mock.contract.errors import ResponseViolation
+from connecttrade_mock.contract.spec import Contract
+from connecttrade_mock.wire.encoding import Rendered, dumps, plain, tight
 
 SPEC: Any = Contract.load().document
 ORDER_EXAMPLE: dict[str, Any] = SPEC["components"]["schemas"]["Order"]["examples"][0]

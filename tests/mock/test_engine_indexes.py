@@ -18,13 +18,14 @@ from typing import Any
 import pytest
 from mock_api import CALL_100, CALL_110, START
 
-from connecttrade_mock.accounting import Reserve
+from connecttrade_mock.broker._engine_support import SELLING_SIDES
+from connecttrade_mock.broker.accounting import Reserve
+from connecttrade_mock.broker.engine import Engine
+from connecttrade_mock.broker.errors import ApiError
+from connecttrade_mock.broker.state import Order, Position, Store
 from connecttrade_mock.clock import ClockMode
-from connecttrade_mock.engine import SELLING_SIDES, Engine
-from connecttrade_mock.errors import ApiError
 from connecttrade_mock.simulator import DEMO, Settings, Simulator
-from connecttrade_mock.state import Order, Position, Store
-from connecttrade_mock.wire import balance_json, order_json, position_json, transaction_json
+from connecttrade_mock.wire.records import balance_json, order_json, position_json, transaction_json
 
 USER = (DEMO.client_id, DEMO.user_id)
 ACCOUNTS = {DEMO.margin_account_id: "ALPACA", DEMO.cash_account_id: "TRADIER"}

@@ -7,7 +7,6 @@ may use is the figure the full balance shows.
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -15,12 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connecttrade_mock import accounting
-from connecttrade_mock import engine as engine_module
+from connecttrade_mock.broker import accounting
+from connecttrade_mock.broker.resting import RestingOrders
+from connecttrade_mock.broker.state import Account, Order, Position
 from connecttrade_mock.clock import NEW_YORK, Session, TradingDay, session_at
 from connecttrade_mock.lifecycle import OrderStatus
-from connecttrade_mock.resting import RestingOrders
-from connecttrade_mock.state import Account, Order, Position
 
 # Weekdays, a weekend and both 2026 daylight saving switches (8 March, 1 November).
 DAYS = [date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 8), date(2026, 3, 9)]
@@ -147,29 +145,3 @@ def test_what_a_new_order_may_use_is_what_the_balance_shows(
     assert accounting.available_for_orders(account, holdings, reserved) == expected
     via_balance = accounting.balance(account, [position], lambda _: last, lambda _: None, reserved)
     assert via_balance == figures
-
-
-def test_orders_share_one_decimal_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same text gives the same (immutable) Decimal; texts that differ only in their
-    exponent stay apart, since the answer shows what was sent; past the bound new texts
-    are still read, only not kept."""
-    monkeypatch.setattr(engine_module, "_DECIMALS", {})
-    monkeypatch.setattr(engine_module, "_DECIMALS_KEPT", 3)
-    first = engine_module._dec("250.00")
-    assert first is engine_module._dec("250.00")
-    assert (str(first), first) == ("250.00", Decimal("250.00"))
-    assert str(engine_module._dec("250.0")) == "250.0"
-    assert engine_module._dec("250.0") is not first
-    assert engine_module._dec(None) is None
-    engine_module._dec("1")
-    late = engine_module._dec("0.001")
-    assert late == Decimal("0.001")
-    assert late is not engine_module._dec("0.001")  # the bound was reached
-    assert len(engine_module._DECIMALS) == 3
-
-
-def test_names_from_a_body_are_shared_strings() -> None:
-    """Text fields become the one interned string of their text; other values pass."""
-    made = "".join(["BU", "Y"])
-    assert engine_module._shared(made) is sys.intern("BUY")
-    assert engine_module._shared(None) is None

@@ -19,9 +19,9 @@ import pytest
 from mock_api import CALL_100, START, settings
 
 from connecttrade_mock import simulator as simulator_module
+from connecttrade_mock.broker.state import Order
 from connecttrade_mock.clock import NEW_YORK, ClockMode, VirtualClock
 from connecttrade_mock.simulator import DEMO, Simulator
-from connecttrade_mock.state import Order
 
 USER = (DEMO.client_id, DEMO.user_id)
 SPEED = 60  # the fast clock's simulated seconds per wall second

@@ -28,12 +28,13 @@ from typing import Any
 import pytest
 from mock_api import CALL_100, CALL_110, PUT_90, settings
 
+from connecttrade_mock.broker.engine_event import EngineEvent
+from connecttrade_mock.broker.errors import ApiError
+from connecttrade_mock.broker.outcome import Outcome
+from connecttrade_mock.broker.state import Account, Order, Position
 from connecttrade_mock.clock import Session
-from connecttrade_mock.engine import EngineEvent, Outcome
-from connecttrade_mock.errors import ApiError
 from connecttrade_mock.simulator import DEMO, Simulator
-from connecttrade_mock.state import Account, Order, Position
-from connecttrade_mock.wire import balance_json, order_json, position_json, transaction_json
+from connecttrade_mock.wire.records import balance_json, order_json, position_json, transaction_json
 
 GOLDEN = Path(__file__).with_name("engine_transcript.json")
 STEPS = 1500

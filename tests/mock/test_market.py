@@ -11,14 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connecttrade_mock.clock import NEW_YORK, ClockMode, Session, VirtualClock
-from connecttrade_mock.market import (
-    AssetClass,
-    BarInterval,
-    Market,
-    OptionContract,
-    UnknownSymbol,
-)
-from connecttrade_mock.options_math import OptionRight
+from connecttrade_mock.market.instrument import AssetClass, OptionContract, UnknownSymbol
+from connecttrade_mock.market.market import Market
+from connecttrade_mock.market.options_math import OptionRight
+from connecttrade_mock.market.quote import BarInterval
 
 # Friday 2025-03-07 10:00 New York (EST): the regular session is running.
 START = datetime(2025, 3, 7, 15, 0, tzinfo=UTC)

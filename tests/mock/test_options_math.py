@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connecttrade_mock.options_math import (
+from connecttrade_mock.market.options_math import (
     Greeks,
     OptionRight,
     Valuation,

@@ -80,6 +80,35 @@ def test_seed_option_reaches_the_mock(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
 
 
+def test_speedups_are_off_unless_asked(pytester: pytest.Pytester) -> None:
+    """The session's mock runs without the speedups by default; ``--mock-broker-speedups``
+    (or the ini option ``mock_broker_speedups``) turns them on."""
+    pytester.makepyfile(
+        test_speedups="""
+        def test_speedups(mock_broker, request):
+            wanted = request.config.getoption("--mock-broker-speedups") or False
+            assert mock_broker.server.broker.settings.speedups is wanted
+        """
+    )
+    pytester.runpytest_subprocess(*plugin_args(), "-p", "no:cacheprovider").assert_outcomes(
+        passed=1
+    )
+    result = pytester.runpytest_subprocess(
+        *plugin_args(), "--mock-broker-speedups", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1)
+    pytester.makeini("[pytest]\nmock_broker_speedups = true\n")
+    pytester.makepyfile(
+        test_speedups="""
+        def test_speedups(mock_broker):
+            assert mock_broker.server.broker.settings.speedups is True
+        """
+    )
+    pytester.runpytest_subprocess(*plugin_args(), "-p", "no:cacheprovider").assert_outcomes(
+        passed=1
+    )
+
+
 def test_start_option_sets_where_every_test_begins(pytester: pytest.Pytester) -> None:
     """``--mock-broker-start`` puts the clock there, and each test's reset returns it there."""
     pytester.makepyfile(

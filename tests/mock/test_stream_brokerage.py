@@ -12,7 +12,7 @@ from stream_client import (
     brokerage_client,
 )
 
-from connecttrade_mock.state import Client
+from connecttrade_mock.broker.state import Client
 from connecttrade_mock.testing import MockServer
 
 

@@ -21,7 +21,7 @@ from stream_client import (
 from websockets.exceptions import ConnectionClosed
 
 from connecttrade_mock.clock import ClockMode
-from connecttrade_mock.market import AssetClass
+from connecttrade_mock.market.instrument import AssetClass
 from connecttrade_mock.testing import MockControl, MockServer
 
 

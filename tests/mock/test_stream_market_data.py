@@ -425,7 +425,7 @@ def test_symbols_beyond_the_session_limit_are_refused_the_rest_kept(
     """With room for two subscriptions, a frame adding two more symbols and repeating a
     held one keeps the held one, accepts the first new one and refuses the second with
     ``limit_exceeded``."""
-    monkeypatch.setattr("connecttrade_mock.market_data_stream.MAX_SUBSCRIPTIONS", 2)
+    monkeypatch.setattr("connecttrade_mock.streams.market_data.MAX_SUBSCRIPTIONS", 2)
     assert _subscribe(session, channel="quotes", symbols=["AAPL"])["symbols"] == ["AAPL"]
     answers = _answers(session, {"channel": "quotes", "symbols": ["MSFT", "SPY", "AAPL"]})
     assert [(a["type"], a.get("code"), a["symbols"]) for a in answers] == [

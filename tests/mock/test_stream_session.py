@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connecttrade_mock.brokerage_stream import BrokerageProtocol
+from connecttrade_mock.broker.state import Client
 from connecttrade_mock.clock import ClockMode
-from connecttrade_mock.market_data_stream import MarketDataProtocol, PushMemo
 from connecttrade_mock.simulator import Settings, Simulator
-from connecttrade_mock.state import Client
-from connecttrade_mock.stream_contract import CloseCode, StreamContract, StreamKind
-from connecttrade_mock.stream_session import Close, Send, StreamSession, StreamSettings, Wait
+from connecttrade_mock.streams.brokerage import BrokerageProtocol
+from connecttrade_mock.streams.contract import CloseCode, StreamContract, StreamKind
+from connecttrade_mock.streams.market_data import MarketDataProtocol, PushMemo
+from connecttrade_mock.streams.session import Close, Send, StreamSession, StreamSettings, Wait
 
 CONTRACT = StreamContract.load()
 NOW = datetime(2026, 11, 18, 15, tzinfo=UTC)

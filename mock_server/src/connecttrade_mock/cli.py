@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="work out every read's answer afresh, even when nothing it shows changed",
     )
+    serve.add_argument(
+        "--speedups",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the speed-only code (turn-batched writes, orjson request parse, shared order "
+        "values, collector tuning); --no-speedups serves stock uvicorn, the same answers",
+    )
     serve.add_argument("--log-level", default="info")
     return parser
 
@@ -82,6 +89,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         order_rate_per_second=args.order_rate,
         validate_responses=not args.no_validate_responses,
         cache_answers=not args.no_answer_cache,
+        speedups=args.speedups,
     )
 
 
@@ -89,18 +97,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
+    from connecttrade_mock import speedups  # noqa: PLC0415
     from connecttrade_mock.app import create_app  # noqa: PLC0415
-    from connecttrade_mock.heap import (  # noqa: PLC0415
-        collect_old_rarely,
-        freeze_startup_state,
-    )
-    from connecttrade_mock.testing import server_config  # noqa: PLC0415
+    from connecttrade_mock.server import server_config  # noqa: PLC0415
 
     logging.basicConfig(level=args.log_level.upper())
-    app = create_app(settings_from(args))
+    settings = settings_from(args)
+    app = create_app(settings)
     config = server_config(app, host=args.host, port=args.port, log_level=args.log_level)
-    freeze_startup_state()  # the loaded books stay out of full collections (heap.py)
-    collect_old_rarely()  # and the books placed while serving are walked less often
+    if settings.speedups:
+        speedups.before_serving()  # the loaded books stay out of full collections
     uvicorn.Server(config).run()
 
 

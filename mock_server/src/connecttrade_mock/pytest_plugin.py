@@ -43,12 +43,22 @@ _START_HELP = (
 )
 
 
+_SPEEDUPS_HELP = (
+    "serve the session's mock with its speed-only code (connecttrade_mock.fast); "
+    "default: off, stock uvicorn"
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("connecttrade-mock")
     group.addoption("--mock-broker-seed", type=int, default=None, help=_SEED_HELP)
     group.addoption("--mock-broker-start", default=None, help=_START_HELP)
     parser.addini("mock_broker_seed", _SEED_HELP, default="42")
     parser.addini("mock_broker_start", _START_HELP, default="")
+    group.addoption(
+        "--mock-broker-speedups", action="store_true", default=None, help=_SPEEDUPS_HELP
+    )
+    parser.addini("mock_broker_speedups", _SPEEDUPS_HELP, type="bool", default=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,6 +77,12 @@ def _seed(config: pytest.Config) -> int:
         return int(text)
     except ValueError:
         raise pytest.UsageError(f"mock_broker_seed must be a whole number, not {text!r}") from None
+
+
+def _speedups(config: pytest.Config) -> bool:
+    """``--mock-broker-speedups``, else the ini option ``mock_broker_speedups``."""
+    given = config.getoption("--mock-broker-speedups")
+    return bool(given if given is not None else config.getini("mock_broker_speedups"))
 
 
 def _start(config: pytest.Config) -> datetime | None:
@@ -127,7 +143,10 @@ def mock_broker_server(pytestconfig: pytest.Config) -> Iterator[MockServer]:
     from connecttrade_mock.testing import MockServer  # noqa: PLC0415
 
     settings = Settings(
-        seed=_seed(pytestconfig), clock_mode=ClockMode.MANUAL, clock_start=_start(pytestconfig)
+        seed=_seed(pytestconfig),
+        clock_mode=ClockMode.MANUAL,
+        clock_start=_start(pytestconfig),
+        speedups=_speedups(pytestconfig),
     )
     with MockServer(settings) as server:
         yield server

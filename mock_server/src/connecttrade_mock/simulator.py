@@ -12,12 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from connecttrade_mock.broker.engine import Engine
+from connecttrade_mock.broker.ids import IdFactory
+from connecttrade_mock.broker.persistence import Database
+from connecttrade_mock.broker.state import Account, Client, Connection, Store, User
+from connecttrade_mock.broker.value_maker import ValueMaker
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
-from connecttrade_mock.engine import Engine
-from connecttrade_mock.ids import IdFactory
-from connecttrade_mock.market import Market, OptionContract, Quote
-from connecttrade_mock.persistence import Database
-from connecttrade_mock.state import Account, Client, Connection, Store, User
+from connecttrade_mock.market.instrument import OptionContract
+from connecttrade_mock.market.market import Market
+from connecttrade_mock.market.quote import Quote
 
 __all__ = ["DEMO", "MarketAdapter", "Settings", "Simulator"]
 
@@ -51,12 +54,15 @@ class Settings:
     db_path: Path | None = None
     order_rate_per_second: float = 10.0
     validate_responses: bool = True
-    # Give a read's encoded answer again while nothing it shows changed (answers.py).
+    # Give a read's encoded answer again while nothing it shows changed (http/answers.py).
     cache_answers: bool = True
+    # The speed-only code of connecttrade_mock.fast (connecttrade_mock.speedups): off by
+    # default, on for `connecttrade-mock serve` and the benchmarks. Answers are the same.
+    speedups: bool = False
 
 
 class MarketAdapter:
-    """The engine's view of the market simulator (see ``engine.MarketPort``)."""
+    """The engine's view of the market simulator (see ``broker.market_port.MarketPort``)."""
 
     def __init__(self, market: Market) -> None:
         self.market = market
@@ -102,6 +108,8 @@ class Simulator:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        # How the engine makes an order's values; kept across resets (see use_values).
+        self.values = ValueMaker()
         self.db = Database(self.settings.db_path) if self.settings.db_path else None
         self._build(self.settings.seed, self.settings.clock_start)
         if self.db is not None and not self.db.is_empty():
@@ -117,7 +125,11 @@ class Simulator:
         self.store = Store(keeps_changes=self.db is not None)  # only a database reads them
         self.ids = IdFactory(seed)
         self.engine = Engine(
-            self.store, MarketAdapter(self.market), self.ids, lambda: self.clock.forced_session
+            self.store,
+            MarketAdapter(self.market),
+            self.ids,
+            lambda: self.clock.forced_session,
+            self.values,
         )
         self.engine.step(self.clock.now())
 
@@ -210,6 +222,11 @@ class Simulator:
         self._build(self.settings.seed if seed is None else seed, self.settings.clock_start)
         self._bootstrap()
         self.flush()
+
+    def use_values(self, values: ValueMaker) -> None:
+        """Make orders' values with ``values`` from now on, across resets too."""
+        self.values = values
+        self.engine.values = values
 
     def advance(self, seconds: float) -> datetime:
         now = self.clock.advance(timedelta(seconds=seconds))
