@@ -38,9 +38,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def mock_command(port: int, *, answer_cache: bool = True) -> list[str]:
+def mock_command(port: int, *, answer_cache: bool = True, speedups: bool = True) -> list[str]:
     """``connecttrade-mock serve`` as a user runs it, with the order rate limit lifted
-    (and, if asked, with ``--no-answer-cache``)."""
+    (and, if asked, with ``--no-answer-cache`` or ``--no-speedups``)."""
     command = [
         str(Path(sys.executable).with_name("connecttrade-mock")),
         "serve",
@@ -53,7 +53,11 @@ def mock_command(port: int, *, answer_cache: bool = True) -> list[str]:
         "--log-level",
         "warning",
     ]
-    return command if answer_cache else [*command, "--no-answer-cache"]
+    if not answer_cache:
+        command.append("--no-answer-cache")
+    if not speedups:
+        command.append("--no-speedups")
+    return command
 
 
 @dataclass
