@@ -7,7 +7,7 @@ import pickle
 import httpx
 import pytest
 
-from connecttrade.errors import (
+from connecttrade._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,

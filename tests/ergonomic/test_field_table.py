@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sdk_fakes import order_json
 
 from connecttrade import UnexpectedResponseError
-from connecttrade._private import field_table as ft
-from connecttrade._private import fields, parse
-from connecttrade.results import Fill, Order
+from connecttrade._wire import field_table as ft
+from connecttrade._wire import fields, parse
+from connecttrade.types.results import Fill, Order
 
 _FILL = {"fill_id": "f_1", "time": "2026-11-20T15:04:05Z", "quantity": "3", "price": "1.25"}
 _LEG = {"symbol": "SPY241220C00430000", "action": "BUY_TO_OPEN", "ratio": "1"}

@@ -1,0 +1,63 @@
+"""The guard: levels, rules, two-step execution and the human side (approvals, halts).
+
+``Guard`` wraps a client; its ``read_tools()`` / ``prepare_tools()`` / ``execute_tools()``
+hand an agent only the calls its level allows. One concept per module: ``levels``,
+``checks`` (a rule's outcome), ``errors``, ``prepared`` (a staged order), ``reconcile``,
+``supervision`` (approvals and halt resets), ``tools`` (the agent-facing objects).
+"""
+
+from __future__ import annotations
+
+from connecttrade.agent.guard._guard import (
+    Guard,
+)
+from connecttrade.agent.guard.checks import (
+    RuleCheck,
+)
+from connecttrade.agent.guard.errors import (
+    GuardError,
+    Halted,
+    Refused,
+)
+from connecttrade.agent.guard.levels import (
+    Level,
+)
+from connecttrade.agent.guard.prepared import (
+    ExecutionResult,
+    PreparedOrder,
+)
+from connecttrade.agent.guard.reconcile import (
+    Mismatch,
+    ReconciliationReport,
+)
+from connecttrade.agent.guard.supervision import (
+    HaltStatus,
+    PendingApproval,
+    Supervisor,
+    SupervisorError,
+)
+from connecttrade.agent.guard.tools import (
+    ExecuteTools,
+    PrepareTools,
+    ReadTools,
+)
+
+__all__ = [
+    "ExecuteTools",
+    "ExecutionResult",
+    "Guard",
+    "GuardError",
+    "HaltStatus",
+    "Halted",
+    "Level",
+    "Mismatch",
+    "PendingApproval",
+    "PrepareTools",
+    "PreparedOrder",
+    "ReadTools",
+    "ReconciliationReport",
+    "Refused",
+    "RuleCheck",
+    "Supervisor",
+    "SupervisorError",
+]
