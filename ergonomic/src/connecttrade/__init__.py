@@ -12,6 +12,7 @@
         print(handle.wait().status)
 """
 
+from connecttrade import strategies
 from connecttrade._exceptions import (
     APIConnectionError,
     APIError,
@@ -49,7 +50,6 @@ from connecttrade.streams.market_data import MarketDataStream, TokenSource
 from connecttrade.streams.order_book import OrderBook
 from connecttrade.streams.state import StateChanged, StreamState
 from connecttrade.streams.sync import SyncAccountView, SyncBrokerageStream, SyncMarketDataStream
-from connecttrade.types import strategies
 from connecttrade.types.broker import Broker
 from connecttrade.types.brokerage_events import (
     BalanceUpdate,
