@@ -1,4 +1,11 @@
-"""Runs operations over an ``httpx.AsyncClient``: retries (stamina), rate limit, errors."""
+"""Runs operations over an ``httpx.AsyncClient``: retries (stamina), rate limit, errors.
+
+Twins, kept in step by construction: this module and its twin
+:mod:`connecttrade._http.sync_driver` have the same public names, signatures and
+docstrings, modulo ``async``/``await``, ``Async``-prefixed types and the docstring words
+of ``tests/ergonomic/test_twins.py`` (``an AsyncClient`` reads ``a Client``, ``async
+with`` reads ``with``); that test fails on any other drift, so change both or neither.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +39,7 @@ _T = TypeVar("_T")
 
 
 class AsyncDriver:
-    """One async client's way to the network; ``sleep`` and ``clock`` are replaceable.
+    """One async client's way to the network; ``sleep`` and ``clock`` are replaceable in tests.
 
     ``pool_settings`` are the settings whose headers the pool carries (a pool the client
     made, see :mod:`.auth_headers`), or ``None`` for a pool passed in.

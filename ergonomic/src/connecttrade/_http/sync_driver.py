@@ -1,4 +1,11 @@
-"""Runs operations over an ``httpx.Client``: retries (stamina), rate limit, errors."""
+"""Runs operations over an ``httpx.Client``: retries (stamina), rate limit, errors.
+
+Twins, kept in step by construction: this module and its twin
+:mod:`connecttrade._http.async_driver` have the same public names, signatures and
+docstrings, modulo ``async``/``await``, ``Async``-prefixed types and the docstring words
+of ``tests/ergonomic/test_twins.py`` (``an AsyncClient`` reads ``a Client``, ``async
+with`` reads ``with``); that test fails on any other drift, so change both or neither.
+"""
 
 from __future__ import annotations
 

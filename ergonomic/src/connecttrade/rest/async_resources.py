@@ -2,6 +2,12 @@
 
 The same verbs and signatures as :mod:`connecttrade.rest.resources`, running the same
 operations through the async driver. Listings are async iterators (``async for``).
+
+Twins, kept in step by construction: this module and its twin
+:mod:`connecttrade.rest.resources` have the same public names, signatures and
+docstrings, modulo ``async``/``await``, ``Async``-prefixed types and the docstring words
+of ``tests/ergonomic/test_twins.py`` (``an AsyncClient`` reads ``a Client``, ``async
+with`` reads ``with``); that test fails on any other drift, so change both or neither.
 """
 
 from __future__ import annotations
@@ -176,7 +182,8 @@ class AsyncOrders(_Resource):
         sort: str | None = None,
         page_size: int = 100,
     ) -> AsyncIterator[Order]:
-        """Iterate orders page by page (``async for``); no filters: today's open orders.
+        """Iterate orders page by page (``async for``); no filters: today's open orders (the API
+        default).
 
         ``status`` is an :class:`OrderStatus` or ``"all"``, ``"open"``, ``"closed"``.
         """

@@ -12,6 +12,12 @@ Credentials left out are read from ``CONNECTTRADE_CLIENT_ID``, ``CONNECTTRADE_CL
 ``CONNECTTRADE_BASE_URL``). The user pair is optional: platform calls (``users``) need
 only the client pair, and a user-level call without it raises
 :class:`~connecttrade._exceptions.MissingCredentialsError` before sending anything.
+
+Twins, kept in step by construction: this module and its twin
+:mod:`connecttrade.rest.async_client` have the same public names, signatures and
+docstrings, modulo ``async``/``await``, ``Async``-prefixed types and the docstring words
+of ``tests/ergonomic/test_twins.py`` (``an AsyncClient`` reads ``a Client``, ``async
+with`` reads ``with``); that test fails on any other drift, so change both or neither.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@
 public (``handle.tracker``) so a stream can push updates into the same handle: once a live
 account view tracks the handle (``view.track(handle)``), ``wait`` sleeps until an update
 is pushed instead of polling the API.
+
+The two handles are twins kept in step by construction: the same public names,
+signatures and docstrings modulo ``async``/``await`` and ``Async``-prefixed types, checked
+by ``tests/ergonomic/test_twins.py``; change both or neither.
 """
 
 from __future__ import annotations
@@ -163,7 +167,7 @@ class OrderHandle(_HandleState):
 
 
 class AsyncOrderHandle(_HandleState):
-    """The awaitable twin of :class:`OrderHandle`."""
+    """A placed order that can refresh itself, be waited on, cancelled or modified."""
 
     __slots__ = ("_driver",)
 

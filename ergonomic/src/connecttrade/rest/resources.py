@@ -3,6 +3,12 @@
 Each verb is one line: it runs the operation (written once, in
 ``connecttrade._http.endpoints``) through the client's driver. The async twins in
 :mod:`connecttrade.rest.async_resources` have the same names and signatures.
+
+Twins, kept in step by construction: this module and its twin
+:mod:`connecttrade.rest.async_resources` have the same public names, signatures and
+docstrings, modulo ``async``/``await``, ``Async``-prefixed types and the docstring words
+of ``tests/ergonomic/test_twins.py`` (``an AsyncClient`` reads ``a Client``, ``async
+with`` reads ``with``); that test fails on any other drift, so change both or neither.
 """
 
 from __future__ import annotations
@@ -248,7 +254,7 @@ class Transactions(_Resource):
         sort: str | None = None,
         page_size: int = 100,
     ) -> Iterator[Transaction]:
-        """Iterate transactions page by page (newest first unless ``sort="asc"``)."""
+        """Iterate transactions page by page, newest first unless ``sort="asc"``."""
         filters = ops.TransactionFilters.build(
             account_id=account_id,
             connection_id=connection_id,

@@ -10,6 +10,10 @@ Each object runs its async twin on a private event loop in a background thread, 
 works in scripts, inside Jupyter and inside an already-running event loop alike (nothing
 calls ``asyncio.run`` on your thread). Listener callbacks run on that background thread.
 ``close()`` (or leaving the ``with`` block) stops the connection and the thread.
+
+These facades wrap their async twins rather than copy them, so their calls take
+timeouts and their docstrings say what blocks; ``tests/ergonomic/test_twins.py`` pins the
+names each side has alone, so a name added to only one side is a deliberate act.
 """
 
 from __future__ import annotations
