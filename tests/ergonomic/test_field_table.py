@@ -192,3 +192,12 @@ def test_decimal_memo_stays_bounded() -> None:
     for cents in range(fields._DECIMALS_KEPT * 3):
         assert fields.wire_decimal(f"{cents // 100}.{cents % 100:02d}") == Decimal(cents) / 100
         assert len(fields._DECIMALS) <= fields._DECIMALS_KEPT
+
+
+@pytest.mark.parametrize(
+    "table", [parse._ORDER, parse._FILL, parse._ORDER_LEG], ids=["Order", "Fill", "OrderLeg"]
+)
+def test_fast_readers_are_source_code_not_compiled_text(table: ft.FieldTable[Any]) -> None:
+    """Every fast reader is a function of a source file, so tracebacks show its lines."""
+    files = {read.__code__.co_filename for _, read in table._fast}
+    assert all(name.endswith(("field_table.py", "parse.py")) for name in files), files
