@@ -2,8 +2,13 @@
 
 ``Guard`` wraps a client; its ``read_tools()`` / ``prepare_tools()`` / ``execute_tools()``
 hand an agent only the calls its level allows. One concept per module: ``levels``,
-``checks`` (a rule's outcome), ``errors``, ``prepared`` (a staged order), ``reconcile``,
-``supervision`` (approvals and halt resets), ``tools`` (the agent-facing objects).
+``checks`` (a rule's outcome), ``errors``, ``prepared`` (a staged order), ``reconcile``
+(its report), ``supervision`` (approvals and halt resets), ``tools`` (the agent-facing
+objects). The guard itself is built up in one line of private mixins, one step of a call
+each: ``_state`` (its parts, the audited run, the halt switch) < ``_reads`` <
+``_staging`` (prepare) < ``_reconciliation`` < ``_execution`` (confirm, cancel) <
+``_guard`` (construction and the human's side); ``_summary`` words a staged order and
+``_calls`` is the shape the tools see, so they never import the guard.
 """
 
 from __future__ import annotations
