@@ -198,6 +198,9 @@ def test_decimal_memo_stays_bounded() -> None:
     "table", [parse._ORDER, parse._FILL, parse._ORDER_LEG], ids=["Order", "Fill", "OrderLeg"]
 )
 def test_fast_readers_are_source_code_not_compiled_text(table: ft.FieldTable[Any]) -> None:
-    """Every fast reader is a function of a source file, so tracebacks show its lines."""
-    files = {read.__code__.co_filename for _, read in table._fast}
-    assert all(name.endswith(("field_table.py", "parse.py")) for name in files), files
+    """Every fast reader is a built-in or a function of a source file, never exec'd text."""
+    files = {
+        getattr(getattr(read, "__code__", None), "co_filename", "built-in")
+        for _, read in table._fast
+    }
+    assert files <= {"built-in", ft.__file__, parse.__file__}, files
