@@ -36,8 +36,8 @@ import httpx
 import connecttrade
 from bench.load import DEMO_HEADERS, order_body
 from bench.targets import CACHE, Server, free_port, mock_command
-from connecttrade._private import parse
-from connecttrade._private.fields import decode_json
+from connecttrade._wire import parse
+from connecttrade._wire.fields import decode_json
 
 __all__ = [
     "CallCost",

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import connecttrade as ct
-from connecttrade import strategies
+from connecttrade.types import strategies
 from connecttrade_mock.simulator import Settings
 from connecttrade_mock.testing import MockServer
 

@@ -21,8 +21,8 @@ from connecttrade import (
     Transaction,
     TransactionType,
 )
-from connecttrade.broker import Broker
-from connecttrade.enums import AccountType, Instrument
+from connecttrade.types.broker import Broker
+from connecttrade.types.enums import AccountType, Instrument
 
 T0 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 GENESIS = "0" * 64

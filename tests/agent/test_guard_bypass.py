@@ -12,7 +12,7 @@ import pytest
 import connecttrade
 from connecttrade import Instrument, OrderRequest, OrderSide, OrderType, TimeInForce, strategies
 from connecttrade.agent import Refused, SessionWindow
-from connecttrade.equity_symbol import EquitySymbol
+from connecttrade.types.equity_symbol import EquitySymbol
 
 from .guard_env import CASH, MARGIN, GuardEnv, MakeEnv, mock_quotes, policy_for_tests
 

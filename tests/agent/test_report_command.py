@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from connecttrade.agent.report_command import run_report_command
+from connecttrade.agent.report.command import run_report_command
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 from .agent_report_fakes import write_audit_log

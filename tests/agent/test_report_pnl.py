@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connecttrade import Transaction, TransactionType
-from connecttrade.agent.report_pnl import PnlPoint, hour_starts, hourly_values, intraday_pnl
+from connecttrade.agent.report.pnl import PnlPoint, hour_starts, hourly_values, intraday_pnl
 
 from .agent_report_fakes import make_fee, make_fill
 

@@ -23,7 +23,7 @@ EXPECTED = {
         "build_daily_report",
         "resolve_timezone",
     ],
-    "connecttrade.agent.report_pnl": [
+    "connecttrade.agent.report.pnl": [
         "PNL_METHOD",
         "IntradayPnl",
         "PnlPoint",
@@ -32,9 +32,9 @@ EXPECTED = {
         "hourly_values",
         "intraday_pnl",
     ],
-    "connecttrade.agent.report_chart": ["SERIES", "ChartInput", "activity_pnl_chart", "nice_ticks"],
-    "connecttrade.agent.report_render": ["chart", "html", "markdown"],
-    "connecttrade.agent.report_command": ["report_parser", "run_report_command"],
+    "connecttrade.agent.report.chart": ["SERIES", "ChartInput", "activity_pnl_chart", "nice_ticks"],
+    "connecttrade.agent.report.render": ["chart", "html", "markdown"],
+    "connecttrade.agent.report.command": ["report_parser", "run_report_command"],
     "connecttrade.agent.mcp_server": ["TOOLS_BY_LEVEL", "create_server", "main", "to_json"],
 }
 

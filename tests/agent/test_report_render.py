@@ -15,9 +15,9 @@ import pytest
 
 from connecttrade.agent import VerifyResult
 from connecttrade.agent.report import DailyReport, HourActivity, build_daily_report
-from connecttrade.agent.report_chart import nice_ticks
-from connecttrade.agent.report_pnl import intraday_pnl
-from connecttrade.agent.report_render import amount, money
+from connecttrade.agent.report.chart import nice_ticks
+from connecttrade.agent.report.pnl import intraday_pnl
+from connecttrade.agent.report.render import amount, money
 
 from .agent_report_fakes import make_fill, write_audit_log
 

@@ -15,7 +15,7 @@ import pytest
 
 import connecttrade
 from connecttrade.agent import Alert, AlertKind, AlertMonitor, MarginThresholds, StreamAlerts
-from connecttrade.agent.stream_alerts import AlertSource
+from connecttrade.agent.alerts.stream import AlertSource
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 from .demo_clients import async_sdk_client

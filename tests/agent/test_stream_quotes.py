@@ -18,7 +18,7 @@ import pytest
 
 import connecttrade
 from connecttrade.agent import Policy, QuoteUnavailable, Refused, StreamQuotes, SyncStreamQuotes
-from connecttrade.agent._quote_board import QuoteBoard
+from connecttrade.agent.quotes._board import QuoteBoard
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 from .demo_clients import async_sdk_client, sdk_client

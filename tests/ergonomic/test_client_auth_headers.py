@@ -9,8 +9,8 @@ import pytest
 from sdk_fakes import CLIENT_ID, CLIENT_SECRET, USER_ID, USER_SECRET, FakeApi
 
 from connecttrade import AuthenticationError
-from connecttrade._private.calls import Auth, HttpCall, Retry
-from connecttrade._private.protocol import prepare
+from connecttrade._http.calls import Auth, HttpCall, Retry
+from connecttrade._http.protocol import prepare
 
 _AUTH = ("client-id", "client-secret", "user-id", "user-secret")
 

@@ -21,8 +21,8 @@ from connecttrade import (
     NotFoundError,
     RateLimitError,
 )
-from connecttrade._private.calls import Auth, HttpCall, Retry
-from connecttrade._private.protocol import retry_hook
+from connecttrade._http.calls import Auth, HttpCall, Retry
+from connecttrade._http.protocol import retry_hook
 
 
 @pytest.fixture(autouse=True)

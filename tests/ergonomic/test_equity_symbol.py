@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connecttrade.equity_symbol import Dialect, EquitySymbol, InvalidEquitySymbol
+from connecttrade.types.equity_symbol import Dialect, EquitySymbol, InvalidEquitySymbol
 
 # One row per security: its parts, then how CQS, CMS and Nasdaq write it (Nasdaq's table).
 TABLE = [

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pickle
+import re
 
 import httpx
 import pytest
 
-from connecttrade.errors import (
+from connecttrade import _exceptions as exceptions
+from connecttrade import agent
+from connecttrade._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -136,3 +139,37 @@ def test_connection_errors_have_default_messages() -> None:
     assert "failed" in str(APIConnectionError())
     assert "timed out" in str(APITimeoutError())
     assert APIConnectionError("DNS lookup failed").message == "DNS lookup failed"
+
+
+def _drawn_tree(doc: str) -> list[tuple[str, str | None]]:
+    """Each class drawn in a docstring's error tree with the class drawn as its parent."""
+    drawn: list[tuple[int, str]] = []
+    pairs: list[tuple[str, str | None]] = []
+    for match in re.finditer(r"^(    [│├└─ ]*)([A-Z]\w+)\b", doc, re.M):
+        column, name = len(match.group(1)), match.group(2)
+        parents = [other for col, other in drawn if col < column]
+        pairs.append((name, parents[-1] if parents else None))
+        drawn = [(col, other) for col, other in drawn if col < column] + [(column, name)]
+    return pairs
+
+
+def test_the_error_tree_draws_every_sdk_error_under_its_parent() -> None:
+    """Each error the module defines is in its docstring's tree, under its direct base."""
+    defined = {
+        name: value
+        for name, value in vars(exceptions).items()
+        if isinstance(value, type) and issubclass(value, Exception)
+    }
+    tree = _drawn_tree(exceptions.__doc__ or "")
+    assert set(defined) <= {name for name, _ in tree}
+    for name, parent in tree:
+        cls = defined.get(name) or getattr(agent, name)
+        bases = [base.__name__ for base in cls.__bases__]
+        assert parent in bases if parent else bases == ["Exception"], (name, parent, bases)
+
+
+def test_guard_errors_sit_under_the_root_error() -> None:
+    """``except ConnectTradeError`` catches the guard's refusals too, bases otherwise kept."""
+    assert agent.GuardError.__bases__ == (ConnectTradeError,)
+    assert issubclass(agent.Halted, agent.Refused)
+    assert issubclass(agent.Refused, ConnectTradeError)

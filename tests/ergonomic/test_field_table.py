@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from sdk_fakes import order_json
 
 from connecttrade import UnexpectedResponseError
-from connecttrade._private import field_table as ft
-from connecttrade._private import fields, parse
-from connecttrade.results import Fill, Order
+from connecttrade._wire import field_table as ft
+from connecttrade._wire import fields, parse
+from connecttrade.types.results import Fill, Order
 
 _FILL = {"fill_id": "f_1", "time": "2026-11-20T15:04:05Z", "quantity": "3", "price": "1.25"}
 _LEG = {"symbol": "SPY241220C00430000", "action": "BUY_TO_OPEN", "ratio": "1"}
@@ -192,3 +192,15 @@ def test_decimal_memo_stays_bounded() -> None:
     for cents in range(fields._DECIMALS_KEPT * 3):
         assert fields.wire_decimal(f"{cents // 100}.{cents % 100:02d}") == Decimal(cents) / 100
         assert len(fields._DECIMALS) <= fields._DECIMALS_KEPT
+
+
+@pytest.mark.parametrize(
+    "table", [parse._ORDER, parse._FILL, parse._ORDER_LEG], ids=["Order", "Fill", "OrderLeg"]
+)
+def test_fast_readers_are_source_code_not_compiled_text(table: ft.FieldTable[Any]) -> None:
+    """Every fast reader is a built-in or a function of a source file, never exec'd text."""
+    files = {
+        getattr(getattr(read, "__code__", None), "co_filename", "built-in")
+        for _, read in table._fast
+    }
+    assert files <= {"built-in", ft.__file__, parse.__file__}, files

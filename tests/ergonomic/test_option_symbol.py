@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connecttrade.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
+from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
 
 roots = st.from_regex(r"[A-Z][A-Z0-9]{0,5}", fullmatch=True)
 expiries = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))

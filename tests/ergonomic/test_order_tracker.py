@@ -9,7 +9,7 @@ import pytest
 from sdk_fakes import order_json
 
 from connecttrade import Order, OrderStatus, OrderTracker
-from connecttrade._private import parse
+from connecttrade._wire import parse
 
 START = dt.datetime(2026, 11, 20, 15, 4, 5, tzinfo=dt.UTC)
 

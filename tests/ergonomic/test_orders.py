@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connecttrade import orders
-from connecttrade.enums import (
+from connecttrade.types import orders
+from connecttrade.types.enums import (
     EQUITY_SIDES,
     OPEN_STATUSES,
     OPTION_SIDES,
@@ -27,9 +27,9 @@ from connecttrade.enums import (
     OrderType,
     TimeInForce,
 )
-from connecttrade.equity_symbol import EquitySymbol
-from connecttrade.option_symbol import OptionSymbol
-from connecttrade.orders import (
+from connecttrade.types.equity_symbol import EquitySymbol
+from connecttrade.types.option_symbol import OptionSymbol
+from connecttrade.types.orders import (
     InvalidOrder,
     Leg,
     OrderRequest,

@@ -15,10 +15,10 @@ from connecttrade import (
     stop,
     stop_limit,
 )
-from connecttrade._private import operations as ops
-from connecttrade._private.account_book import AccountBook
-from connecttrade._private.calls import Auth, HttpCall, Retry, from_generated
-from connecttrade.strategies import bull_call_spread, iron_condor
+from connecttrade._http import endpoints as ops
+from connecttrade._http.account_book import AccountBook
+from connecttrade._http.calls import Auth, HttpCall, Retry, from_generated
+from connecttrade.types.strategies import bull_call_spread, iron_condor
 from connecttrade_client.api.orders import place_order as api_place_order
 from connecttrade_client.models import (
     CryptoOrderRequest,

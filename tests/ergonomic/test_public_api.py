@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
+
 import connecttrade
 
 EXPECTED_ALL = [
@@ -139,3 +143,23 @@ def test_no_generated_names_leak() -> None:
         if getattr(getattr(connecttrade, name), "__module__", "").startswith("connecttrade_client")
     ]
     assert leaked == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("connecttrade.strategies", "connecttrade.types.strategies"),
+        ("connecttrade.equity_symbol", "connecttrade.types.equity_symbol"),
+        ("connecttrade.option_symbol", "connecttrade.types.option_symbol"),
+    ],
+)
+def test_documented_module_paths_still_import(old: str, new: str) -> None:
+    """A module the README names keeps its path and public names after the code moved."""
+    kept, moved = importlib.import_module(old), importlib.import_module(new)
+    assert kept.__all__ == moved.__all__
+    assert all(getattr(kept, name) is getattr(moved, name) for name in kept.__all__)
+
+
+def test_root_strategies_is_the_documented_module() -> None:
+    """``from connecttrade import strategies`` gives the module at connecttrade.strategies."""
+    assert connecttrade.strategies is importlib.import_module("connecttrade.strategies")

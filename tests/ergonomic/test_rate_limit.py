@@ -8,7 +8,7 @@ import pytest
 from sdk_fakes import FakeApi
 
 from connecttrade import market
-from connecttrade._private.rate_limit import TokenBucket
+from connecttrade._http.rate_limit import TokenBucket
 
 
 class FakeClock:

@@ -20,8 +20,8 @@ from connecttrade import (
     Secret,
     UnexpectedResponseError,
 )
-from connecttrade._private import parse
-from connecttrade._private.fields import decode_json
+from connecttrade._wire import parse
+from connecttrade._wire.fields import decode_json
 
 ACCOUNT = "acc_demo_margin"
 

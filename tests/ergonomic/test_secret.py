@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from connecttrade.secret import Secret
+from connecttrade.types.secret import Secret
 
 SECRET_VALUE = "cs_live_5up3r-s3cr3t"
 

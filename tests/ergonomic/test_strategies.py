@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from connecttrade.enums import LegAction
-from connecttrade.option_symbol import OptionSymbol
-from connecttrade.orders import InvalidOrder, Leg, OrderRequest
-from connecttrade.strategies import (
+from connecttrade.types.enums import LegAction
+from connecttrade.types.option_symbol import OptionSymbol
+from connecttrade.types.orders import InvalidOrder, Leg, OrderRequest
+from connecttrade.types.strategies import (
     InvalidStrategy,
     bear_call_spread,
     bear_put_spread,

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 import connecttrade
-from connecttrade._private.url_book import _KEPT, UrlBook
+from connecttrade._http.url_book import _KEPT, UrlBook
 
 BASE = "http://127.0.0.1:8000"
 

@@ -9,8 +9,8 @@ from sdk_fakes import FakeApi, balance_json, position_json
 
 import connecttrade
 from connecttrade import Fill
-from connecttrade._private import parse
-from connecttrade.workflows import daily_summary, total_unrealized_pl
+from connecttrade._wire import parse
+from connecttrade.types.workflows import daily_summary, total_unrealized_pl
 
 NOW = parse.fill(
     {"fill_id": "f", "time": "2026-11-20T15:04:05Z", "quantity": "1", "price": "1"}

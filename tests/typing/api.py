@@ -43,8 +43,8 @@ from connecttrade.agent import (
     SyncStreamQuotes,
 )
 from connecttrade.agent import Quote as AgentQuote
-from connecttrade.broker import Broker
-from connecttrade.enums import OrderSide
+from connecttrade.types.broker import Broker
+from connecttrade.types.enums import OrderSide
 
 
 def sync_api(client: Client) -> None:

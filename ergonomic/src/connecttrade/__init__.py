@@ -13,28 +13,53 @@
 """
 
 from connecttrade import strategies
-from connecttrade.account_state import AccountChange, AccountSnapshot, AccountState
-from connecttrade.account_view import LiveAccountView
-from connecttrade.async_client import AsyncClient
-from connecttrade.backoff import Backoff
-from connecttrade.broker import Broker
-from connecttrade.brokerage_events import (
+from connecttrade._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ConnectTradeError,
+    InternalServerError,
+    MissingCredentialsError,
+    NotFoundError,
+    OrderWaitTimeoutError,
+    PermissionDeniedError,
+    RateLimitError,
+    SessionReplacedError,
+    StreamAuthenticationError,
+    StreamError,
+    StreamProtocolError,
+    StreamStateError,
+    SubscriptionRefusedError,
+    UnexpectedResponseError,
+)
+from connecttrade.rest.async_client import AsyncClient
+from connecttrade.rest.client import Client
+from connecttrade.rest.order_handle import AsyncOrderHandle, OrderHandle
+from connecttrade.rest.order_tracker import OrderTracker
+from connecttrade.streams.account_state import AccountChange, AccountSnapshot, AccountState
+from connecttrade.streams.account_view import LiveAccountView
+from connecttrade.streams.backoff import Backoff
+from connecttrade.streams.brokerage import BrokerageStream
+from connecttrade.streams.events import BrokerageEvent, MarketDataEvent
+from connecttrade.streams.market_cache import MarketCache
+from connecttrade.streams.market_data import MarketDataStream, TokenSource
+from connecttrade.streams.order_book import OrderBook
+from connecttrade.streams.state import StateChanged, StreamState
+from connecttrade.streams.sync import SyncAccountView, SyncBrokerageStream, SyncMarketDataStream
+from connecttrade.types.broker import Broker
+from connecttrade.types.brokerage_events import (
     BalanceUpdate,
-    BrokerageEvent,
     ErrorNotice,
     OrderUpdate,
     PositionUpdate,
     SequenceGap,
     TopicsSubscribed,
 )
-from connecttrade.brokerage_stream import BrokerageStream
-from connecttrade.client import Client
-from connecttrade.client_errors import (
-    MissingCredentialsError,
-    OrderWaitTimeoutError,
-    UnexpectedResponseError,
-)
-from connecttrade.enums import (
+from connecttrade.types.enums import (
     AccountType,
     ConnectionType,
     Instrument,
@@ -45,23 +70,8 @@ from connecttrade.enums import (
     TimeInForce,
     TransactionType,
 )
-from connecttrade.equity_symbol import EquitySymbol, InvalidEquitySymbol
-from connecttrade.errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    ConnectTradeError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-)
-from connecttrade.market_cache import MarketCache
-from connecttrade.market_data_events import (
+from connecttrade.types.equity_symbol import EquitySymbol, InvalidEquitySymbol
+from connecttrade.types.market_data_events import (
     Bar,
     BarSnapshot,
     BookLevel,
@@ -70,7 +80,6 @@ from connecttrade.market_data_events import (
     Depth,
     Greeks,
     HistoricalBar,
-    MarketDataEvent,
     MarketDataSubscription,
     OptionContractQuote,
     OptionsChain,
@@ -79,12 +88,8 @@ from connecttrade.market_data_events import (
     SubscriptionRefused,
     Trade,
 )
-from connecttrade.market_data_stream import MarketDataStream, TokenSource
-from connecttrade.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
-from connecttrade.order_book import OrderBook
-from connecttrade.order_handle import AsyncOrderHandle, OrderHandle
-from connecttrade.order_tracker import OrderTracker
-from connecttrade.orders import (
+from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
+from connecttrade.types.orders import (
     InvalidOrder,
     Leg,
     OrderRequest,
@@ -94,7 +99,7 @@ from connecttrade.orders import (
     stop,
     stop_limit,
 )
-from connecttrade.results import (
+from connecttrade.types.results import (
     Account,
     AccountRef,
     AgentToken,
@@ -111,19 +116,9 @@ from connecttrade.results import (
     User,
     UserCredentials,
 )
-from connecttrade.secret import Secret
-from connecttrade.strategies import InvalidStrategy
-from connecttrade.stream_errors import (
-    SessionReplacedError,
-    StreamAuthenticationError,
-    StreamError,
-    StreamProtocolError,
-    StreamStateError,
-    SubscriptionRefusedError,
-)
-from connecttrade.stream_state import StateChanged, StreamState
-from connecttrade.sync_streams import SyncAccountView, SyncBrokerageStream, SyncMarketDataStream
-from connecttrade.workflows import vwap
+from connecttrade.types.secret import Secret
+from connecttrade.types.strategies import InvalidStrategy
+from connecttrade.types.workflows import vwap
 
 __version__ = "0.1.0"
 

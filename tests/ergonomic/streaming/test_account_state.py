@@ -9,8 +9,8 @@ from typing import Literal
 import pytest
 
 import connecttrade
-from connecttrade._private import parse
-from connecttrade._private.stream_frames import parse_brokerage
+from connecttrade._wire import parse
+from connecttrade.streams._protocol.frames import parse_brokerage
 
 from .stream_samples import BALANCE, POSITION, balance_update, order_body, order_update
 from .stream_samples import position_update as position_frame

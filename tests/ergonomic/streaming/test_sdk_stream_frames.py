@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 import connecttrade
-from connecttrade._private.stream_frames import (
+from connecttrade.streams._protocol.frames import (
     Authenticated,
     Heartbeat,
     UnknownFrame,

@@ -10,11 +10,11 @@ import random
 import pytest
 
 import connecttrade
-from connecttrade._private.close_codes import CloseAction, action_for
-from connecttrade._private.sequence import SeqCheck, SequenceTracker
-from connecttrade._private.stream_frames import Heartbeat, parse_brokerage
-from connecttrade._private.subscriptions import MarketDataRegistry, TopicRegistry
-from connecttrade._private.token_clock import TokenClock
+from connecttrade.streams._protocol.close_codes import CloseAction, action_for
+from connecttrade.streams._protocol.frames import Heartbeat, parse_brokerage
+from connecttrade.streams._protocol.sequence import SeqCheck, SequenceTracker
+from connecttrade.streams._protocol.subscriptions import MarketDataRegistry, TopicRegistry
+from connecttrade.streams._protocol.token_clock import TokenClock
 
 from .stream_samples import TIME, order_update
 

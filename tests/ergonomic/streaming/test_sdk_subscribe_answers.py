@@ -8,9 +8,9 @@ import json
 import pytest
 
 import connecttrade
-from connecttrade._private.stream_frames import parse_market_data
-from connecttrade._private.subscribe_requests import SubscribeRequests
-from connecttrade._private.subscriptions import MAX_SYMBOLS_PER_FRAME, MarketDataRegistry
+from connecttrade.streams._protocol.frames import parse_market_data
+from connecttrade.streams._protocol.subscribe_requests import SubscribeRequests
+from connecttrade.streams._protocol.subscriptions import MAX_SYMBOLS_PER_FRAME, MarketDataRegistry
 
 
 def refusal(

@@ -17,7 +17,8 @@ command (or :class:`Supervisor`), and check the audit log with
 ``connecttrade-agent audit verify PATH``.
 """
 
-from connecttrade.agent.alerts import Alert, AlertKind, AlertMonitor, MarginThresholds
+from connecttrade.agent.alerts.monitor import Alert, AlertKind, AlertMonitor, MarginThresholds
+from connecttrade.agent.alerts.stream import StreamAlerts
 from connecttrade.agent.audit import (
     AuditEntry,
     AuditLog,
@@ -25,24 +26,23 @@ from connecttrade.agent.audit import (
     VerifyResult,
     verify_audit_log,
 )
-from connecttrade.agent.checks import RuleCheck
-from connecttrade.agent.errors import GuardError, Halted, Refused
-from connecttrade.agent.guard import Guard
-from connecttrade.agent.levels import Level
-from connecttrade.agent.policy import Policy, PolicyError, SessionWindow, canonical_symbol
-from connecttrade.agent.prepared import ExecutionResult, PreparedOrder
-from connecttrade.agent.quotes import Quote, QuoteSource
-from connecttrade.agent.reconcile import Mismatch, ReconciliationReport
-from connecttrade.agent.report import DailyReport, build_daily_report
-from connecttrade.agent.stream_alerts import StreamAlerts
-from connecttrade.agent.stream_quotes import QuoteUnavailable, StreamQuotes, SyncStreamQuotes
-from connecttrade.agent.supervision import (
+from connecttrade.agent.guard._guard import Guard
+from connecttrade.agent.guard.checks import RuleCheck
+from connecttrade.agent.guard.errors import GuardError, Halted, Refused
+from connecttrade.agent.guard.levels import Level
+from connecttrade.agent.guard.prepared import ExecutionResult, PreparedOrder
+from connecttrade.agent.guard.reconcile import Mismatch, ReconciliationReport
+from connecttrade.agent.guard.supervision import (
     HaltStatus,
     PendingApproval,
     Supervisor,
     SupervisorError,
 )
-from connecttrade.agent.tools import ExecuteTools, PrepareTools, ReadTools
+from connecttrade.agent.guard.tools import ExecuteTools, PrepareTools, ReadTools
+from connecttrade.agent.policy import Policy, PolicyError, SessionWindow, canonical_symbol
+from connecttrade.agent.quotes.source import Quote, QuoteSource
+from connecttrade.agent.quotes.stream import QuoteUnavailable, StreamQuotes, SyncStreamQuotes
+from connecttrade.agent.report.daily import DailyReport, build_daily_report
 
 __all__ = [
     "Alert",

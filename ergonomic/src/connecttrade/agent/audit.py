@@ -13,7 +13,7 @@ the chain and names the first line that was edited, removed, reordered or trunca
 
 Appends from several processes (the guard, the approvals CLI) are serialised with an
 exclusive lock on the file, so the chain stays linear. Decimals are written as strings;
-values that look like secrets (:class:`~connecttrade.secret.Secret`, keys naming a
+values that look like secrets (:class:`~connecttrade.types.secret.Secret`, keys naming a
 secret, token or password) are replaced by ``"[redacted]"`` before anything is written.
 """
 
@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeAlias
 
-from connecttrade.secret import Secret
+from connecttrade.types.secret import Secret
 
 __all__ = [
     "GENESIS_HASH",

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from connecttrade.agent.audit import verify_audit_log
-from connecttrade.agent.report_command import run_report_command
-from connecttrade.agent.supervision import Supervisor, SupervisorError
+from connecttrade.agent.guard.supervision import Supervisor, SupervisorError
+from connecttrade.agent.report.command import run_report_command
 
 __all__ = ["main"]
 

@@ -22,7 +22,7 @@ the rule or the problem; the server keeps running. Money and quantities are exch
 decimal strings (integers are accepted; floats are refused as inexact).
 
 The REST API has no quote endpoint: give ``--quotes module:factory``, a callable
-returning a :data:`~connecttrade.agent.quotes.QuoteSource` (e.g. wired to the SDK's
+returning a :data:`~connecttrade.agent.quotes.source.QuoteSource` (e.g. wired to the SDK's
 market-data stream). Without one, ``get_quote`` and ``prepare_order`` are refused with
 rule ``market_data``.
 """
@@ -47,17 +47,16 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from connecttrade.agent.errors import Refused
-from connecttrade.agent.guard import Guard
-from connecttrade.agent.levels import Level
+from connecttrade._exceptions import ConnectTradeError, MissingCredentialsError
+from connecttrade.agent.guard._guard import Guard
+from connecttrade.agent.guard.errors import Refused
+from connecttrade.agent.guard.levels import Level
+from connecttrade.agent.guard.tools import ExecuteTools, PrepareTools, ReadTools
 from connecttrade.agent.policy import Policy, PolicyError
-from connecttrade.agent.quotes import QuoteSource
-from connecttrade.agent.tools import ExecuteTools, PrepareTools, ReadTools
-from connecttrade.client import Client
-from connecttrade.client_errors import MissingCredentialsError
-from connecttrade.errors import ConnectTradeError
-from connecttrade.orders import InvalidOrder, OrderRequest, limit, market, stop, stop_limit
-from connecttrade.secret import Secret
+from connecttrade.agent.quotes.source import QuoteSource
+from connecttrade.rest.client import Client
+from connecttrade.types.orders import InvalidOrder, OrderRequest, limit, market, stop, stop_limit
+from connecttrade.types.secret import Secret
 
 __all__ = ["TOOLS_BY_LEVEL", "create_server", "main", "to_json"]
 
@@ -94,7 +93,7 @@ OptionalAccountArg = Annotated[
 def to_json(value: object) -> Any:
     """A tool result as JSON: dataclasses as objects, Decimals and times as text.
 
-    A :class:`~connecttrade.secret.Secret` anywhere becomes ``"[redacted]"``.
+    A :class:`~connecttrade.types.secret.Secret` anywhere becomes ``"[redacted]"``.
     """
     if isinstance(value, Secret):
         return "[redacted]"

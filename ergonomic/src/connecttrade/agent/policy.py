@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connecttrade.enums import Instrument, OrderType, TimeInForce
-from connecttrade.equity_symbol import Dialect, EquitySymbol, InvalidEquitySymbol
-from connecttrade.option_symbol import InvalidOptionSymbol, OptionSymbol
+from connecttrade.types.enums import Instrument, OrderType, TimeInForce
+from connecttrade.types.equity_symbol import Dialect, EquitySymbol, InvalidEquitySymbol
+from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionSymbol
 
 __all__ = ["Policy", "PolicyError", "SessionWindow", "canonical_symbol"]
 

@@ -1,1 +1,0 @@
-"""Internals of the connecttrade SDK: nothing here is public API."""

@@ -1,0 +1,306 @@
+"""The resources of :class:`~connecttrade.rest.async_client.AsyncClient`, awaitable.
+
+The same verbs and signatures as :mod:`connecttrade.rest.resources`, running the same
+operations through the async driver. Listings are async iterators (``async for``).
+
+Twins, kept in step by construction: this module and its twin
+:mod:`connecttrade.rest.resources` have the same public names, signatures and
+docstrings, modulo ``async``/``await``, ``Async``-prefixed types and the docstring words
+of ``tests/ergonomic/test_twins.py`` (``an AsyncClient`` reads ``a Client``, ``async
+with`` reads ``with``); that test fails on any other drift, so change both or neither.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable, Sequence
+from decimal import Decimal
+
+from connecttrade._http import endpoints as ops
+from connecttrade._http.async_driver import AsyncDriver
+from connecttrade.rest.order_handle import AsyncOrderHandle
+from connecttrade.types.enums import ConnectionType, OrderSide, OrderStatus, TimeInForce
+from connecttrade.types.orders import Amount, OrderRequest
+from connecttrade.types.results import (
+    Account,
+    AgentToken,
+    Balance,
+    Connection,
+    ConnectionRequest,
+    DailySummary,
+    MarketDataToken,
+    Order,
+    Position,
+    Transaction,
+    User,
+    UserCredentials,
+)
+
+__all__ = [
+    "AsyncAccounts",
+    "AsyncAgentTokens",
+    "AsyncBalances",
+    "AsyncConnections",
+    "AsyncOrders",
+    "AsyncPortfolio",
+    "AsyncPositions",
+    "AsyncTransactions",
+    "AsyncUsers",
+]
+
+
+class _Resource:
+    __slots__ = ("_driver",)
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        self._driver = driver
+
+
+class AsyncUsers(_Resource):
+    """The platform's end users (platform level: needs only the client pair)."""
+
+    __slots__ = ()
+
+    async def create(self, user_id: str) -> UserCredentials:
+        """Create a user; its secret is in the answer only, so store it."""
+        return await self._driver.run(ops.create_user(user_id))
+
+    async def list(self) -> list[User]:
+        """Every user of the platform."""
+        return await self._driver.run(ops.list_users())
+
+    async def delete(self, user_id: str) -> None:
+        """Delete a user and all of its connections."""
+        await self._driver.run(ops.delete_user(user_id))
+
+    async def rotate_secret(self, user_id: str) -> UserCredentials:
+        """Issue a new secret for a user; the old one stops working (never retried once sent)."""
+        return await self._driver.run(ops.rotate_user_secret(user_id))
+
+
+class AsyncConnections(_Resource):
+    """The user's brokerage connections."""
+
+    __slots__ = ()
+
+    async def create(
+        self,
+        broker: str,
+        redirect_url: str,
+        connection_type: ConnectionType | str = ConnectionType.TRADE,
+    ) -> ConnectionRequest:
+        """Ask for the URL where the user logs in to ``broker``."""
+        return await self._driver.run(ops.create_connection(broker, redirect_url, connection_type))
+
+    async def list(self) -> list[Connection]:
+        """The user's connections with their accounts."""
+        return await self._driver.run(ops.list_connections())
+
+    async def delete(self, connection_id: str) -> None:
+        """Remove a connection and revoke its tokens."""
+        await self._driver.run(ops.delete_connection(connection_id))
+
+    async def market_data_token(self, connection_id: str) -> MarketDataToken:
+        """A 24-hour market-data stream token; revokes the connection's previous one."""
+        return await self._driver.run(ops.market_data_token(connection_id))
+
+
+class AsyncAccounts(_Resource):
+    """The user's brokerage accounts."""
+
+    __slots__ = ()
+
+    async def list(
+        self, connection_id: str | None = None, broker: str | None = None
+    ) -> list[Account]:
+        """The user's accounts, optionally of one connection or broker."""
+        return await self._driver.run(
+            ops.list_accounts(self._driver.accounts, connection_id, broker)
+        )
+
+
+class AsyncBalances(_Resource):
+    """Cash, buying power and margin."""
+
+    __slots__ = ()
+
+    async def list(
+        self, account_id: str | None = None, connection_id: str | None = None
+    ) -> list[Balance]:
+        """One balance per account, optionally of one account or connection."""
+        return await self._driver.run(ops.list_balances(account_id, connection_id))
+
+
+class AsyncPositions(_Resource):
+    """Current holdings."""
+
+    __slots__ = ()
+
+    async def list(
+        self,
+        account_id: str | None = None,
+        connection_id: str | None = None,
+        symbols: str | Iterable[str] | None = None,
+    ) -> list[Position]:
+        """Open positions, optionally of one account or connection, or some symbols."""
+        return await self._driver.run(ops.list_positions(account_id, connection_id, symbols))
+
+
+class AsyncOrders(_Resource):
+    """Placing, changing and listing orders."""
+
+    __slots__ = ()
+
+    async def place(
+        self, order: OrderRequest, account_id: str | None = None, broker: str | None = None
+    ) -> AsyncOrderHandle:
+        """Place an order and return a handle on it; a broker rejection is not an exception.
+
+        The order gets a client order id if it has none, kept across retries, so a retry
+        after a lost answer returns the order already placed instead of a second one.
+        ``broker`` defaults to the account's, looked up once per client.
+        """
+        placed = await self._driver.run(
+            ops.place_order(order, account_id, broker, self._driver.accounts)
+        )
+        return AsyncOrderHandle(placed, self._driver)
+
+    async def get(self, account_id: str, order_id: str) -> Order:
+        """One order."""
+        return await self._driver.run(ops.get_order(account_id, order_id))
+
+    def list(
+        self,
+        account_id: str | None = None,
+        *,
+        status: OrderStatus | str | None = None,
+        symbols: str | Iterable[str] | None = None,
+        side: OrderSide | str | None = None,
+        start_time: dt.datetime | None = None,
+        end_time: dt.datetime | None = None,
+        sort: str | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[Order]:
+        """Iterate orders page by page (``async for``); no filters: today's open orders (the API
+        default).
+
+        ``status`` is an :class:`OrderStatus` or ``"all"``, ``"open"``, ``"closed"``.
+        """
+        filters = ops.OrderFilters.build(
+            account_id=account_id,
+            status=status,
+            symbols=symbols,
+            side=side,
+            start_time=start_time,
+            end_time=end_time,
+            sort=sort,
+            page_size=page_size,
+        )
+        return self._pages(filters)
+
+    async def _pages(self, filters: ops.OrderFilters) -> AsyncIterator[Order]:
+        cursor: str | None = None
+        while True:
+            page, cursor = await self._driver.run(ops.order_page(filters, cursor))
+            for item in page:
+                yield item
+            if cursor is None:
+                return
+
+    async def modify(
+        self,
+        account_id: str,
+        order_id: str,
+        *,
+        qty: Amount | None = None,
+        notional: Amount | None = None,
+        limit_price: Amount | None = None,
+        stop_price: Amount | None = None,
+        tif: TimeInForce | str | None = None,
+        new_cl_order_id: str | None = None,
+    ) -> AsyncOrderHandle:
+        """Replace an open order; return a handle on the replacement. Retried safely."""
+        replacement = await self._driver.run(
+            ops.modify_order(
+                account_id,
+                order_id,
+                self._driver.accounts,
+                qty=qty,
+                notional=notional,
+                limit_price=limit_price,
+                stop_price=stop_price,
+                tif=tif,
+                new_cl_order_id=new_cl_order_id,
+            )
+        )
+        return AsyncOrderHandle(replacement, self._driver)
+
+    async def cancel(self, account_id: str, order_id: str) -> Order:
+        """Ask the broker to cancel an open order."""
+        return await self._driver.run(ops.cancel_order(account_id, order_id))
+
+    async def partially_filled(self, account_id: str | None = None) -> builtins.list[Order]:
+        """Today's partially filled orders, each with its fills."""
+        filters = ops.OrderFilters.build(account_id=account_id, status="partially_filled")
+        return await self._driver.run(ops.collect_orders(filters))
+
+
+class AsyncTransactions(_Resource):
+    """Historical account activity."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        account_id: str | None = None,
+        start_date: dt.date | None = None,
+        end_date: dt.date | None = None,
+        *,
+        connection_id: str | None = None,
+        sort: str | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[Transaction]:
+        """Iterate transactions page by page (``async for``), newest first unless ``sort="asc"``."""
+        filters = ops.TransactionFilters.build(
+            account_id=account_id,
+            connection_id=connection_id,
+            start_date=start_date,
+            end_date=end_date,
+            sort=sort,
+            page_size=page_size,
+        )
+        return self._pages(filters)
+
+    async def _pages(self, filters: ops.TransactionFilters) -> AsyncIterator[Transaction]:
+        cursor: str | None = None
+        while True:
+            page, cursor = await self._driver.run(ops.transaction_page(filters, cursor))
+            for item in page:
+                yield item
+            if cursor is None:
+                return
+
+
+class AsyncAgentTokens(_Resource):
+    """Short-lived bearer tokens for agent tools."""
+
+    __slots__ = ()
+
+    async def create(self, scopes: Sequence[str] = ("read",)) -> AgentToken:
+        """A one-hour token limited to ``scopes`` (``"read"``, ``"trade"``)."""
+        return await self._driver.run(ops.agent_token(scopes))
+
+
+class AsyncPortfolio(_Resource):
+    """The documented workflows over positions and balances."""
+
+    __slots__ = ()
+
+    async def total_unrealized_pl(self, account_id: str | None = None) -> Decimal:
+        """The sum of unrealized P&L over positions (positions without one are skipped)."""
+        return await self._driver.run(ops.total_unrealized_pl(account_id))
+
+    async def daily_summary(self, account_id: str) -> DailySummary:
+        """Cash, buying power and per-symbol daily P&L of one account."""
+        return await self._driver.run(ops.daily_summary(account_id))
