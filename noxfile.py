@@ -56,6 +56,7 @@ nox.options.sessions = [
     "lock_check",
     "lint",
     "typecheck",
+    "imports",
     "spec",
     "codegen_check",
     "contract_cli",
