@@ -120,3 +120,25 @@ def test_closing_a_spread_realizes_its_pnl(api: Api) -> None:
     assert api.positions() == {}
     expected = (Decimal("3.40") - Decimal("3.20")) * MULTIPLIER - 4 * FEE
     assert Decimal(api.balance()["realized_pl"]) == expected
+
+
+def test_modifying_a_credit_spread_keeps_it_a_credit(api: Api) -> None:
+    """A modify's unsigned price on a resting credit spread is a credit: the replacement
+    asks for 3.10 received (-3.10, more than the market's 2.90) and rests, where a debit
+    of 3.10 would have filled at once."""
+    order = spread(api, CREDIT, limit="-3.20")
+    assert order["status"] == "working"
+    answer = api.modify(order, order_limit_price="3.10")
+    assert answer.status_code == 200, answer.text
+    replacement = answer.json()
+    assert replacement["order_limit_price"] == "-3.10"
+    api.advance(1)
+    assert api.order(replacement)["status"] == "working"
+
+
+def test_modifying_a_debit_spread_keeps_it_a_debit(api: Api) -> None:
+    """A modify's price on a resting debit spread stays a debit paid."""
+    order = spread(api, DEBIT, limit="3.00")
+    answer = api.modify(order, order_limit_price="3.05")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["order_limit_price"] == "3.05"

@@ -19,7 +19,7 @@ from connecttrade._exceptions import ConflictError, UnexpectedResponseError
 from connecttrade._http.account_book import AccountBook
 from connecttrade._http.calls import Auth, HttpResult, Operation, Retry, from_generated
 from connecttrade._wire import parse
-from connecttrade.types.enums import OrderStatus, TimeInForce
+from connecttrade.types.enums import Instrument, OrderStatus, TimeInForce
 from connecttrade.types.orders import (
     Amount,
     InvalidOrder,
@@ -494,6 +494,8 @@ def _modify_changes(
     limit_price: Amount | None,
     stop_price: Amount | None,
     tif: TimeInForce | str | None,
+    net_price: Decimal | None = None,
+    allow_empty: bool = False,
 ) -> dict[str, str]:
     """The changed fields of a modify, in wire form; checked before anything is sent."""
     changes: dict[str, str] = {}
@@ -507,13 +509,68 @@ def _modify_changes(
         if amount is not None:
             _check_decimal(name, amount, signed=False)
             changes[key] = str(_wire_decimal(amount))
+    if net_price is not None:
+        changes["order_limit_price"] = str(_wire_decimal(net_price))
     if tif is not None:
         changes["order_tif"] = ApiTimeInForce(_enum("tif", TimeInForce, tif).value).value
-    if not changes:
+    if not changes and not allow_empty:
         raise InvalidOrder(
-            "qty", "give at least one of qty, notional, limit_price, stop_price, tif"
+            "qty", "give at least one of qty, notional, limit_price, credit, debit, stop_price, tif"
         )
     return changes
+
+
+def _net_amount(credit: Amount | None, debit: Amount | None) -> tuple[str, Decimal] | None:
+    """The keyword (``credit`` or ``debit``) and its positive amount, checked; or ``None``."""
+    if credit is not None and debit is not None:
+        raise InvalidOrder("credit", "give credit= or debit=, not both")
+    for keyword, value in (("credit", credit), ("debit", debit)):
+        amount = _amount(keyword, value)
+        if amount is not None:
+            # The keyword carries the sign, so the amount itself must be positive.
+            _check_decimal(keyword, amount, signed=False)
+            return keyword, amount
+    return None
+
+
+def _net_price_for(
+    current: Order, net: tuple[str, Decimal] | None, limit_price: Amount | None
+) -> Decimal | None:
+    """The unsigned net price to send for ``current``; refuse a price that could flip it.
+
+    A multi-leg order's net price is given as ``credit=`` or ``debit=``, and must be the
+    order's own direction: the modify body's price is unsigned, and the broker keeps the
+    order's direction (a credit order's new price is a credit).
+    """
+    multi_leg = current.instrument == Instrument.MLEG_OPT
+    if not multi_leg:
+        if net is not None:
+            raise InvalidOrder(
+                net[0],
+                f"only multi-leg orders have a net credit or debit; order {current.order_id} "
+                f"is {current.instrument}: use limit_price=",
+            )
+        return None
+    if limit_price is not None:
+        raise InvalidOrder(
+            "limit_price",
+            f"order {current.order_id} is a multi-leg order: give its net price as credit= "
+            "or debit= (an unsigned limit_price could turn a credit into a debit)",
+        )
+    if net is None:
+        return None
+    keyword, amount = net
+    if current.limit_price is None:
+        raise InvalidOrder(keyword, f"order {current.order_id} is a market order: no net price")
+    direction = "credit" if current.limit_price < 0 else "debit"
+    if keyword != direction:
+        raise InvalidOrder(
+            keyword,
+            f"order {current.order_id} is a net {direction} of {abs(current.limit_price)}; "
+            f"a modify cannot turn it into a {keyword}: cancel it and place a new order, "
+            f"or pass {direction}=",
+        )
+    return amount
 
 
 def modify_order(
@@ -524,14 +581,44 @@ def modify_order(
     qty: Amount | None = None,
     notional: Amount | None = None,
     limit_price: Amount | None = None,
+    credit: Amount | None = None,
+    debit: Amount | None = None,
     stop_price: Amount | None = None,
     tif: TimeInForce | str | None = None,
     new_cl_order_id: str | None = None,
     broker: str | None = None,
+    current: Order | None = None,
 ) -> Operation[Order]:
-    """Replace an open order; answers the replacement. Retried safely like placement."""
+    """Replace an open order; answers the replacement. Retried safely like placement.
+
+    When a price changes, the order (``current``, else read with one GET) says whether it
+    is a multi-leg order and which way its net price goes, so that a modify never flips a
+    credit into a debit.
+    """
+    net = _net_amount(credit, debit)
+    net_price: Decimal | None = None
+    if limit_price is not None or net is not None:
+        # Everything but the price is checked before anything is sent (the GET included);
+        # the price's sign rules depend on the order's kind.
+        _amount("limit_price", limit_price)
+        _modify_changes(
+            qty=qty,
+            notional=notional,
+            limit_price=None,
+            stop_price=stop_price,
+            tif=tif,
+            allow_empty=True,
+        )
+        if current is None or current.order_id != order_id:
+            current = yield from get_order(account_id, order_id)
+        net_price = _net_price_for(current, net, limit_price)
     changes = _modify_changes(
-        qty=qty, notional=notional, limit_price=limit_price, stop_price=stop_price, tif=tif
+        qty=qty,
+        notional=notional,
+        limit_price=limit_price,
+        stop_price=stop_price,
+        tif=tif,
+        net_price=net_price,
     )
     chosen_broker = broker
     if chosen_broker is None:

@@ -143,11 +143,18 @@ class OrderHandle(_HandleState):
         qty: Amount | None = None,
         notional: Amount | None = None,
         limit_price: Amount | None = None,
+        credit: Amount | None = None,
+        debit: Amount | None = None,
         stop_price: Amount | None = None,
         tif: TimeInForce | str | None = None,
         new_cl_order_id: str | None = None,
     ) -> OrderHandle:
-        """Replace the order; return a handle on the replacement (this one becomes replaced)."""
+        """Replace the order; return a handle on the replacement (this one becomes replaced).
+
+        A multi-leg order's net price is changed with ``credit=`` or ``debit=`` (a positive
+        amount) in the order's own direction; ``debit=`` on a credit order, or a bare
+        ``limit_price=``, raises :class:`InvalidOrder` before anything is sent.
+        """
         order = self.tracker.order
         replacement = self._driver.run(
             ops.modify_order(
@@ -157,10 +164,13 @@ class OrderHandle(_HandleState):
                 qty=qty,
                 notional=notional,
                 limit_price=limit_price,
+                credit=credit,
+                debit=debit,
                 stop_price=stop_price,
                 tif=tif,
                 new_cl_order_id=new_cl_order_id,
                 broker=str(order.broker),
+                current=order,
             )
         )
         return OrderHandle(replacement, self._driver)
@@ -235,11 +245,18 @@ class AsyncOrderHandle(_HandleState):
         qty: Amount | None = None,
         notional: Amount | None = None,
         limit_price: Amount | None = None,
+        credit: Amount | None = None,
+        debit: Amount | None = None,
         stop_price: Amount | None = None,
         tif: TimeInForce | str | None = None,
         new_cl_order_id: str | None = None,
     ) -> AsyncOrderHandle:
-        """Replace the order; return a handle on the replacement (this one becomes replaced)."""
+        """Replace the order; return a handle on the replacement (this one becomes replaced).
+
+        A multi-leg order's net price is changed with ``credit=`` or ``debit=`` (a positive
+        amount) in the order's own direction; ``debit=`` on a credit order, or a bare
+        ``limit_price=``, raises :class:`InvalidOrder` before anything is sent.
+        """
         order = self.tracker.order
         replacement = await self._driver.run(
             ops.modify_order(
@@ -249,10 +266,13 @@ class AsyncOrderHandle(_HandleState):
                 qty=qty,
                 notional=notional,
                 limit_price=limit_price,
+                credit=credit,
+                debit=debit,
                 stop_price=stop_price,
                 tif=tif,
                 new_cl_order_id=new_cl_order_id,
                 broker=str(order.broker),
+                current=order,
             )
         )
         return AsyncOrderHandle(replacement, self._driver)

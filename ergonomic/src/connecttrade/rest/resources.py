@@ -209,11 +209,20 @@ class Orders(_Resource):
         qty: Amount | None = None,
         notional: Amount | None = None,
         limit_price: Amount | None = None,
+        credit: Amount | None = None,
+        debit: Amount | None = None,
         stop_price: Amount | None = None,
         tif: TimeInForce | str | None = None,
         new_cl_order_id: str | None = None,
     ) -> OrderHandle:
-        """Replace an open order; return a handle on the replacement. Retried safely."""
+        """Replace an open order; return a handle on the replacement. Retried safely.
+
+        A multi-leg order's net price is changed with ``credit=`` or ``debit=`` (a positive
+        amount), in the order's own direction: a credit order takes ``credit=``, and
+        ``debit=`` on it (or a bare ``limit_price=``) raises :class:`InvalidOrder` before
+        anything is sent, so a re-price can never flip a credit into a debit. When a price
+        changes, the order is read first (one GET) to learn its kind and direction.
+        """
         replacement = self._driver.run(
             ops.modify_order(
                 account_id,
@@ -222,6 +231,8 @@ class Orders(_Resource):
                 qty=qty,
                 notional=notional,
                 limit_price=limit_price,
+                credit=credit,
+                debit=debit,
                 stop_price=stop_price,
                 tif=tif,
                 new_cl_order_id=new_cl_order_id,

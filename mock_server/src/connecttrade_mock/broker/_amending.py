@@ -57,6 +57,16 @@ class _Amending(_EngineCore):
             raise ApiError(
                 409, f"order_limit_price: a {original.order_type} order has no limit price"
             )
+        new_limit = changes["order_limit_price"]
+        if (
+            new_limit is not None
+            and original.instrument == "MLEG_OPT"
+            and original.order_limit_price is not None
+            and original.order_limit_price < 0
+        ):
+            # A modify's price is unsigned on the wire: a multi-leg order keeps its
+            # direction, so a credit order's new price is a credit too, never a debit.
+            changes["order_limit_price"] = -new_limit
         if changes["stop_price"] is not None and original.order_type not in ("STP", "STPLMT"):
             raise ApiError(409, f"stop_price: a {original.order_type} order has no stop price")
         if changes["order_notional"] is not None and original.order_notional is None:

@@ -20,6 +20,7 @@ from connecttrade.agent.guard._wire import dump_request, load_request
 from connecttrade.agent.guard.checks import RuleCheck
 from connecttrade.agent.guard.errors import Halted, Refused
 from connecttrade.agent.guard.prepared import ExecutionResult
+from connecttrade.types.enums import Instrument
 from connecttrade.types.orders import OrderRequest
 from connecttrade.types.results import Order
 
@@ -193,12 +194,16 @@ class GuardExecution(GuardReconciliation):
             if row.kind == "modify":
                 assert row.target_order_id is not None
                 self._store.update_order(row.target_order_id, replace_requested=1)
+                # A multi-leg net price goes as credit= or debit= (its sign's direction).
+                price, net = order.limit_price, order.instrument is Instrument.MLEG_OPT
                 placed = self._client.orders.modify(
                     row.account_id,
                     row.target_order_id,
                     qty=order.qty,
                     notional=order.notional,
-                    limit_price=order.limit_price,
+                    limit_price=None if net else price,
+                    credit=-price if net and price is not None and price < 0 else None,
+                    debit=price if net and price is not None and price > 0 else None,
                     stop_price=order.stop_price,
                     tif=order.tif,
                     new_cl_order_id=order.cl_order_id,
