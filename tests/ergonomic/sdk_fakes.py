@@ -316,6 +316,7 @@ class FakeApi:
             order_notional=body.get("order_notional"),
             order_limit_price=body.get("order_limit_price"),
             stop_price=body.get("stop_price"),
+            legs=body.get("legs", []),
             remaining_qty=body.get("order_qty"),
         )
         order.update(self.order_overrides)

@@ -241,11 +241,14 @@ def test_modify_replaces_a_working_order(client: Client) -> None:
 
 
 def test_reused_client_order_id_is_a_conflict(client: Client) -> None:
-    """The mock answers 409 for a cl_order_id used today; on a first attempt that raises."""
+    """The mock answers 409 for a cl_order_id used today; for a different order that raises."""
     order = market("ZAZZT", 1, side="BUY").with_ids(cl_order_id="ct-reused-1")
     client.orders.place(order, account_id=MARGIN)
     with pytest.raises(ConflictError):
-        client.orders.place(order, account_id=MARGIN)
+        client.orders.place(
+            limit("ZAZZT", 1, "9.50", side="BUY").with_ids(cl_order_id="ct-reused-1"),
+            account_id=MARGIN,
+        )
 
 
 def test_unknown_order_is_not_found(client: Client) -> None:

@@ -132,14 +132,30 @@ def test_async_lost_answer_then_409_resolves_to_the_order_already_placed() -> No
     assert len(api.orders) == 1
 
 
-def test_409_on_first_attempt_is_a_conflict() -> None:
-    """A cl_order_id already used today is a ConflictError when no retry happened."""
+def test_409_on_first_attempt_resolves_an_identical_order() -> None:
+    """Re-placing the same order under a used cl_order_id (a restart) returns that order."""
     api = FakeApi()
     order = market("AAPL", 1, side="BUY").with_ids(cl_order_id="ct-dup")
     with api.client() as client:
-        client.orders.place(order, account_id=ACCOUNT)
-        with pytest.raises(ConflictError, match="ct-dup"):
-            client.orders.place(order, account_id=ACCOUNT)
+        first = client.orders.place(order, account_id=ACCOUNT)
+        again = client.orders.place(order, account_id=ACCOUNT)
+    assert again.order.order_id == first.order.order_id
+    assert len(api.orders) == 1
+
+
+def test_409_on_first_attempt_for_a_different_order_is_a_conflict() -> None:
+    """A different order under a used cl_order_id is a ConflictError naming the order."""
+    api = FakeApi()
+    with api.client() as client:
+        first = client.orders.place(
+            market("AAPL", 1, side="BUY").with_ids(cl_order_id="ct-dup"), account_id=ACCOUNT
+        )
+        with pytest.raises(ConflictError, match="ct-dup") as caught:
+            client.orders.place(
+                market("AAPL", 2, side="BUY").with_ids(cl_order_id="ct-dup"), account_id=ACCOUNT
+            )
+    assert caught.value.existing_order_id == first.order.order_id
+    assert caught.value.cl_order_id == "ct-dup"
     assert len(api.orders) == 1
 
 

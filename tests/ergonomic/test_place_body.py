@@ -113,7 +113,7 @@ def test_place_order_sends_the_generated_request(order: OrderRequest) -> None:
         expected.json,
     )
     assert call.rate_limited
-    assert call.settled_on_retry == frozenset({409})
+    assert call.settled == frozenset({409})
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,15 @@ __all__ = [
 
 
 class ConnectTradeError(Exception):
-    """The root of every error this SDK raises (see the tree above)."""
+    """The root of every error this SDK raises (see the tree above).
+
+    ``cl_order_id`` is set on every error raised by ``orders.place``: the client order id
+    the placement used (the order's own, or the one generated for it), so that after a
+    timeout the order can be found with ``orders.get_by_cl_order_id`` or placed again
+    under the same id. It is ``None`` on errors of other calls.
+    """
+
+    cl_order_id: str | None = None
 
 
 class APIError(ConnectTradeError):
@@ -116,7 +124,8 @@ class APIStatusError(APIError):
         # Errors cross process boundaries (process pools, multiprocessing) by pickling.
         # The default replays ``args`` into __init__, which lacks the keyword fields; the
         # response is dropped because an open httpx.Response does not pickle.
-        return (_restore, (type(self), self.message, self.status_code, self.request_id, None))
+        restore = (type(self), self.message, self.status_code, self.request_id, None)
+        return (_restore, restore, _state(self))
 
 
 class BadRequestError(APIStatusError):
@@ -136,7 +145,27 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: the resource already exists, or the account is linked to another user."""
+    """409: the resource already exists, or the account is linked to another user.
+
+    For a placement refused because its client order id was used before,
+    ``existing_order_id`` is the order that holds the id and ``existing_order`` that
+    order as read back (``None`` when it could not be found); both are ``None`` for
+    other conflicts.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 409,
+        request_id: str | None = None,
+        response: httpx.Response | None = None,
+        existing_order_id: str | None = None,
+        existing_order: Order | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, request_id=request_id, response=response)
+        self.existing_order_id = existing_order_id
+        self.existing_order = existing_order
 
 
 class RateLimitError(APIStatusError):
@@ -156,7 +185,7 @@ class RateLimitError(APIStatusError):
 
     def __reduce__(self) -> tuple[object, ...]:
         restore = (type(self), self.message, self.status_code, self.request_id, self.retry_after)
-        return (_restore, restore)
+        return (_restore, restore, _state(self))
 
 
 class InternalServerError(APIStatusError):
@@ -175,6 +204,11 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, message: str = "request to the Connect Trade API timed out") -> None:
         super().__init__(message)
+
+
+def _state(error: APIStatusError) -> dict[str, object]:
+    """What pickling keeps beyond the constructor's arguments (never the response)."""
+    return {key: value for key, value in vars(error).items() if key != "response"}
 
 
 def _restore(

@@ -59,11 +59,14 @@ class HttpCall:
     #: (409 for a repeated client order id, 404 for a repeated delete). They are handed to
     #: the operation to resolve instead of being raised. On a first attempt they raise.
     settled_on_retry: frozenset[int] = frozenset()
+    #: Statuses handed to the operation to resolve on any attempt, the first included (a
+    #: 409 for a placement whose client order id may name an order placed before).
+    settled: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class HttpResult:
-    """A 2xx answer, or a ``settled_on_retry`` status answering a retry."""
+    """A 2xx answer, a ``settled`` status, or a ``settled_on_retry`` status answering a retry."""
 
     status_code: int
     body: object
@@ -90,6 +93,7 @@ def from_generated(
     retry: Retry,
     rate_limited: bool = False,
     settled_on_retry: frozenset[int] = frozenset(),
+    settled: frozenset[int] = frozenset(),
 ) -> HttpCall:
     """Turn the generated client's ``_get_kwargs(...)`` into an :class:`HttpCall`.
 
@@ -106,4 +110,5 @@ def from_generated(
         json=kwargs.get("json"),
         rate_limited=rate_limited,
         settled_on_retry=settled_on_retry,
+        settled=settled,
     )

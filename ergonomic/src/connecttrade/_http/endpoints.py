@@ -105,6 +105,7 @@ __all__ = [
     "list_users",
     "market_data_token",
     "modify_order",
+    "order_by_cl_order_id",
     "order_page",
     "place_body",
     "place_order",
@@ -420,18 +421,60 @@ def _todays_order(
 def _same_order(placed: Order, request: OrderRequest) -> bool:
     """Whether ``placed`` is what ``request`` asked for (guards a reused client order id)."""
     side = None if request.side is None else request.side.value
+    symbol = None if request.symbol is None else str(request.symbol)
+    legs = [(str(leg.symbol), leg.action.value, leg.ratio) for leg in request.legs]
+    placed_legs = [(leg.symbol, str(leg.action), leg.ratio) for leg in placed.legs]
     return (
         placed.instrument == request.instrument
         and placed.order_type == request.order_type
+        and str(placed.tif) == request.tif.value
         and (placed.side if placed.side is None else str(placed.side)) == side
+        and placed.symbol == symbol
         and placed.qty == request.qty
         and placed.notional == request.notional
+        and placed.limit_price == request.limit_price
+        and placed.stop_price == request.stop_price
+        and placed_legs == legs
     )
 
 
-def _duplicate(result: HttpResult, what: str) -> ConflictError:
+# The mock's (and the documented example's) 409 text names the order holding the id.
+_HOLDING_ORDER = re.compile(r"\(order ([A-Za-z0-9_.:@-]+)\)")
+
+
+def _duplicate(result: HttpResult, what: str, existing: Order | None = None) -> ConflictError:
     message = result.message or f"{what} was refused as a duplicate"
-    return ConflictError(message, status_code=409, request_id=result.request_id)
+    existing_id = existing.order_id if existing is not None else None
+    if existing_id is None:
+        named = _HOLDING_ORDER.search(message)
+        existing_id = named.group(1) if named else None
+    return ConflictError(
+        message,
+        status_code=409,
+        request_id=result.request_id,
+        existing_order_id=existing_id,
+        existing_order=existing,
+    )
+
+
+def order_by_cl_order_id(
+    cl_order_id: str, account_id: str | None, since: dt.datetime | None
+) -> Operation[Order | None]:
+    """The newest order whose client order id is ``cl_order_id``, or ``None``.
+
+    The contract has no client-order-id filter: this pages through ``GET /orders`` with
+    ``status=all`` from ``since`` (default: the API's own window, today from 00:00 UTC,
+    the day in which a client order id is unique) and matches client-side.
+    """
+    _check_id("cl_order_id", cl_order_id)
+    filters = OrderFilters.build(account_id=account_id, status="all", start_time=since)
+    found: Order | None = None
+    for candidate in (yield from collect_orders(filters)):
+        if candidate.cl_order_id == cl_order_id and (
+            found is None or candidate.created_at > found.created_at
+        ):
+            found = candidate
+    return found
 
 
 def place_body(
@@ -456,12 +499,19 @@ def place_body(
 
 
 def place_order(
-    order: OrderRequest, account_id: str | None, broker: str | None, book: AccountBook
+    order: OrderRequest,
+    account_id: str | None,
+    broker: str | None,
+    book: AccountBook,
+    cl_order_id: str | None = None,
 ) -> Operation[Order]:
     """Place ``order``; retried safely because its client order id never changes.
 
-    A 409 answering a retry means an earlier attempt reached the broker: the order it
-    placed is looked up by client order id and returned, so one call places one order.
+    ``cl_order_id`` (default: the order's own, else a fresh one) is the id sent. A 409
+    means the id was used before, by an earlier attempt of this call or by an earlier run:
+    the order holding it is looked up and returned when it is the order asked for, so an
+    identical re-placement resolves to the order already placed; a different order under
+    the same id raises :class:`ConflictError` naming the existing order.
     """
     account = account_id or order.account_id
     if account is None:
@@ -469,21 +519,21 @@ def place_order(
     chosen_broker = broker or order.broker
     if chosen_broker is None:
         chosen_broker = yield from _broker_for(account, book)
-    cl_order_id = order.cl_order_id or make_cl_order_id()
-    body = place_body(order, account_id=account, broker=chosen_broker, cl_order_id=cl_order_id)
+    key = cl_order_id or order.cl_order_id or make_cl_order_id()
+    body = place_body(order, account_id=account, broker=chosen_broker, cl_order_id=key)
     result = yield from_generated(
         {**_PLACE_KWARGS, "json": body},
         auth=Auth.USER,
         retry=Retry.SAFE,
         rate_limited=True,
-        settled_on_retry=frozenset({409}),
+        settled=frozenset({409}),
     )
     if result.status_code != 409:
         return parse.order(result.body)
     symbol = None if order.symbol is None else str(order.symbol)
-    placed = yield from _todays_order(account, symbol, cl_order_id, replacement=False)
+    placed = yield from _todays_order(account, symbol, key, replacement=False)
     if placed is None or not _same_order(placed, order):
-        raise _duplicate(result, f"cl_order_id {cl_order_id!r}")
+        raise _duplicate(result, f"cl_order_id {key!r}", placed)
     return placed
 
 

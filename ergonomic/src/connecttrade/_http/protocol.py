@@ -164,7 +164,11 @@ def interpret(
     )
     body = decode_json(response.content)
     status = response.status_code
-    if 200 <= status < 300 or (attempt > 1 and status in call.settled_on_retry):
+    if (
+        200 <= status < 300
+        or (attempt > 1 and status in call.settled_on_retry)
+        or status in call.settled
+    ):
         return HttpResult(status_code=status, body=body, request_id=request_id, attempt=attempt)
     message = body.get("message") if isinstance(body, dict) else None
     if not isinstance(message, str) or not message:

@@ -17,11 +17,12 @@ import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Sequence
 from decimal import Decimal
 
+from connecttrade._exceptions import ConnectTradeError
 from connecttrade._http import endpoints as ops
 from connecttrade._http.async_driver import AsyncDriver
 from connecttrade.rest.order_handle import AsyncOrderHandle
 from connecttrade.types.enums import ConnectionType, OrderSide, OrderStatus, TimeInForce
-from connecttrade.types.orders import Amount, OrderRequest
+from connecttrade.types.orders import Amount, OrderRequest, new_cl_order_id
 from connecttrade.types.results import (
     Account,
     AgentToken,
@@ -159,16 +160,42 @@ class AsyncOrders(_Resource):
 
         The order gets a client order id if it has none, kept across retries, so a retry
         after a lost answer returns the order already placed instead of a second one.
+        Placing again with a client order id already used (after a restart, say) returns
+        a handle on the order that holds it when it is the same order, and raises
+        :class:`ConflictError` (with ``existing_order_id``) when it is a different one.
+        Every error raised here carries the id used as ``cl_order_id``.
         ``broker`` defaults to the account's, looked up once per client.
         """
-        placed = await self._driver.run(
-            ops.place_order(order, account_id, broker, self._driver.accounts)
-        )
+        cl_order_id = order.cl_order_id or new_cl_order_id()
+        try:
+            placed = await self._driver.run(
+                ops.place_order(order, account_id, broker, self._driver.accounts, cl_order_id)
+            )
+        except ConnectTradeError as exc:
+            exc.cl_order_id = cl_order_id
+            raise
         return AsyncOrderHandle(placed, self._driver)
 
     async def get(self, account_id: str, order_id: str) -> Order:
         """One order."""
         return await self._driver.run(ops.get_order(account_id, order_id))
+
+    async def get_by_cl_order_id(
+        self,
+        cl_order_id: str,
+        *,
+        account_id: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> Order | None:
+        """The newest order placed with client order id ``cl_order_id``, or ``None``.
+
+        The API has no client-order-id filter, so this reads ``GET /orders`` with
+        ``status=all`` page by page (of ``account_id``, else of every account) and matches
+        here. ``since`` is where the search starts; by default the API's own window,
+        today from 00:00 UTC, the day in which a client order id is unique. Pass an
+        earlier ``since`` to find an order placed on an earlier day.
+        """
+        return await self._driver.run(ops.order_by_cl_order_id(cl_order_id, account_id, since))
 
     def list(
         self,
