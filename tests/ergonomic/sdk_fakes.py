@@ -325,6 +325,9 @@ class FakeApi:
 
     def _list_orders(self, request: httpx.Request) -> httpx.Response:
         params = request.url.params
+        account_id = params.get("account_id")
+        if account_id is not None and account_id not in {a["account_id"] for a in self.accounts}:
+            return _json(404, {"message": f"account {account_id} not found"})
         status = params.get("status", "open")
         symbols = params.get("symbols")
         wanted = [

@@ -16,6 +16,7 @@ import connecttrade
 from connecttrade import (
     ConflictError,
     InvalidOrder,
+    NotFoundError,
     OrderHandle,
     OrderStatus,
     OrderWaitTimeoutError,
@@ -70,10 +71,11 @@ def test_broker_is_looked_up_once_per_client() -> None:
     assert [o["broker"] for o in api.orders.values()] == ["TRADIER", "TRADIER"]
 
 
-def test_unknown_account_is_an_invalid_order() -> None:
-    """Placing on an account the user does not have raises InvalidOrder naming account_id."""
+def test_unknown_account_is_the_servers_not_found() -> None:
+    """Placing on an account the user does not have raises the server's NotFoundError, as
+    any other call on that account does, and nothing is placed."""
     api = FakeApi()
-    with api.client() as client, pytest.raises(InvalidOrder, match="account_id"):
+    with api.client() as client, pytest.raises(NotFoundError, match="acc_nope"):
         client.orders.place(market("AAPL", 1, side="BUY"), account_id="acc_nope")
     assert api.calls("POST", "/orders") == []
 

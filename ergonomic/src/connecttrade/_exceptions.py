@@ -16,6 +16,12 @@ Every error the client raises for a call, or a stream raises for good, is a
     │   ├── APIConnectionError          no answer arrived
     │   │   └── APITimeoutError         the call timed out
     │   └── UnexpectedResponseError     a 2xx answer did not have the contract's shape
+    ├── InvalidOrder                    an order breaks its rules, before anything is sent
+    │                                   (also a ``ValueError``; ``field`` names the field)
+    ├── InvalidStrategy                 a multi-leg strategy breaks one of its rules
+    │                                   (also a ``ValueError``; ``rule`` names it)
+    ├── InvalidOptionSymbol             not an OCC option symbol (also a ``ValueError``)
+    ├── InvalidEquitySymbol             not an equity symbol (also a ``ValueError``)
     ├── MissingCredentialsError         a call needs credentials the client was not given
     ├── OrderWaitTimeoutError           an order was not done when the wait ran out
     │                                   (also a ``TimeoutError``)
@@ -35,9 +41,13 @@ A stream stops reconnecting only for ``StreamAuthenticationError`` and
 but itself. The guard's errors live in ``connecttrade.agent`` (they carry its rule checks).
 
 Input that is invalid before anything is sent (a bad option symbol, an order that breaks
-its own rules) raises ``ValueError`` subclasses from the modules that define those values
-(``InvalidOrder``, ``InvalidStrategy``, ``InvalidOptionSymbol``, ``InvalidEquitySymbol``),
-not these errors.
+its own rules) raises the ``Invalid*`` errors, defined beside the values they check (in
+``connecttrade.types``) and re-exported here: they are ``ConnectTradeError`` and
+``ValueError`` both. ``ConnectTradeError`` itself lives in ``connecttrade.types`` too, for
+the same reason. An unknown account is the server's :class:`NotFoundError` on every call,
+placement included.
+
+``cl_order_id`` is set on every error ``orders.place`` raises: the client order id it used.
 
 Messages carry the API's ``message``, the status and the request id, and name close codes
 and fields, never request headers, credentials or tokens: those hold the secrets.
@@ -46,6 +56,12 @@ and fields, never request headers, credentials or tokens: those hold the secrets
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from connecttrade.types.equity_symbol import InvalidEquitySymbol
+from connecttrade.types.option_symbol import InvalidOptionSymbol
+from connecttrade.types.orders import InvalidOrder
+from connecttrade.types.root_error import ConnectTradeError
+from connecttrade.types.strategies import InvalidStrategy
 
 if TYPE_CHECKING:
     import httpx
@@ -63,6 +79,10 @@ __all__ = [
     "ConflictError",
     "ConnectTradeError",
     "InternalServerError",
+    "InvalidEquitySymbol",
+    "InvalidOptionSymbol",
+    "InvalidOrder",
+    "InvalidStrategy",
     "MissingCredentialsError",
     "NotFoundError",
     "OrderWaitTimeoutError",
@@ -77,18 +97,6 @@ __all__ = [
     "UnexpectedResponseError",
     "error_for_status",
 ]
-
-
-class ConnectTradeError(Exception):
-    """The root of every error this SDK raises (see the tree above).
-
-    ``cl_order_id`` is set on every error raised by ``orders.place``: the client order id
-    the placement used (the order's own, or the one generated for it), so that after a
-    timeout the order can be found with ``orders.get_by_cl_order_id`` or placed again
-    under the same id. It is ``None`` on errors of other calls.
-    """
-
-    cl_order_id: str | None = None
 
 
 class APIError(ConnectTradeError):

@@ -400,6 +400,9 @@ def _broker_for(account_id: str, book: AccountBook) -> Operation[str]:
         yield from list_accounts(book)
         broker = book.broker_of(account_id)
     if broker is None:
+        # Not among the user's accounts: let the server say so, as it does for every other
+        # call (a NotFoundError with its message and request id).
+        yield from order_page(OrderFilters.build(account_id=account_id, page_size=1), None)
         raise InvalidOrder("account_id", f"no account {account_id!r} among the user's accounts")
     return broker
 

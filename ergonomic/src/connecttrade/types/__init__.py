@@ -1,8 +1,9 @@
 """The SDK's values: results, enums, symbols, order builders and stream event values.
 
-The bottom layer: pure data and pure functions, no I/O and no errors of the SDK's own
-(invalid input raises the ``ValueError`` subclasses defined beside each value). Everything
-else in the SDK builds on these; the package root re-exports the public names.
+The bottom layer: pure data and pure functions, no I/O. Invalid input raises the errors
+defined beside each value (``InvalidOrder`` and its kin), which are both
+``ConnectTradeError`` (the root, in :mod:`.root_error`) and ``ValueError``. Everything else
+in the SDK builds on these; the package root re-exports the public names.
 """
 
 from __future__ import annotations

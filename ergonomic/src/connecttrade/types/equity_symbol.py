@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from connecttrade.types.root_error import ConnectTradeError
+
 __all__ = ["Dialect", "EquitySymbol", "InvalidEquitySymbol"]
 
 _LETTER_RE = re.compile(r"[A-Z]")
@@ -79,7 +81,7 @@ _SUFFIX_FORMS: dict[Dialect, str] = {
 }
 
 
-class InvalidEquitySymbol(ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
+class InvalidEquitySymbol(ConnectTradeError, ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
     """An equity symbol, or the parts given to build one, cannot be understood."""
 
     def __init__(self, problem: str, text: str | None = None, dialect: str | None = None) -> None:

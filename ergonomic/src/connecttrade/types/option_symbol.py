@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from enum import StrEnum
 
+from connecttrade.types.root_error import ConnectTradeError
+
 __all__ = ["InvalidOptionSymbol", "OptionRight", "OptionSymbol"]
 
 _SUFFIX_LEN = 15  # YYMMDD + right + 8 strike digits
@@ -29,7 +31,7 @@ _CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation])
 _MAX_STRIKE = Decimal("99999.999")
 
 
-class InvalidOptionSymbol(ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
+class InvalidOptionSymbol(ConnectTradeError, ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
     """An OCC option symbol, or the parts given to build one, break the OSI rules."""
 
     def __init__(self, problem: str, text: str | None = None) -> None:

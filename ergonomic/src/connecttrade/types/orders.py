@@ -35,6 +35,7 @@ from connecttrade.types.enums import (
 )
 from connecttrade.types.equity_symbol import EquitySymbol, InvalidEquitySymbol
 from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionSymbol
+from connecttrade.types.root_error import ConnectTradeError
 
 __all__ = [
     "InvalidOrder",
@@ -87,7 +88,7 @@ _PARSED_SYMBOLS: dict[tuple[str, Instrument], OptionSymbol | EquitySymbol] = {}
 _PARSED_SYMBOLS_KEPT = 1024
 
 
-class InvalidOrder(ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
+class InvalidOrder(ConnectTradeError, ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
     """An order request breaks a rule; ``field`` names the field at fault."""
 
     def __init__(self, field: str, problem: str) -> None:

@@ -32,6 +32,7 @@ from connecttrade.types.orders import (
     _enum,
     _leg_problem,
 )
+from connecttrade.types.root_error import ConnectTradeError
 
 __all__ = [
     "InvalidStrategy",
@@ -64,7 +65,7 @@ class _Net(Enum):
     EITHER = "either"
 
 
-class InvalidStrategy(ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
+class InvalidStrategy(ConnectTradeError, ValueError):  # noqa: N818 -- named for what is invalid, like InvalidTransition
     """A multi-leg strategy breaks one of its rules; the message names the rule."""
 
     def __init__(self, strategy: str, rule: str) -> None:
