@@ -433,11 +433,19 @@ def _resolve_symbol(
         first, second = (
             (Instrument.OPT, Instrument.STK) if has_digit else (Instrument.STK, Instrument.OPT)
         )
+        reasons: dict[Instrument, str] = {}
         for candidate in (first, second):
             try:
                 return candidate, _parse_symbol(symbol, candidate)
-            except InvalidOrder:
-                continue
+            except InvalidOrder as exc:
+                reasons[candidate] = exc.problem
+        # The parser of the grammar the text looks like says what is wrong with it.
+        other = "an OCC option symbol" if first is Instrument.STK else "a CQS equity symbol"
+        raise InvalidOrder(
+            "symbol",
+            f"{reasons[first]} (nor is it {other}); "
+            "for futures or crypto pass instrument=Instrument.FUT or Instrument.CRYPTO",
+        )
     raise InvalidOrder(
         "symbol",
         f"{symbol!r} is neither a CQS equity symbol nor an OCC option symbol; "
@@ -466,11 +474,19 @@ def _parse_symbol(text: str, instrument: Instrument) -> OptionSymbol | EquitySym
 
 
 def _enum(name: str, enum: type[_E], value: _E | str) -> _E:
+    """A caller's side, time in force or instrument; broker codes in any case are accepted
+    (``"buy"``, ``"gtc"``, ``"day+"`` are ``BUY``, ``GTC``, ``DAY+``)."""
     try:
         return enum(value)
     except ValueError:
-        names = ", ".join(member.value for member in enum)
-        raise InvalidOrder(name, f"{value!r} is not one of {names}") from None
+        pass
+    if isinstance(value, str) and value.upper() != value:
+        try:
+            return enum(value.upper())
+        except ValueError:
+            pass
+    names = ", ".join(member.value for member in enum)
+    raise InvalidOrder(name, f"{value!r} is not one of {names}")
 
 
 def _amount(name: str, value: Amount | None) -> Decimal | None:
