@@ -52,7 +52,7 @@ def test_each_path_reaches_the_part_of_the_mock_that_answers_it(
 
 def test_an_api_answer_carries_the_mock_headers_and_its_exact_length(api: Api) -> None:
     """An API answer has JSON content type, its body's length, the mock version, the
-    contract's sha256 and a request id that counts up."""
+    contract's sha256, the clock's mode and a request id that counts up."""
     first, second = api.get("/accounts"), api.get("/accounts")
     broker = api.broker
     for response in (first, second):
@@ -64,6 +64,7 @@ def test_an_api_answer_carries_the_mock_headers_and_its_exact_length(api: Api) -
             response.headers["x-connecttrade-mock-version"]
             == broker.headers["x-connecttrade-mock-version"]
         )
+        assert response.headers["x-connecttrade-mock-clock"] == broker.sim.clock.mode.value
     number = int(first.headers["x-request-id"].removeprefix("req_"))
     assert second.headers["x-request-id"] == f"req_{number + 1:08d}"
 

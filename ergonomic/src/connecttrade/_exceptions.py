@@ -276,14 +276,17 @@ class UnexpectedResponseError(APIError):
 class OrderWaitTimeoutError(ConnectTradeError, TimeoutError):
     """An order was still open when :meth:`OrderHandle.wait` ran out of time.
 
-    ``order`` is the latest state seen; the order keeps working at the broker.
+    ``order`` is the latest state seen; the order keeps working at the broker. ``hint``
+    says why it may not have moved (the mock broker's clock is manual), or is ``None``.
     """
 
-    def __init__(self, order: Order, timeout: float) -> None:
+    def __init__(self, order: Order, timeout: float, hint: str | None = None) -> None:
         self.order = order
         self.timeout = timeout
+        self.hint = hint
+        tail = f"; {hint}" if hint else ""
         super().__init__(
-            f"order {order.order_id} is still {order.status} after {timeout:g} seconds"
+            f"order {order.order_id} is still {order.status} after {timeout:g} seconds{tail}"
         )
 
 

@@ -21,6 +21,7 @@ from connecttrade._http.account_book import AccountBook
 from connecttrade._http.auth_headers import AuthHeaders
 from connecttrade._http.calls import HttpCall, HttpResult, Operation
 from connecttrade._http.protocol import (
+    MOCK_CLOCK_HEADER,
     RequestArgs,
     build_request,
     interpret,
@@ -64,6 +65,9 @@ class AsyncDriver:
         self.sleep = sleep
         self.clock = clock
         self.accounts = AccountBook()
+        #: The mock broker's clock mode (``real``, ``fast``, ``manual``) as its latest answer
+        #: named it, or ``None`` when the latest answer came from elsewhere.
+        self.mock_clock: str | None = None
 
     async def run(self, operation: Operation[_T]) -> _T:
         """Drive ``operation`` to its end, answering each call it yields."""
@@ -106,4 +110,5 @@ class AsyncDriver:
             response = await self.http.send(build_request(self.http, args))
         except httpx.RequestError as exc:
             raise transport_error(exc, call, self.settings) from exc
+        self.mock_clock = response.headers.get(MOCK_CLOCK_HEADER)
         return interpret(call, response, number, self.settings)

@@ -29,6 +29,7 @@ from connecttrade._http.url_book import UrlBook
 from connecttrade._wire.fields import decode_json
 
 __all__ = [
+    "MOCK_CLOCK_HEADER",
     "RequestArgs",
     "build_request",
     "interpret",
@@ -42,6 +43,9 @@ __all__ = [
 #: The SDK's logger. Records name the method, path, status, request id and attempt: never
 #: headers, bodies or secrets.
 log = logging.getLogger("connecttrade")
+
+#: The header the mock broker names its clock mode in (``real``, ``fast``, ``manual``).
+MOCK_CLOCK_HEADER = "x-connecttrade-mock-clock"
 
 # Exponential backoff with jitter between attempts (seconds), before any Retry-After.
 _WAIT_INITIAL = 0.5

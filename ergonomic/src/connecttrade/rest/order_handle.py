@@ -36,6 +36,16 @@ DEFAULT_WAIT_TIMEOUT = 30.0
 DEFAULT_POLL_INTERVAL = 0.5
 
 
+_MANUAL_CLOCK_HINT = (
+    "the mock broker's clock is manual: advance it (control.advance) for the order to progress"
+)
+
+
+def _clock_hint(driver: SyncDriver | AsyncDriver) -> str | None:
+    """Why an order may not have moved: the mock's latest answer named a manual clock."""
+    return _MANUAL_CLOCK_HINT if driver.mock_clock == "manual" else None
+
+
 def _check_wait(timeout: float, poll_interval: float) -> None:
     if not timeout >= 0:
         raise ValueError(f"timeout must be >= 0, got {timeout!r}")
@@ -111,7 +121,7 @@ class OrderHandle(_HandleState):
         while not self.is_done:
             remaining = deadline - self._driver.clock()
             if remaining <= 0:
-                raise OrderWaitTimeoutError(self.tracker.order, timeout)
+                raise OrderWaitTimeoutError(self.tracker.order, timeout, _clock_hint(self._driver))
             self._driver.sleep(min(poll_interval, remaining))
             self.refresh()
         return self.tracker.order
@@ -126,7 +136,9 @@ class OrderHandle(_HandleState):
                 woken = remaining > 0 and pushed.wait(remaining)
                 pushed.clear()
                 if not woken and not self.tracker.is_done:
-                    raise OrderWaitTimeoutError(self.tracker.order, timeout)
+                    raise OrderWaitTimeoutError(
+                        self.tracker.order, timeout, _clock_hint(self._driver)
+                    )
         finally:
             unwatch()
         return self.tracker.order
@@ -206,7 +218,7 @@ class AsyncOrderHandle(_HandleState):
         while not self.is_done:
             remaining = deadline - self._driver.clock()
             if remaining <= 0:
-                raise OrderWaitTimeoutError(self.tracker.order, timeout)
+                raise OrderWaitTimeoutError(self.tracker.order, timeout, _clock_hint(self._driver))
             await self._driver.sleep(min(poll_interval, remaining))
             await self.refresh()
         return self.tracker.order
@@ -227,7 +239,9 @@ class AsyncOrderHandle(_HandleState):
                     pushed.clear()
         except TimeoutError:
             if not self.is_done:
-                raise OrderWaitTimeoutError(self.tracker.order, timeout) from None
+                raise OrderWaitTimeoutError(
+                    self.tracker.order, timeout, _clock_hint(self._driver)
+                ) from None
         finally:
             unwatch()
         return self.tracker.order

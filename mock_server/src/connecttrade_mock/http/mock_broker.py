@@ -78,6 +78,9 @@ class MockBroker:
         self.headers = {
             "x-connecttrade-mock-version": __version__,
             "x-contract-sha256": self.contract.sha256,
+            # How the mock's time moves (real, fast or manual): a client waiting on an
+            # order under a manual clock can say why nothing happens.
+            "x-connecttrade-mock-clock": self.sim.clock.mode.value,
         }
         self._raw_headers = [
             (k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()
