@@ -85,6 +85,18 @@ def test_input_errors_are_sdk_errors_and_value_errors(error: Exception) -> None:
     assert str(restored) == str(error)
 
 
+def test_an_invalid_order_keeps_its_cl_order_id_through_pickling() -> None:
+    """The cl_order_id a placement set on an InvalidOrder survives pickling."""
+    error = InvalidOrder("account_id", "pass account_id=")
+    error.cl_order_id = "ct-kept"
+    restored = pickle.loads(pickle.dumps(error))  # noqa: S301 -- our own bytes
+    assert (restored.field, restored.cl_order_id, str(restored)) == (
+        "account_id",
+        "ct-kept",
+        str(error),
+    )
+
+
 def test_the_root_is_one_class() -> None:
     """The root exported by the package and by _exceptions is one class."""
     assert connecttrade.ConnectTradeError is exceptions.ConnectTradeError

@@ -96,9 +96,10 @@ class InvalidOrder(ConnectTradeError, ValueError):  # noqa: N818 -- named for wh
         self.problem = problem
         super().__init__(f"{field}: {problem}")
 
-    def __reduce__(self) -> tuple[type[InvalidOrder], tuple[str, str]]:
-        # The default reduction replays ``args`` (the formatted message) into __init__.
-        return type(self), (self.field, self.problem)
+    def __reduce__(self) -> tuple[type[InvalidOrder], tuple[str, str], dict[str, object]]:
+        # The default reduction replays ``args`` (the formatted message) into __init__; the
+        # state keeps what was set later (the ``cl_order_id`` of a placement).
+        return type(self), (self.field, self.problem), dict(vars(self))
 
 
 @dataclass(frozen=True, slots=True)
