@@ -22,7 +22,9 @@ class ModifyOrderRequest:
                 pattern is the 21 codes of BrokerCode, spelled case-insensitively.
             order_qty (str | Unset): Quantity in shares, contracts or coins; positive.
             order_notional (str | Unset): Dollar amount to buy or sell instead of a quantity (market orders only).
-            order_limit_price (str | Unset): Limit price; required for LMT and STPLMT, absent otherwise.
+            order_limit_price (str | Unset): Limit price; required for LMT and STPLMT, absent otherwise. On a multi-leg
+                order it is the size of the net price and keeps the order's direction: a credit order stays a credit, a debit
+                order a debit (a change of direction is a new order).
             stop_price (str | Unset): Trigger price; required for STP and STPLMT, absent otherwise.
             order_tif (TimeInForce | Unset): DAY until the regular close; GTC until filled or cancelled; IOC fills what it
                 can now and cancels the rest; FOK fills completely now or not at all; OPEN/CLOSE execute at the open/close;
