@@ -4,8 +4,10 @@ quotes, bars, the options chain and its discovery, refusals and timeouts, sync a
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -271,3 +273,38 @@ async def test_an_unknown_connection_is_the_servers_not_found(mock: MockServer) 
     async with async_client(mock, demo_login(mock)) as ct:
         with pytest.raises(connecttrade.NotFoundError):
             await ct.market_data.latest_quote("AAPL", connection_id="conn_nope")
+
+
+@pytest.mark.anyio
+async def test_calls_made_at_once_share_one_session(
+    mock: MockServer, issued_tokens: list[MarketDataToken]
+) -> None:
+    """Quotes, bars and a chain asked for at once on one AsyncClient share one session
+    (one token fetched, nobody replaced), and each call gets only what it asked for."""
+    async with async_client(mock, demo_login(mock)) as ct:
+        md = ct.market_data
+        aapl, both, bars, chain, expiries = await asyncio.gather(
+            md.latest_quote("AAPL"),
+            md.latest_quotes(["MSFT", "ZVZZT"]),
+            md.bars("AAPL", "5m", backfill=2),
+            md.option_chain("SPY", strikes=1),
+            md.option_expiries("SPY", end=dt.date(2026, 2, 1)),
+        )
+        again = await md.latest_quote("AAPL")  # a new session: the first one closed
+    assert len(issued_tokens) == 2
+    assert aapl == again
+    assert list(both) == ["MSFT", "ZVZZT"]
+    assert len(bars) == 2
+    assert chain.expiries == (expiries[0],)
+
+
+def test_sync_calls_from_threads_share_one_session(
+    mock: MockServer, issued_tokens: list[MarketDataToken]
+) -> None:
+    """Sync calls from several threads at once run on one loop thread and one session, or
+    one after another; none replaces another's session."""
+    symbols = ["AAPL", "MSFT", "ZVZZT", "ZWZZT"]
+    with sync_client(mock, demo_login(mock)) as ct, ThreadPoolExecutor(4) as pool:
+        quotes = list(pool.map(ct.market_data.latest_quote, symbols))
+    assert [q.symbol for q in quotes] == symbols
+    assert 1 <= len(issued_tokens) <= len(symbols)

@@ -4,7 +4,10 @@ The vendor has no REST quote endpoint: market data comes only from the market-da
 stream. Each call here does what a stream user would: it fetches the connection's
 market-data token (``GET /connections/{id}/token``), connects, authenticates, asks
 (subscribes, or sends a ``snapshot``), takes the first answer and closes. Everything one
-call asks for shares that one session (``latest_quotes`` of 50 symbols is one subscribe).
+call asks for shares that one session (``latest_quotes`` of 50 symbols is one subscribe),
+and so do calls made at once on one client (``asyncio.gather`` of several
+``latest_quote``, or sync calls from several threads): the stream allows one session per
+user, so the first call opens it, the others join it, and the last one out closes it.
 
 This module is the REST layer's side only: the session itself is the stream layer's
 (:mod:`connecttrade.streams.one_shot`), which registers itself here when
@@ -38,6 +41,8 @@ __all__ = [
     "MarketData",
     "MarketDataBackend",
     "MarketDataSession",
+    "SessionPool",
+    "SyncRunner",
     "register_backend",
 ]
 
@@ -83,16 +88,32 @@ class MarketDataSession(Protocol):
         """Whether the server lists ``expiry`` for ``underlying``."""
 
 
-class MarketDataBackend(Protocol):
-    """What the stream layer registers: sessions, and a loop to run them for sync code."""
+class SessionPool(Protocol):
+    """The sessions of one resource's calls on one event loop: calls made at once share one
+    session (the stream allows one per user), a call for another connection waits."""
 
     def session(
-        self, base_url: str, tokens: Tokens
+        self, connection_id: str, base_url: str, tokens: Tokens
     ) -> AbstractAsyncContextManager[MarketDataSession]:
-        """A live session authenticated with the first of ``tokens``; closed on exit."""
+        """The live session of ``connection_id``, opened with the first of ``tokens``
+        unless a running call already opened it; closed when its last call leaves."""
 
-    def run(self, job: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
-        """Run ``job()`` to its end on a private event loop (for the sync resource)."""
+
+class SyncRunner(Protocol):
+    """A private event loop for the sync resource's calls, kept while any call runs."""
+
+    def run(self, job: Callable[[SessionPool], Coroutine[Any, Any, _T]]) -> _T:
+        """Run ``job(pool)`` to its end on the loop (calls from several threads share it)."""
+
+
+class MarketDataBackend(Protocol):
+    """What the stream layer registers: session pools, and loops for sync code."""
+
+    def pool(self) -> SessionPool:
+        """A new pool, for one async resource."""
+
+    def runner(self) -> SyncRunner:
+        """A new runner, for one sync resource."""
 
 
 _backends: list[MarketDataBackend] = []
@@ -114,7 +135,8 @@ Job = Callable[[MarketDataSession], Coroutine[Any, Any, _T]]
 
 
 async def _bounded(
-    backend: MarketDataBackend,
+    pool: SessionPool,
+    connection_id: str,
     base_url: str,
     tokens: Tokens,
     job: Job[_T],
@@ -122,10 +144,10 @@ async def _bounded(
     what: str,
     timeout: float | None,
 ) -> _T:
-    """Open a session, run ``job`` in it and close it, all within ``timeout`` seconds."""
+    """Run ``job`` in a session of ``pool``, all within ``timeout`` seconds."""
     try:
         async with asyncio.timeout(timeout):
-            async with backend.session(base_url, tokens) as session:
+            async with pool.session(connection_id, base_url, tokens) as session:
                 return await job(session)
     except MarketDataTimeoutError:
         raise
@@ -227,14 +249,17 @@ def _no_connection() -> StreamAuthenticationError:
 class MarketData:
     """One-shot market data: each call opens a market-data session, asks, and closes it.
 
+    Calls made at once on this client share one session (the first opens it, the last
+    closes it); a call for another connection waits until that session closed.
+
     ``connection_id`` chooses whose market-data token authenticates the session (the
     connection's broker decides what it may see); by default it is the user's first
     connection, as ``connections.list()`` lists them, looked up once per client. Each
-    call fetches a fresh token, which revokes the connection's previous one, and the
-    stream keeps one session per user: a call made while a ``MarketDataStream`` of the
-    same user is open replaces that stream's session (it stops with
-    :class:`~connecttrade.SessionReplacedError`). With a stream open, read its
-    ``MarketCache`` or call its ``snapshot`` instead.
+    session fetches a fresh token, which revokes the connection's previous one, and the
+    stream keeps one session per user: a call made while a ``MarketDataStream`` (or
+    another client) of the same user is streaming replaces that session (the stream
+    stops with :class:`~connecttrade.SessionReplacedError`). With a stream open, read
+    its ``MarketCache`` or call its ``snapshot`` instead.
 
     Every call is bounded by ``timeout`` seconds from connect to close and raises
     :class:`~connecttrade.MarketDataTimeoutError` (a ``TimeoutError``) past it; a symbol
@@ -242,11 +267,12 @@ class MarketData:
     naming it. Prices, sizes and strikes are exact ``Decimal`` values.
     """
 
-    __slots__ = ("_connection_id", "_driver")
+    __slots__ = ("_connection_id", "_driver", "_runner")
 
     def __init__(self, driver: SyncDriver) -> None:
         self._driver = driver
         self._connection_id: str | None = None
+        self._runner = _backend().runner()
 
     def _connection(self, connection_id: str | None) -> str:
         if connection_id is not None:
@@ -265,10 +291,9 @@ class MarketData:
         async def tokens() -> MarketDataToken:
             return await asyncio.to_thread(lambda: driver.run(ops.market_data_token(chosen)))
 
-        backend = _backend()
         base_url = driver.settings.base_url
-        return backend.run(
-            lambda: _bounded(backend, base_url, tokens, job, what=what, timeout=timeout)
+        return self._runner.run(
+            lambda pool: _bounded(pool, chosen, base_url, tokens, job, what=what, timeout=timeout)
         )
 
     def latest_quote(
@@ -398,14 +423,17 @@ class MarketData:
 class AsyncMarketData:
     """One-shot market data: each call opens a market-data session, asks, and closes it.
 
+    Calls made at once on this client share one session (the first opens it, the last
+    closes it); a call for another connection waits until that session closed.
+
     ``connection_id`` chooses whose market-data token authenticates the session (the
     connection's broker decides what it may see); by default it is the user's first
     connection, as ``connections.list()`` lists them, looked up once per client. Each
-    call fetches a fresh token, which revokes the connection's previous one, and the
-    stream keeps one session per user: a call made while a ``MarketDataStream`` of the
-    same user is open replaces that stream's session (it stops with
-    :class:`~connecttrade.SessionReplacedError`). With a stream open, read its
-    ``MarketCache`` or call its ``snapshot`` instead.
+    session fetches a fresh token, which revokes the connection's previous one, and the
+    stream keeps one session per user: a call made while a ``MarketDataStream`` (or
+    another client) of the same user is streaming replaces that session (the stream
+    stops with :class:`~connecttrade.SessionReplacedError`). With a stream open, read
+    its ``MarketCache`` or call its ``snapshot`` instead.
 
     Every call is bounded by ``timeout`` seconds from connect to close and raises
     :class:`~connecttrade.MarketDataTimeoutError` (a ``TimeoutError``) past it; a symbol
@@ -413,11 +441,12 @@ class AsyncMarketData:
     naming it. Prices, sizes and strikes are exact ``Decimal`` values.
     """
 
-    __slots__ = ("_connection_id", "_driver")
+    __slots__ = ("_connection_id", "_driver", "_pool")
 
     def __init__(self, driver: AsyncDriver) -> None:
         self._driver = driver
         self._connection_id: str | None = None
+        self._pool = _backend().pool()
 
     async def _connection(self, connection_id: str | None) -> str:
         if connection_id is not None:
@@ -439,7 +468,7 @@ class AsyncMarketData:
             return await driver.run(ops.market_data_token(chosen))
 
         return await _bounded(
-            _backend(), driver.settings.base_url, tokens, job, what=what, timeout=timeout
+            self._pool, chosen, driver.settings.base_url, tokens, job, what=what, timeout=timeout
         )
 
     async def latest_quote(

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from connecttrade._exceptions import StreamStateError, SubscriptionRefusedError
-from connecttrade.rest.market_data import MarketDataSession, Tokens, register_backend
+from connecttrade.rest.market_data import (
+    MarketDataSession,
+    SessionPool,
+    SyncRunner,
+    Tokens,
+    register_backend,
+)
 from connecttrade.streams._loop_thread import LoopThread
 from connecttrade.streams._urls import MARKET_DATA_PATH, stream_url
 from connecttrade.streams.backoff import Backoff
@@ -33,7 +40,7 @@ from connecttrade.types.market_data_events import (
 )
 from connecttrade.types.results import MarketDataToken
 
-__all__ = ["OneShotSession"]
+__all__ = ["OneShotSession", "Pool", "Runner"]
 
 _T = TypeVar("_T")
 
@@ -44,6 +51,8 @@ class OneShotSession:
     def __init__(self, stream: MarketDataStream, server_time: dt.datetime) -> None:
         self._stream = stream
         self._server_time = server_time
+        # A chain subscription replaces the underlying's previous one: one at a time.
+        self._chains = asyncio.Lock()
 
     @property
     def server_time(self) -> dt.datetime:
@@ -78,10 +87,14 @@ class OneShotSession:
         """The first quote of each symbol after subscribing, by the market's spelling."""
         accepted: list[str] = []
         got: dict[str, Quote] = {}
+        asked = {_folded(symbol) for symbol in symbols}
 
         def take(event: MarketDataEvent) -> None:
             if isinstance(event, ChannelSubscribed) and event.channel == "quotes":
-                accepted.extend(event.symbols)
+                # Only this call's symbols (a call running at once may subscribe others).
+                accepted.extend(
+                    s for s in event.symbols if _folded(s) in asked and s not in accepted
+                )
             elif isinstance(event, Quote) and event.symbol in accepted:
                 got.setdefault(event.symbol, event)
 
@@ -139,7 +152,7 @@ class OneShotSession:
 
         def take(event: MarketDataEvent) -> None:
             if isinstance(event, ChannelSubscribed) and event.channel == "options_chain":
-                accepted.extend(event.symbols)
+                accepted.extend(s for s in event.symbols if _folded(s) == _folded(underlying))
             elif (
                 isinstance(event, OptionsChain)
                 and event.underlying in accepted
@@ -147,31 +160,41 @@ class OneShotSession:
             ):
                 chains.append(event)
 
-        await self._until(
-            take,
-            lambda: bool(chains),
-            self._stream.subscribe_options_chain(
-                underlying, greeks=greeks, expiry=expiry, strikes=strikes, timeout=None
-            ),
-        )
+        async with self._chains:
+            await self._until(
+                take,
+                lambda: bool(chains),
+                self._stream.subscribe_options_chain(
+                    underlying, greeks=greeks, expiry=expiry, strikes=strikes, timeout=None
+                ),
+            )
         return chains[0]
 
     async def lists_expiry(self, underlying: str, expiry: dt.date) -> bool:
         """Whether the server lists ``expiry`` for ``underlying`` (a refused chain
         subscription with ``invalid_message`` says it does not)."""
         try:
-            await self._stream.subscribe_options_chain(
-                underlying, expiry=expiry, strikes=1, timeout=None
-            )
+            async with self._chains:
+                await self._stream.subscribe_options_chain(
+                    underlying, expiry=expiry, strikes=1, timeout=None
+                )
         except SubscriptionRefusedError as refused:
             if all(r.code == "invalid_message" for r in refused.refusals):
                 return False
             raise
         return True
 
+    async def close(self) -> None:
+        """Close the stream."""
+        await self._stream.close()
 
-@asynccontextmanager
-async def _session(base_url: str, tokens: Tokens) -> AsyncIterator[MarketDataSession]:
+
+def _folded(symbol: str) -> str:
+    return symbol.strip().upper()
+
+
+async def _open(base_url: str, tokens: Tokens) -> OneShotSession:
+    """A started, live session authenticated with the first of ``tokens``."""
     handed = [await tokens()]
 
     async def token_source() -> MarketDataToken:
@@ -185,27 +208,98 @@ async def _session(base_url: str, tokens: Tokens) -> AsyncIterator[MarketDataSes
     try:
         await stream.start()
         await stream.wait_live()
-        server_time = stream._welcome_time
-        assert server_time is not None
-        yield OneShotSession(stream, server_time)
-    finally:
-        await stream.close()
+    except BaseException:
+        await asyncio.shield(stream.close())
+        raise
+    server_time = stream._welcome_time
+    assert server_time is not None
+    return OneShotSession(stream, server_time)
+
+
+class Pool:
+    """The sessions of one resource on one event loop (see ``SessionPool``)."""
+
+    def __init__(self) -> None:
+        self._users = 0
+        self._connection_id: str | None = None
+        self._opening: asyncio.Future[OneShotSession] | None = None
+        self._idle: asyncio.Event | None = None
+
+    @asynccontextmanager
+    async def session(
+        self, connection_id: str, base_url: str, tokens: Tokens
+    ) -> AsyncIterator[MarketDataSession]:
+        """The live session of ``connection_id``, shared by the calls running at once."""
+        while self._users and self._connection_id != connection_id:
+            assert self._idle is not None
+            await self._idle.wait()
+        self._users += 1
+        if self._opening is None:
+            self._connection_id = connection_id
+            self._idle = asyncio.Event()
+            self._opening = asyncio.ensure_future(_open(base_url, tokens))
+        opening = self._opening
+        try:
+            yield await asyncio.shield(opening)
+        finally:
+            self._users -= 1
+            if not self._users:
+                await asyncio.shield(self._close(opening))
+
+    async def _close(self, opening: asyncio.Future[OneShotSession]) -> None:
+        idle = self._idle
+        self._opening = self._connection_id = self._idle = None
+        try:
+            if not opening.done():
+                opening.cancel()
+            try:
+                session = await opening
+            except BaseException:  # its callers saw why; nothing to close
+                return
+            await session.close()
+        finally:
+            if idle is not None:
+                idle.set()
+
+
+class Runner:
+    """A loop thread for one sync resource, started by the first call running and
+    stopped by the last (see ``SyncRunner``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._loop: LoopThread | None = None
+        self._pool: Pool | None = None
+
+    def run(self, job: Callable[[SessionPool], Coroutine[Any, Any, _T]]) -> _T:
+        """Run ``job(pool)`` on the loop thread and wait for it."""
+        with self._lock:
+            if self._loop is None or self._pool is None:
+                self._loop = LoopThread("connecttrade-market-data")
+                self._pool = Pool()
+            self._users += 1
+            loop, pool = self._loop, self._pool
+        try:
+            return loop.run(job(pool))
+        finally:
+            with self._lock:
+                self._users -= 1
+                last = not self._users
+                if last:
+                    self._loop = self._pool = None
+            if last:
+                loop.stop()
 
 
 class _Backend:
     """The stream layer's side of ``client.market_data``."""
 
-    def session(
-        self, base_url: str, tokens: Tokens
-    ) -> AbstractAsyncContextManager[MarketDataSession]:
-        return _session(base_url, tokens)
+    def pool(self) -> SessionPool:
+        return Pool()
 
-    def run(self, job: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
-        loop = LoopThread("connecttrade-market-data")
-        try:
-            return loop.run(job())
-        finally:
-            loop.stop()
+    def runner(self) -> SyncRunner:
+        return Runner()
 
 
 register_backend(_Backend())
