@@ -133,6 +133,23 @@ async def test_bars_of_a_window_and_a_backfill_agree_with_the_stream(mock: MockS
     assert all(b.final and b.symbol == "AAPL" and b.interval == "1m" for b in window)
 
 
+@pytest.mark.anyio
+async def test_a_window_up_to_now_ends_with_the_forming_bar(mock: MockServer) -> None:
+    """bars(start=) runs to the server's now: every bar but the forming last one is final,
+    and the forming one is the stream's live bar at that moment."""
+    assert mock.control is not None
+    mock.control.advance(90)  # into a minute
+    async with async_client(mock, demo_login(mock)) as ct:
+        (last_done,) = await ct.market_data.bars("AAPL", "1m", backfill=1)
+        window = await ct.market_data.bars("AAPL", "1m", start=last_done.start)
+        events = await _stream_events(ct, "subscribe_bars", "AAPL", "1m")
+    (live,) = [e for e in events if isinstance(e, connecttrade.Bar)]
+    assert [b.final for b in window] == [True, False]
+    assert window[0] == last_done
+    assert (window[1].start, window[1].close) == (live.start, live.close)
+    assert live.final is False
+
+
 def test_bars_refuse_contradictory_arguments_before_connecting(mock: MockServer) -> None:
     """Neither or both of start= and backfill=, a naive time or an unknown interval is a
     ValueError raised before any session opens."""

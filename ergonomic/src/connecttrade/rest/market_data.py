@@ -340,11 +340,12 @@ class MarketData:
         connection_id: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> list[Bar]:
-        """Completed OHLCV bars of ``symbol`` at ``interval`` (``1m`` ... ``1d``), oldest first.
+        """OHLCV bars of ``symbol`` at ``interval`` (``1m`` ... ``1d``), oldest first.
 
         Either the window ``[start, end)`` (``end`` defaults to the server's now; the
-        stream's ``snapshot`` action, at most ``limit`` bars, the oldest), or the
-        ``backfill`` latest completed bars (a bars subscription's backfill).
+        stream's ``snapshot`` action, at most ``limit`` bars, the oldest; a bar still
+        forming at the server's now comes last with ``final`` false), or the ``backfill``
+        latest completed bars (a bars subscription's backfill).
         """
         job = _bars_job(symbol, interval, start=start, end=end, backfill=backfill, limit=limit)
         return self._run(job, f"{interval} bars of {symbol}", connection_id, timeout)
@@ -515,11 +516,12 @@ class AsyncMarketData:
         connection_id: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> list[Bar]:
-        """Completed OHLCV bars of ``symbol`` at ``interval`` (``1m`` ... ``1d``), oldest first.
+        """OHLCV bars of ``symbol`` at ``interval`` (``1m`` ... ``1d``), oldest first.
 
         Either the window ``[start, end)`` (``end`` defaults to the server's now; the
-        stream's ``snapshot`` action, at most ``limit`` bars, the oldest), or the
-        ``backfill`` latest completed bars (a bars subscription's backfill).
+        stream's ``snapshot`` action, at most ``limit`` bars, the oldest; a bar still
+        forming at the server's now comes last with ``final`` false), or the ``backfill``
+        latest completed bars (a bars subscription's backfill).
         """
         job = _bars_job(symbol, interval, start=start, end=end, backfill=backfill, limit=limit)
         return await self._run(job, f"{interval} bars of {symbol}", connection_id, timeout)

@@ -44,6 +44,8 @@ __all__ = ["OneShotSession", "Pool", "Runner"]
 
 _T = TypeVar("_T")
 
+_INTERVAL_SECONDS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
+
 
 class OneShotSession:
     """A live stream used for a few requests, then closed (see the module docstring)."""
@@ -108,10 +110,12 @@ class OneShotSession:
     async def snapshot(
         self, symbol: str, interval: str, start: dt.datetime, end: dt.datetime, limit: int | None
     ) -> list[Bar]:
-        """The bars of ``[start, end)``, as final bars."""
+        """The bars of ``[start, end)``; one still forming at the session's start is last,
+        with ``final`` false."""
         answer = await self._stream.snapshot(
             symbol, interval, start, end, limit=limit, timeout=float("inf")
         )
+        length = dt.timedelta(seconds=_INTERVAL_SECONDS.get(answer.interval, 0))
         return [
             Bar(
                 answer.symbol,
@@ -123,7 +127,7 @@ class OneShotSession:
                 bar.close,
                 bar.volume,
                 backfill=True,
-                final=True,
+                final=bar.start + length <= self._server_time,
             )
             for bar in answer.bars
         ]
