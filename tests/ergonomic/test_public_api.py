@@ -61,6 +61,7 @@ EXPECTED_ALL = [
     "MarketDataEvent",
     "MarketDataStream",
     "MarketDataSubscription",
+    "MarketDataTimeoutError",
     "MarketDataToken",
     "MissingCredentialsError",
     "NotFoundError",

@@ -1,7 +1,8 @@
 """The sync and async twins stay in step: same public names, signatures and docstrings.
 
 Each sync class of the SDK has an async twin written beside it (``Client`` and
-``AsyncClient``, ``Orders`` and ``AsyncOrders``, the two drivers, the two order handles)
+``AsyncClient``, ``Orders`` and ``AsyncOrders``, ``MarketData`` and ``AsyncMarketData``, the
+two drivers, the two order handles)
 and the stream classes have blocking facades. A twin is a hand copy, so this test is what
 keeps the copies equal. They may differ only by the rule below, which the twins' module
 docstrings repeat:
@@ -32,6 +33,7 @@ from connecttrade._http.sync_driver import SyncDriver
 from connecttrade.rest import async_resources, resources
 from connecttrade.rest.async_client import AsyncClient
 from connecttrade.rest.client import Client
+from connecttrade.rest.market_data import AsyncMarketData, MarketData
 from connecttrade.rest.order_handle import AsyncOrderHandle, OrderHandle
 from connecttrade.streams.account_view import LiveAccountView
 from connecttrade.streams.brokerage import BrokerageStream
@@ -55,6 +57,7 @@ PAIRS: list[tuple[type, type]] = [
     (Client, AsyncClient),
     (SyncDriver, AsyncDriver),
     (OrderHandle, AsyncOrderHandle),
+    (MarketData, AsyncMarketData),
     *[
         (getattr(resources, name), getattr(async_resources, f"Async{name}"))
         for name in resources.__all__

@@ -30,7 +30,9 @@ Every error the client raises for a call, or a stream raises for good, is a
     │   ├── SessionReplacedError        close 4008: a newer session took over
     │   ├── StreamStateError            a call made in a state that does not allow it
     │   ├── StreamProtocolError         a frame that breaks the protocol (also a ``ValueError``)
-    │   └── SubscriptionRefusedError    the server refused symbols of a subscribe call
+    │   ├── SubscriptionRefusedError    the server refused symbols of a subscribe call
+    │   └── MarketDataTimeoutError      a one-shot market-data call ran out of time
+    │                                   (also a ``TimeoutError``)
     └── GuardError                      the agent guard said no (``connecttrade.agent``)
         └── Refused                     a rule refused; ``rule`` names it
             └── Halted                  execution is halted until a human resets it
@@ -83,6 +85,7 @@ __all__ = [
     "InvalidOptionSymbol",
     "InvalidOrder",
     "InvalidStrategy",
+    "MarketDataTimeoutError",
     "MissingCredentialsError",
     "NotFoundError",
     "OrderWaitTimeoutError",
@@ -337,3 +340,14 @@ class SubscriptionRefusedError(StreamError):
         reasons = "; ".join(f"{', '.join(r.symbols)} ({r.code}: {r.message})" for r in refusals)
         kept = f"; subscribed {', '.join(accepted)}" if accepted else ""
         super().__init__(f"{channel}: refused {reasons}{kept}")
+
+
+class MarketDataTimeoutError(StreamError, TimeoutError):
+    """A one-shot market-data call (``client.market_data...``) got no complete answer
+    within its ``timeout``; ``waited_for`` says what was missing. Its session is closed."""
+
+    def __init__(self, waited_for: str, timeout: float | None) -> None:
+        self.waited_for = waited_for
+        self.timeout = timeout
+        within = "" if timeout is None else f" within {timeout:g} s"
+        super().__init__(f"market data: no {waited_for}{within}")

@@ -44,6 +44,7 @@ from connecttrade.rest.async_resources import (
     AsyncTransactions,
     AsyncUsers,
 )
+from connecttrade.rest.market_data import AsyncMarketData
 from connecttrade.types.secret import Secret
 
 __all__ = ["AsyncClient"]
@@ -73,6 +74,7 @@ class AsyncClient(ClientBase):
     transactions: AsyncTransactions
     agent_tokens: AsyncAgentTokens
     portfolio: AsyncPortfolio
+    market_data: AsyncMarketData
     _driver: AsyncDriver
 
     def __init__(
@@ -134,6 +136,7 @@ class AsyncClient(ClientBase):
         self.transactions = AsyncTransactions(self._driver)
         self.agent_tokens = AsyncAgentTokens(self._driver)
         self.portfolio = AsyncPortfolio(self._driver)
+        self.market_data = AsyncMarketData(self._driver)
 
     def for_user(self, user_id: str, user_secret: str | Secret) -> AsyncClient:
         """A client acting for another end user, sharing this one's connection pool.

@@ -30,6 +30,7 @@ from connecttrade._http.rate_limit import TokenBucket
 from connecttrade._http.settings import DEFAULT_TIMEOUT, Settings, as_timeout
 from connecttrade._http.sync_driver import SyncDriver
 from connecttrade.rest._closing import ClosedOnExit
+from connecttrade.rest.market_data import MarketData
 from connecttrade.rest.resources import (
     Accounts,
     AgentTokens,
@@ -70,6 +71,7 @@ class Client(ClientBase, ClosedOnExit):
     transactions: Transactions
     agent_tokens: AgentTokens
     portfolio: Portfolio
+    market_data: MarketData
     _driver: SyncDriver
 
     def __init__(
@@ -131,6 +133,7 @@ class Client(ClientBase, ClosedOnExit):
         self.transactions = Transactions(self._driver)
         self.agent_tokens = AgentTokens(self._driver)
         self.portfolio = Portfolio(self._driver)
+        self.market_data = MarketData(self._driver)
 
     def for_user(self, user_id: str, user_secret: str | Secret) -> Client:
         """A client acting for another end user, sharing this one's connection pool.

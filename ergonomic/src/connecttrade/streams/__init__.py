@@ -2,7 +2,8 @@
 
 ``brokerage`` and ``market_data`` are the asyncio streams, ``sync`` their blocking facades
 (an event loop on a thread); ``account_state``, ``account_view``, ``market_cache`` and
-``order_book`` keep state from their events. The wire protocol itself is sans-I/O in
+``order_book`` keep state from their events; ``one_shot`` holds the short sessions behind
+``client.market_data``. The wire protocol itself is sans-I/O in
 :mod:`connecttrade.streams._protocol`; the thin asyncio layer shared by both streams is
 ``_core``.
 """
@@ -35,6 +36,9 @@ from connecttrade.streams.market_data import (
     MarketDataStream,
     TokenSource,
 )
+from connecttrade.streams.one_shot import (
+    OneShotSession,
+)
 from connecttrade.streams.order_book import (
     OrderBook,
 )
@@ -60,6 +64,7 @@ __all__ = [
     "MarketCache",
     "MarketDataEvent",
     "MarketDataStream",
+    "OneShotSession",
     "OrderBook",
     "StateChanged",
     "StreamState",

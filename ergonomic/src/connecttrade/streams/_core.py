@@ -18,7 +18,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -48,6 +48,32 @@ DEFAULT_HEARTBEAT_SECONDS = 5.0
 #: Silence for this many heartbeat intervals means the socket is dead.
 STALE_HEARTBEATS = 3.0
 DEFAULT_MAX_PENDING = 10_000
+
+
+if TYPE_CHECKING:
+    _LoggerAdapter = logging.LoggerAdapter[logging.Logger]
+else:
+    _LoggerAdapter = logging.LoggerAdapter
+
+#: Words of a frame that may carry a credential (an authenticate frame, a token).
+_SECRET_WORDS = ("authenticate", "token", "secret")
+_REDACTED = "[a frame that may carry credentials, not logged]"
+
+
+class _RedactingLogger(_LoggerAdapter):
+    """The ``websockets`` client logger, except that a frame that may carry a credential
+    is never logged (its debug log shows every frame sent, authenticate frames included)."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if args:
+            args = tuple(
+                _REDACTED if any(word in str(arg) for word in _SECRET_WORDS) else arg
+                for arg in args
+            )
+        super().log(level, msg, *args, **kwargs)
+
+
+_WEBSOCKETS_LOGGER = _RedactingLogger(logging.getLogger("websockets.client"), {})
 
 
 class _StaleError(Exception):
@@ -376,6 +402,7 @@ class StreamCore(ABC, Generic[_F, _E]):
                 close_timeout=2,
                 max_queue=64,
                 max_size=2**23,
+                logger=_WEBSOCKETS_LOGGER,
             ) as ws:
                 self._ws = ws
                 try:

@@ -56,6 +56,8 @@ class LoopThread:
         try:
             return future.result(timeout)
         except FutureTimeout:
+            if future.done() and not future.cancelled():
+                raise  # the coroutine's own TimeoutError (the same class since 3.11)
             future.cancel()
             raise TimeoutError(f"no result within {timeout:g} s") from None
 

@@ -9,7 +9,7 @@
 Quotes keep the newest by time. Bars are keyed by start: a forming bar sent again
 replaces the one held, a backfilled bar fills history, and each series keeps the last
 ``max_bars``. Depth frames feed one :class:`~connecttrade.streams.order_book.OrderBook` per
-symbol.
+symbol. Options chains are kept per underlying and expiry, the newest by time.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from connecttrade.streams.order_book import OrderBook
-from connecttrade.types.market_data_events import Bar, Depth, Quote, Trade
+from connecttrade.types.market_data_events import Bar, Depth, OptionsChain, Quote, Trade
 
 __all__ = ["MarketCache"]
 
@@ -26,7 +26,7 @@ __all__ = ["MarketCache"]
 class MarketCache:
     """The latest market data per symbol; :meth:`apply` takes any stream event."""
 
-    __slots__ = ("_bars", "_books", "_listeners", "_max_bars", "_quotes", "_trades")
+    __slots__ = ("_bars", "_books", "_chains", "_listeners", "_max_bars", "_quotes", "_trades")
 
     def __init__(self, max_bars: int = 1_000) -> None:
         if isinstance(max_bars, bool) or not isinstance(max_bars, int) or max_bars < 1:
@@ -36,10 +36,11 @@ class MarketCache:
         self._trades: dict[str, Trade] = {}
         self._bars: dict[tuple[str, str], dict[dt.datetime, Bar]] = {}
         self._books: dict[str, OrderBook] = {}
+        self._chains: dict[tuple[str, dt.date], OptionsChain] = {}
         self._listeners: list[Callable[[str], None]] = []
 
     def apply(self, event: object) -> bool:
-        """Take a quote, trade, bar or depth event; other events are ignored.
+        """Take a quote, trade, bar, depth or options-chain event; others are ignored.
 
         Returns whether the cache changed (an older quote or depth does not change it).
         """
@@ -66,6 +67,9 @@ class MarketCache:
             if book is None:
                 book = self._books[symbol] = OrderBook(symbol)
             changed = book.apply(event)
+        elif isinstance(event, OptionsChain):
+            symbol = event.underlying
+            changed = self._apply_chain(event)
         if changed:
             for listener in list(self._listeners):
                 listener(symbol)
@@ -83,6 +87,19 @@ class MarketCache:
             for start in sorted(series)[: len(series) - self._max_bars]:
                 del series[start]
         return True
+
+    def _apply_chain(self, chain: OptionsChain) -> bool:
+        changed = False
+        for expiry in chain.expiries:
+            key = (chain.underlying, expiry)
+            held = self._chains.get(key)
+            if held is None or chain.time >= held.time:
+                contracts = tuple(c for c in chain.contracts if c.expiry == expiry)
+                self._chains[key] = OptionsChain(
+                    chain.underlying, chain.underlying_price, chain.time, contracts
+                )
+                changed = True
+        return changed
 
     def on_update(self, callback: Callable[[str], None]) -> Callable[[], None]:
         """Call ``callback(symbol)`` whenever the symbol's data changed; returns the remover."""
@@ -111,10 +128,26 @@ class MarketCache:
         """The local book of ``symbol``, once a depth frame arrived."""
         return self._books.get(symbol)
 
+    def options_chain(self, underlying: str, expiry: dt.date | None = None) -> OptionsChain | None:
+        """The newest chain of ``underlying`` for ``expiry`` (the nearest one held if
+        ``None``)."""
+        if expiry is None:
+            held = self.option_expiries(underlying)
+            if not held:
+                return None
+            expiry = held[0]
+        return self._chains.get((underlying, expiry))
+
+    def option_expiries(self, underlying: str) -> tuple[dt.date, ...]:
+        """The expiries of ``underlying`` with a chain held, nearest first."""
+        return tuple(sorted(e for u, e in self._chains if u == underlying))
+
     def symbols(self) -> tuple[str, ...]:
-        """Every symbol with any data, sorted."""
+        """Every symbol with any data, sorted (underlyings of chains included)."""
         return tuple(
             sorted(
-                {*self._quotes, *self._trades, *self._books} | {symbol for symbol, _ in self._bars}
+                {*self._quotes, *self._trades, *self._books}
+                | {symbol for symbol, _ in self._bars}
+                | {underlying for underlying, _ in self._chains}
             )
         )

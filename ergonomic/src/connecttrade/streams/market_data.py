@@ -64,6 +64,7 @@ from connecttrade.types.market_data_events import (
     OptionsChain,
     Quote,
     SubscriptionList,
+    SubscriptionRefused,
     Trade,
 )
 from connecttrade.types.results import MarketDataToken
@@ -75,6 +76,8 @@ TokenSource = Callable[[], Awaitable[MarketDataToken]]
 
 _request_ids = itertools.count(1)
 _RENEW_RETRY_SECONDS = 5.0
+#: Error codes of a snapshot that refuse its symbol (raised as SubscriptionRefusedError).
+_SYMBOL_REFUSALS = frozenset({"unknown_symbol", "not_entitled"})
 #: How long a ``subscribe_*`` call waits for the server's answer by default.
 SUBSCRIBE_TIMEOUT = 10.0
 
@@ -112,6 +115,7 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         self._renewal: asyncio.Task[None] | None = None
         self._reconnect_now = False
         self._snapshots: dict[str, asyncio.Future[BarSnapshot]] = {}
+        self._snapshot_symbols: dict[str, str] = {}
         self._listings: list[asyncio.Future[SubscriptionList]] = []
         self._renewals = 0
         self._renewal_failed_at = float("-inf")
@@ -270,7 +274,11 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
         limit: int | None = None,
         timeout: float = 10.0,
     ) -> BarSnapshot:
-        """Past bars of ``symbol`` without a subscription (the stream must be live)."""
+        """Past bars of ``symbol`` without a subscription (the stream must be live).
+
+        A symbol the server will not serve raises :class:`SubscriptionRefusedError`
+        (channel ``bars``) naming it; another refusal raises :class:`StreamError`.
+        """
         if self.state is not StreamState.LIVE:
             raise StreamStateError(f"snapshot() needs a live stream; it is {self.state}")
         request_id = f"snap-{next(_request_ids)}"
@@ -286,12 +294,14 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
             frame["limit"] = limit
         future: asyncio.Future[BarSnapshot] = asyncio.get_running_loop().create_future()
         self._snapshots[request_id] = future
+        self._snapshot_symbols[request_id] = symbol
         try:
             await self.send(frame)
             async with asyncio.timeout(timeout):
                 return await future
         finally:
             self._snapshots.pop(request_id, None)
+            self._snapshot_symbols.pop(request_id, None)
 
     async def list_subscriptions(self, timeout: float = 10.0) -> SubscriptionList:
         """The subscriptions as the server holds them (the stream must be live)."""
@@ -430,10 +440,15 @@ class MarketDataStream(StreamCore[MarketDataFrame, MarketDataEvent]):
             self._finish_waiters(self._requests.answered(request_id))
             return [whole]
         snapshot = self._snapshots.get(request_id) if request_id is not None else None
-        if snapshot is not None and not snapshot.done():
-            snapshot.set_exception(
-                StreamError(f"snapshot refused: {notice.code}: {notice.message}")
-            )
+        if request_id is not None and snapshot is not None and not snapshot.done():
+            symbol = self._snapshot_symbols.get(request_id, "")
+            if notice.code in _SYMBOL_REFUSALS:
+                refusal = SubscriptionRefused("bars", (symbol,), notice.code, notice.message)
+                snapshot.set_exception(SubscriptionRefusedError("bars", (refusal,), ()))
+            else:
+                snapshot.set_exception(
+                    StreamError(f"snapshot refused: {notice.code}: {notice.message}")
+                )
         return [notice]
 
     def _events(self, frame: MarketDataFrame) -> list[MarketDataEvent]:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from connecttrade.types.option_symbol import OptionRight
+
 __all__ = [
     "Bar",
     "BarSnapshot",
@@ -109,12 +111,13 @@ class Greeks:
 
 @dataclass(frozen=True, slots=True)
 class OptionContractQuote:
-    """One contract of an options chain; ``right`` is ``C`` or ``P``."""
+    """One contract of an options chain; ``right`` is :class:`~connecttrade.OptionRight`
+    (``CALL`` is ``"C"``, ``PUT`` is ``"P"``; a letter a newer server adds stays text)."""
 
     symbol: str
     expiry: dt.date
     strike: Decimal
-    right: str
+    right: OptionRight | str
     bid: Decimal
     ask: Decimal
     last: Decimal | None
@@ -129,6 +132,41 @@ class OptionsChain:
     underlying_price: Decimal
     time: dt.datetime
     contracts: tuple[OptionContractQuote, ...]
+
+    @property
+    def expiries(self) -> tuple[dt.date, ...]:
+        """The expiries of the contracts, sorted (one, unless chains were merged)."""
+        return tuple(sorted({c.expiry for c in self.contracts}))
+
+    @property
+    def strikes(self) -> tuple[Decimal, ...]:
+        """The strikes of the contracts, lowest first."""
+        return tuple(sorted({c.strike for c in self.contracts}))
+
+    @property
+    def calls(self) -> tuple[OptionContractQuote, ...]:
+        """The calls, by expiry then strike."""
+        return self._side(OptionRight.CALL)
+
+    @property
+    def puts(self) -> tuple[OptionContractQuote, ...]:
+        """The puts, by expiry then strike."""
+        return self._side(OptionRight.PUT)
+
+    def _side(self, right: OptionRight) -> tuple[OptionContractQuote, ...]:
+        chosen = [c for c in self.contracts if c.right == right]
+        return tuple(sorted(chosen, key=lambda c: (c.expiry, c.strike)))
+
+    def contract(
+        self, strike: Decimal | int | str, right: OptionRight | str, expiry: dt.date | None = None
+    ) -> OptionContractQuote | None:
+        """The contract at ``strike`` (compared exactly, as a ``Decimal``) and ``right``
+        (``OptionRight`` or ``"C"``/``"P"``), of ``expiry`` when the chain has several."""
+        wanted = Decimal(strike)
+        for c in self.contracts:
+            if c.strike == wanted and c.right == right and expiry in (None, c.expiry):
+                return c
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ from connecttrade.types.market_data_events import (
     SubscriptionRefused,
     Trade,
 )
+from connecttrade.types.option_symbol import OptionRight
 
 __all__ = [
     "Authenticated",
@@ -288,7 +289,7 @@ def _contract(item: object) -> OptionContractQuote:
         symbol=f.text("symbol"),
         expiry=f.date("expiry"),
         strike=f.decimal("strike"),
-        right=f.text("right"),
+        right=f.enum("right", OptionRight),
         bid=f.decimal("bid"),
         ask=f.decimal("ask"),
         last=f.opt_decimal("last"),
