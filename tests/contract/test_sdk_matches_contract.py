@@ -267,10 +267,16 @@ def operation_problems(spec: dict[str, Any]) -> list[str]:
 # --- today's contract ----------------------------------------------------------------
 
 
+def _no_problems(problems: list[str]) -> None:
+    """Fail with one line per problem (what differs, what to do) if there are any."""
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
 @pytest.mark.parametrize("name", answer_schemas(SPEC))
 def test_sdk_reads_every_property_of_the_answer_schema(name: str) -> None:
     """Every property of this answer schema is a result field or listed as not surfaced."""
-    assert field_problems(SPEC, name) == []
+    _no_problems(field_problems(SPEC, name))
 
 
 def test_every_sdk_table_reads_an_answer_schema() -> None:
@@ -281,7 +287,7 @@ def test_every_sdk_table_reads_an_answer_schema() -> None:
 @pytest.mark.parametrize("kind", list(MIRRORS), ids=lambda kind: kind.__name__)
 def test_sdk_enum_has_exactly_the_contract_values(kind: type[StrEnum]) -> None:
     """This SDK enum has the values of the schema it mirrors, no more and no fewer."""
-    assert enum_problems(SPEC, kind) == []
+    _no_problems(enum_problems(SPEC, kind))
 
 
 def test_every_sdk_enum_names_the_schema_it_mirrors() -> None:
@@ -296,7 +302,7 @@ def test_every_sdk_enum_names_the_schema_it_mirrors() -> None:
 
 def test_every_contract_operation_has_an_sdk_operation() -> None:
     """Every operationId is an SDK operation or listed with a reason, and none is stale."""
-    assert operation_problems(SPEC) == []
+    _no_problems(operation_problems(SPEC))
 
 
 def test_not_surfaced_entries_name_answer_schemas() -> None:
