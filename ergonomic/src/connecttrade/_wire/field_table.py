@@ -9,6 +9,13 @@ else. If any field signals, the whole object is read again through
 as text, an unquoted number) and raises the typed error naming the field. So the fast
 way changes the speed, never the outcome; the tests check that on arbitrary bodies.
 
+Every key of a table is required, nullable ones too: a key missing from an answer raises
+the typed error naming the schema and the field (the contract requires every property),
+where reading it as ``None`` would hide a field the vendor renamed. Keys the table does not
+list are kept, as their JSON values, in the result's read-only ``extra``. Each table is
+named after its contract schema, and ``tests/contract/test_sdk_matches_contract.py``
+compares the tables with the schemas.
+
 The readers are plain Python: built-ins over precomputed dicts where one fits (an enum's
 members by value, the finite Decimals by text) and small functions and closures where
 none does. No code is compiled from text, so a traceback through them points at these
