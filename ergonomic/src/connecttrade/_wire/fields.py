@@ -72,6 +72,22 @@ class Fields:
         self._data: dict[str, object] = data
         self._what = what
 
+    @property
+    def what(self) -> str:
+        """The name of the object read (the contract's schema name), for error messages."""
+        return self._what
+
+    def require(self, key: str) -> None:
+        """Raise UnexpectedResponseError naming ``key`` and the schema if it is absent.
+
+        For a field the contract requires but allows to be null: ``opt_*`` alone reads a
+        missing key as ``None``, which would hide a renamed or dropped field.
+        """
+        if key not in self._data:
+            raise UnexpectedResponseError(
+                f"{self._what}.{key}: missing (the contract's {self._what} requires it)"
+            )
+
     def _fail(self, key: str, expected: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(f"{self._what}.{key}: expected {expected}")
 

@@ -7,7 +7,7 @@ value the contract does not list, while these keep the unknown text readable.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from connecttrade._exceptions import UnexpectedResponseError
 from connecttrade._wire import field_table as ft
@@ -40,9 +40,9 @@ from connecttrade.types.results import (
     User,
     UserCredentials,
 )
-from connecttrade.types.secret import Secret
 
 __all__ = [
+    "TABLES",
     "account",
     "agent_token",
     "balance",
@@ -74,123 +74,136 @@ def page(parse: Callable[[object], _T], body: object, key: str) -> tuple[list[_T
     return [parse(item) for item in fields.items(key)], fields.opt_text("next_cursor")
 
 
-def _secret(fields: Fields, key: str) -> Secret:
-    value = fields.text(key)
-    if not value:
-        raise UnexpectedResponseError(f"{key}: expected a non-empty secret")
-    return Secret(value)
+_USER_CREDENTIALS = ft.FieldTable(
+    UserCredentials,
+    "UserCredentials",
+    [ft.text("user_id"), ft.secret("user_secret"), ft.datetime("created_at")],
+)
+_USER = ft.FieldTable(
+    User, "User", [ft.text("user_id"), ft.datetime("created_at"), ft.integer("connection_count")]
+)
+_CONNECTION_REQUEST = ft.FieldTable(
+    ConnectionRequest,
+    "ConnectionRequest",
+    [ft.text("url", key="connection_request_url"), ft.datetime("expires_at")],
+)
+_ACCOUNT_REF = ft.FieldTable(
+    AccountRef,
+    "AccountRef",
+    [ft.text("account_id"), ft.text("account_number"), ft.text("institution_name")],
+)
+_MARKET_DATA_TOKEN = ft.FieldTable(
+    MarketDataToken,
+    "ConnectionToken",
+    [ft.text("connection_id"), ft.secret("token"), ft.datetime("expires_at")],
+)
+_ACCOUNT = ft.FieldTable(
+    Account,
+    "Account",
+    [
+        ft.text("account_id"),
+        ft.text("account_number"),
+        ft.text("institution_name"),
+        ft.text("connection_id"),
+        ft.enum("broker", Broker),
+        ft.enum("account_type", AccountType),
+        ft.boolean("is_paper"),
+        ft.boolean("can_trade"),
+        ft.text("currency"),
+    ],
+)
+_BALANCE = ft.FieldTable(
+    Balance,
+    "Balance",
+    [
+        ft.text("account_id"),
+        ft.text("account_number"),
+        ft.enum("broker", Broker),
+        ft.enum("account_type", AccountType),
+        ft.text("currency"),
+        ft.decimal("cash"),
+        ft.decimal("buying_power"),
+        ft.decimal("equity"),
+        ft.decimal("long_market_value"),
+        ft.decimal("short_market_value"),
+        ft.opt_decimal("margin_used"),
+        ft.opt_decimal("open_orders_reserved"),
+        ft.opt_decimal("maintenance_margin"),
+        ft.opt_decimal("collateral"),
+        ft.opt_decimal("realized_pl"),
+        ft.opt_decimal("daily_pl"),
+        ft.integer("version"),
+    ],
+)
+_POSITION = ft.FieldTable(
+    Position,
+    "Position",
+    [
+        ft.text("account_id"),
+        ft.text("symbol"),
+        ft.enum("instrument", Instrument),
+        ft.decimal("quantity"),
+        ft.decimal("avg_price"),
+        ft.decimal("cost_basis"),
+        ft.decimal("multiplier"),
+        ft.opt_decimal("last_price"),
+        ft.opt_decimal("market_value"),
+        ft.opt_decimal("unrealized_pl"),
+        ft.opt_decimal("realized_pl"),
+        ft.opt_decimal("daily_pl"),
+        ft.opt_decimal("total_pl"),
+        ft.integer("version"),
+    ],
+)
 
 
 def user_credentials(body: object) -> UserCredentials:
-    f = Fields(body, "UserCredentials")
-    return UserCredentials(
-        user_id=f.text("user_id"),
-        user_secret=_secret(f, "user_secret"),
-        created_at=f.datetime("created_at"),
-    )
+    return _USER_CREDENTIALS.read(body)
 
 
 def user(body: object) -> User:
-    f = Fields(body, "User")
-    return User(
-        user_id=f.text("user_id"),
-        created_at=f.datetime("created_at"),
-        connection_count=f.integer("connection_count"),
-    )
+    return _USER.read(body)
 
 
 def connection_request(body: object) -> ConnectionRequest:
-    f = Fields(body, "ConnectionRequest")
-    return ConnectionRequest(
-        url=f.text("connection_request_url"), expires_at=f.datetime("expires_at")
-    )
+    return _CONNECTION_REQUEST.read(body)
 
 
 def account_ref(body: object) -> AccountRef:
-    f = Fields(body, "AccountRef")
-    return AccountRef(
-        account_id=f.text("account_id"),
-        account_number=f.text("account_number"),
-        institution_name=f.text("institution_name"),
-    )
+    return _ACCOUNT_REF.read(body)
+
+
+_CONNECTION = ft.FieldTable(
+    Connection,
+    "Connection",
+    [
+        ft.text("connection_id"),
+        ft.enum("broker", Broker),
+        ft.enum("connection_type", ConnectionType),
+        ft.datetime("created_at"),
+        ft.items("accounts", account_ref),
+    ],
+)
 
 
 def connection(body: object) -> Connection:
-    f = Fields(body, "Connection")
-    return Connection(
-        connection_id=f.text("connection_id"),
-        broker=f.enum("broker", Broker),
-        connection_type=f.enum("connection_type", ConnectionType),
-        created_at=f.datetime("created_at"),
-        accounts=tuple(account_ref(item) for item in f.items("accounts")),
-    )
+    return _CONNECTION.read(body)
 
 
 def market_data_token(body: object) -> MarketDataToken:
-    f = Fields(body, "ConnectionToken")
-    return MarketDataToken(
-        connection_id=f.text("connection_id"),
-        token=_secret(f, "token"),
-        expires_at=f.datetime("expires_at"),
-    )
+    return _MARKET_DATA_TOKEN.read(body)
 
 
 def account(body: object) -> Account:
-    f = Fields(body, "Account")
-    return Account(
-        account_id=f.text("account_id"),
-        account_number=f.text("account_number"),
-        institution_name=f.text("institution_name"),
-        connection_id=f.text("connection_id"),
-        broker=f.enum("broker", Broker),
-        account_type=f.enum("account_type", AccountType),
-        is_paper=f.boolean("is_paper"),
-        can_trade=f.boolean("can_trade"),
-        currency=f.text("currency"),
-    )
+    return _ACCOUNT.read(body)
 
 
 def balance(body: object) -> Balance:
-    f = Fields(body, "Balance")
-    return Balance(
-        account_id=f.text("account_id"),
-        account_number=f.text("account_number"),
-        broker=f.enum("broker", Broker),
-        account_type=f.enum("account_type", AccountType),
-        currency=f.text("currency"),
-        cash=f.decimal("cash"),
-        buying_power=f.decimal("buying_power"),
-        equity=f.decimal("equity"),
-        long_market_value=f.decimal("long_market_value"),
-        short_market_value=f.decimal("short_market_value"),
-        margin_used=f.opt_decimal("margin_used"),
-        open_orders_reserved=f.opt_decimal("open_orders_reserved"),
-        maintenance_margin=f.opt_decimal("maintenance_margin"),
-        collateral=f.opt_decimal("collateral"),
-        realized_pl=f.opt_decimal("realized_pl"),
-        daily_pl=f.opt_decimal("daily_pl"),
-        version=f.integer("version"),
-    )
+    return _BALANCE.read(body)
 
 
 def position(body: object) -> Position:
-    f = Fields(body, "Position")
-    return Position(
-        account_id=f.text("account_id"),
-        symbol=f.text("symbol"),
-        instrument=f.enum("instrument", Instrument),
-        quantity=f.decimal("quantity"),
-        avg_price=f.decimal("avg_price"),
-        cost_basis=f.decimal("cost_basis"),
-        multiplier=f.decimal("multiplier"),
-        last_price=f.opt_decimal("last_price"),
-        market_value=f.opt_decimal("market_value"),
-        unrealized_pl=f.opt_decimal("unrealized_pl"),
-        realized_pl=f.opt_decimal("realized_pl"),
-        daily_pl=f.opt_decimal("daily_pl"),
-        total_pl=f.opt_decimal("total_pl"),
-        version=f.integer("version"),
-    )
+    return _POSITION.read(body)
 
 
 _FILL = ft.FieldTable(
@@ -254,31 +267,62 @@ def order(body: object) -> Order:
     return _ORDER.read(body)
 
 
-def transaction(body: object) -> Transaction:
-    f = Fields(body, "Transaction")
-    return Transaction(
-        transaction_id=f.text("transaction_id"),
-        account_id=f.text("account_id"),
-        type=f.enum("type", TransactionType),
-        time=f.datetime("time"),
-        trade_date=f.date("trade_date"),
-        symbol=f.opt_text("symbol"),
-        side=f.opt_enum("side", OrderSide),
-        quantity=f.opt_decimal("quantity"),
-        price=f.opt_decimal("price"),
-        amount=f.decimal("amount"),
-        order_id=f.opt_text("order_id"),
-        fill_id=f.opt_text("fill_id"),
-        description=f.text("description"),
+_TRANSACTION = ft.FieldTable(
+    Transaction,
+    "Transaction",
+    [
+        ft.text("transaction_id"),
+        ft.text("account_id"),
+        ft.enum("type", TransactionType),
+        ft.datetime("time"),
+        ft.date("trade_date"),
+        ft.opt_text("symbol"),
+        ft.opt_enum("side", OrderSide),
+        ft.opt_decimal("quantity"),
+        ft.opt_decimal("price"),
+        ft.decimal("amount"),
+        ft.opt_text("order_id"),
+        ft.opt_text("fill_id"),
+        ft.text("description"),
+    ],
+)
+_AGENT_TOKEN = ft.FieldTable(
+    AgentToken,
+    "UserToken",
+    [
+        ft.secret("access_token"),
+        ft.text("token_type"),
+        ft.datetime("expires_at"),
+        ft.integer("expires_in"),
+        ft.texts("scopes"),
+    ],
+)
+
+#: Every table, by the contract schema it reads (``tests/contract`` compares them).
+TABLES: dict[str, ft.FieldTable[Any]] = {
+    table.what: table
+    for table in (
+        _USER_CREDENTIALS,
+        _USER,
+        _CONNECTION_REQUEST,
+        _ACCOUNT_REF,
+        _CONNECTION,
+        _MARKET_DATA_TOKEN,
+        _ACCOUNT,
+        _BALANCE,
+        _POSITION,
+        _FILL,
+        _ORDER_LEG,
+        _ORDER,
+        _TRANSACTION,
+        _AGENT_TOKEN,
     )
+}
+
+
+def transaction(body: object) -> Transaction:
+    return _TRANSACTION.read(body)
 
 
 def agent_token(body: object) -> AgentToken:
-    f = Fields(body, "UserToken")
-    return AgentToken(
-        access_token=_secret(f, "access_token"),
-        token_type=f.text("token_type"),
-        expires_at=f.datetime("expires_at"),
-        expires_in=f.integer("expires_in"),
-        scopes=f.texts("scopes"),
-    )
+    return _AGENT_TOKEN.read(body)

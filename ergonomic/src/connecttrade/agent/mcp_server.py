@@ -37,7 +37,7 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
@@ -93,13 +93,19 @@ OptionalAccountArg = Annotated[
 def to_json(value: object) -> Any:
     """A tool result as JSON: dataclasses as objects, Decimals and times as text.
 
-    A :class:`~connecttrade.types.secret.Secret` anywhere becomes ``"[redacted]"``.
+    A :class:`~connecttrade.types.secret.Secret` anywhere becomes ``"[redacted]"``; a
+    result's ``extra`` appears only when the answer held properties the SDK does not know.
     """
     if isinstance(value, Secret):
         return "[redacted]"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
+        # A result's ``extra`` (answer properties the SDK does not know) only when it has any.
+        return {
+            f.name: to_json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "extra" or getattr(value, f.name)
+        }
+    if isinstance(value, Mapping):  # a dict, or a result's read-only ``extra``
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):
         return [to_json(item) for item in value]

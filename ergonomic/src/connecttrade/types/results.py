@@ -6,13 +6,18 @@ null are ``X | None``. Closed vocabularies are enums, typed ``Enum | str``: a va
 SDK release does not know yet (a new order status, a new broker) stays readable as plain
 text instead of failing the whole call. Secrets (a new user secret, stream and agent
 tokens) are :class:`~connecttrade.types.secret.Secret` values.
+
+Every result read from an answer has an ``extra`` mapping, read-only: the properties of
+the answer this release does not know (a field the vendor added after it), as their JSON
+values (numbers with a fraction as ``Decimal``); usually empty. It takes part in equality
+but not in the repr, which stays that of the known fields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from connecttrade.types.broker import Broker
@@ -38,6 +43,7 @@ __all__ = [
     "Connection",
     "ConnectionRequest",
     "DailySummary",
+    "Extra",
     "Fill",
     "MarketDataToken",
     "Order",
@@ -49,6 +55,43 @@ __all__ = [
 ]
 
 
+class Extra(Mapping[str, object]):
+    """The properties of an answer the SDK does not know yet, read-only (``result.extra``).
+
+    A mapping from the wire name to the JSON value as the answer had it. It compares equal
+    to any mapping with the same items, pickles, and cannot be changed.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, object] | None = None) -> None:
+        self._items: dict[str, object] = dict(items or {})
+
+    def __getitem__(self, key: str) -> object:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Extra({self._items!r})"
+
+    def __reduce__(self) -> tuple[type[Extra], tuple[dict[str, object]]]:
+        return Extra, (self._items,)
+
+
+#: The ``extra`` of a result whose answer held only known properties.
+NO_EXTRA: Mapping[str, object] = Extra()
+
+
+def _extra() -> Mapping[str, object]:
+    """The ``extra`` field: last, defaulted, compared, neither hashed nor shown."""
+    return field(default_factory=lambda: NO_EXTRA, repr=False, hash=False)
+
+
 @dataclass(frozen=True, slots=True)
 class UserCredentials:
     """A user and its secret, shown once by ``users.create`` and ``users.rotate_secret``."""
@@ -56,6 +99,7 @@ class UserCredentials:
     user_id: str
     user_secret: Secret
     created_at: dt.datetime
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +109,7 @@ class User:
     user_id: str
     created_at: dt.datetime
     connection_count: int
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +118,7 @@ class ConnectionRequest:
 
     url: str
     expires_at: dt.datetime
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +128,7 @@ class AccountRef:
     account_id: str
     account_number: str
     institution_name: str
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +140,7 @@ class Connection:
     connection_type: ConnectionType | str
     created_at: dt.datetime
     accounts: tuple[AccountRef, ...]
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +150,7 @@ class MarketDataToken:
     connection_id: str
     token: Secret
     expires_at: dt.datetime
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +166,7 @@ class Account:
     is_paper: bool
     can_trade: bool
     currency: str
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +194,7 @@ class Balance:
     realized_pl: Decimal | None
     daily_pl: Decimal | None
     version: int
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +219,7 @@ class Position:
     daily_pl: Decimal | None
     total_pl: Decimal | None
     version: int
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +230,7 @@ class Fill:
     time: dt.datetime
     quantity: Decimal
     price: Decimal
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +240,7 @@ class OrderLeg:
     symbol: str
     action: LegAction | str
     ratio: int
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +279,7 @@ class Order:
     replaces_order_id: str | None
     replaced_by_order_id: str | None
     version: int
+    extra: Mapping[str, object] = _extra()
 
     @property
     def is_done(self) -> bool:
@@ -257,6 +312,7 @@ class Transaction:
     order_id: str | None
     fill_id: str | None
     description: str
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +324,7 @@ class AgentToken:
     expires_at: dt.datetime
     expires_in: int
     scopes: tuple[str, ...]
+    extra: Mapping[str, object] = _extra()
 
 
 @dataclass(frozen=True, slots=True)
