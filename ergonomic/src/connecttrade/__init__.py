@@ -1,15 +1,15 @@
 """connecttrade: the typed, exact, retry-safe Python SDK for the Connect Trade API.
 
-::
+```python
+import connecttrade
 
-    import connecttrade
-
-    with connecttrade.Client() as ct:  # credentials from CONNECTTRADE_* variables
-        for account in ct.accounts.list():
-            print(account.account_id, account.broker)
-        handle = ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
-                                 account_id="acc_...")
-        print(handle.wait().status)
+with connecttrade.Client() as ct:  # credentials from CONNECTTRADE_* variables
+    for account in ct.accounts.list():
+        print(account.account_id, account.broker)
+    handle = ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
+                             account_id="acc_...")
+    print(handle.wait().status)
+```
 """
 
 from connecttrade import strategies
