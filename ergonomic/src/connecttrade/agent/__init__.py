@@ -1,16 +1,16 @@
 """Guard rails for trading agents: levels, policy, two-step execution, audit log.
 
-::
+```python
+from connecttrade.agent import Guard, Policy
 
-    from connecttrade.agent import Guard, Policy
-
-    guard = Guard(client, Policy.from_toml("policy.toml"), audit_log="audit.jsonl",
-                  state_dir="agent-state", actor="my-agent",
-                  quotes=SyncStreamQuotes.from_client(client, "conn_..."))
-    tools = guard.execute_tools()        # or read_tools() / prepare_tools()
-    staged = tools.prepare_order(connecttrade.limit("AAPL", 5, "170", side="BUY"))
-    print(staged.summary)                # what would be sent, cost, rules checked
-    tools.confirm(staged.confirmation_id)
+guard = Guard(client, Policy.from_toml("policy.toml"), audit_log="audit.jsonl",
+              state_dir="agent-state", actor="my-agent",
+              quotes=SyncStreamQuotes.from_client(client, "conn_..."))
+tools = guard.execute_tools()        # or read_tools() / prepare_tools()
+staged = tools.prepare_order(connecttrade.limit("AAPL", 5, "170", side="BUY"))
+print(staged.summary)                # what would be sent, cost, rules checked
+tools.confirm(staged.confirmation_id)
+```
 
 Humans approve orders over the threshold and reset halts with the ``connecttrade-agent``
 command (or :class:`Supervisor`), and check the audit log with

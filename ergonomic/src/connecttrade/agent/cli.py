@@ -1,16 +1,16 @@
 """``connecttrade-agent``: the human's commands for a guarded agent.
 
-::
-
-    connecttrade-agent approvals list            [--state-dir DIR]
-    connecttrade-agent approvals approve ID      [--note TEXT]
-    connecttrade-agent approvals reject ID       [--note TEXT]
-    connecttrade-agent halt status
-    connecttrade-agent halt reset                [--note TEXT]
-    connecttrade-agent halt now REASON
-    connecttrade-agent audit verify PATH
-    connecttrade-agent report --audit-log PATH --day DATE --out DIR   (see report --help)
-    connecttrade-agent mcp --policy PATH --level LEVEL ...             (needs connecttrade[mcp])
+```text
+connecttrade-agent approvals list            [--state-dir DIR]
+connecttrade-agent approvals approve ID      [--note TEXT]
+connecttrade-agent approvals reject ID       [--note TEXT]
+connecttrade-agent halt status
+connecttrade-agent halt reset                [--note TEXT]
+connecttrade-agent halt now REASON
+connecttrade-agent audit verify PATH
+connecttrade-agent report --audit-log PATH --day DATE --out DIR   (see report --help)
+connecttrade-agent mcp --policy PATH --level LEVEL ...             (needs connecttrade[mcp])
+```
 
 The state directory defaults to ``$CONNECTTRADE_AGENT_STATE_DIR``; the audit log to the
 one the guard recorded there (``--audit-log`` overrides). The human's name defaults to

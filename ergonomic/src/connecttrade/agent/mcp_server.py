@@ -1,9 +1,9 @@
 """An MCP server over the guard: the agent gets tools for one level, and nothing else.
 
-::
-
-    python -m connecttrade.agent.mcp_server --policy policy.toml --level prepare \\
-        --audit-log audit.jsonl --state-dir agent-state [--quotes mypkg.feeds:make_source]
+```text
+python -m connecttrade.agent.mcp_server --policy policy.toml --level prepare \\
+    --audit-log audit.jsonl --state-dir agent-state [--quotes mypkg.feeds:make_source]
+```
 
 Tools by level (each level has the tools of the levels below it):
 

@@ -1,28 +1,28 @@
 """What an agent may do, as a validated value: built in code or loaded from TOML.
 
-::
+```toml
+accounts = ["acc_demo_margin"]
+symbols = ["AAPL", "BRK.B", "SPY"]     # any dialect; options match by underlying
+max_quantity = 100
+max_notional = "25000"                   # per order, in the account currency
+order_types = ["MKT", "LMT"]
+tifs = ["DAY"]
+instruments = ["STK", "OPT"]
+timezone = "America/New_York"            # the trading day for daily limits
+approval_threshold = "10000"             # above this notional a human approves
+halt_after_errors = 3
+confirmation_ttl_seconds = 120
 
-    accounts = ["acc_demo_margin"]
-    symbols = ["AAPL", "BRK.B", "SPY"]     # any dialect; options match by underlying
-    max_quantity = 100
-    max_notional = "25000"                   # per order, in the account currency
-    order_types = ["MKT", "LMT"]
-    tifs = ["DAY"]
-    instruments = ["STK", "OPT"]
-    timezone = "America/New_York"            # the trading day for daily limits
-    approval_threshold = "10000"             # above this notional a human approves
-    halt_after_errors = 3
-    confirmation_ttl_seconds = 120
+[daily_limits]
+max_orders = 20
+max_notional = "100000"
 
-    [daily_limits]
-    max_orders = 20
-    max_notional = "100000"
-
-    [[sessions]]
-    days = ["mon", "tue", "wed", "thu", "fri"]
-    start = "09:30"
-    end = "16:00"
-    timezone = "America/New_York"
+[[sessions]]
+days = ["mon", "tue", "wed", "thu", "fri"]
+start = "09:30"
+end = "16:00"
+timezone = "America/New_York"
+```
 
 Every problem raises :class:`PolicyError` naming the key and what is wrong with it.
 Unknown keys are errors too: a misspelt limit must not silently mean "no limit".

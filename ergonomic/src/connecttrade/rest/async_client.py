@@ -1,12 +1,12 @@
 """The asynchronous client: ``connecttrade.AsyncClient``, the awaitable twin of ``Client``.
 
-::
-
-    async with connecttrade.AsyncClient(client_id=..., client_secret=...,
-                                        user_id=..., user_secret=...) as ct:
-        handle = await ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
-                                       account_id="acc_...")
-        order = await handle.wait(timeout=30)
+```python
+async with connecttrade.AsyncClient(client_id=..., client_secret=...,
+                                    user_id=..., user_secret=...) as ct:
+    handle = await ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
+                                   account_id="acc_...")
+    order = await handle.wait(timeout=30)
+```
 
 Credentials left out are read from ``CONNECTTRADE_CLIENT_ID``, ``CONNECTTRADE_CLIENT_SECRET``,
 ``CONNECTTRADE_USER_ID``, ``CONNECTTRADE_USER_SECRET`` (and the base URL from

@@ -1,11 +1,11 @@
 """The synchronous client: ``connecttrade.Client``.
 
-::
-
-    with connecttrade.Client(client_id=..., client_secret=..., user_id=..., user_secret=...) as ct:
-        handle = ct.orders.place(connecttrade.limit("AAPL", 10, "171.25", side="BUY"),
-                                 account_id="acc_...")
-        order = handle.wait(timeout=30)
+```python
+with connecttrade.Client(client_id=..., client_secret=..., user_id=..., user_secret=...) as ct:
+    handle = ct.orders.place(connecttrade.limit("AAPL", 10, "171.25", side="BUY"),
+                             account_id="acc_...")
+    order = handle.wait(timeout=30)
+```
 
 Credentials left out are read from ``CONNECTTRADE_CLIENT_ID``, ``CONNECTTRADE_CLIENT_SECRET``,
 ``CONNECTTRADE_USER_ID``, ``CONNECTTRADE_USER_SECRET`` (and the base URL from

@@ -1,14 +1,14 @@
 """A live view of accounts: a REST snapshot kept current by the brokerage stream.
 
-::
-
-    async with connecttrade.LiveAccountView.from_client(ct) as view:
-        await view.wait_synced()
-        for position in view.positions():
-            print(position.symbol, position.quantity)
-        handle = view.track(await ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
-                                                  account_id="acc_..."))
-        await handle.wait()  # woken by pushed updates, no polling
+```python
+async with connecttrade.LiveAccountView.from_client(ct) as view:
+    await view.wait_synced()
+    for position in view.positions():
+        print(position.symbol, position.quantity)
+    handle = view.track(await ct.orders.place(connecttrade.market("AAPL", 1, side="BUY"),
+                                              account_id="acc_..."))
+    await handle.wait()  # woken by pushed updates, no polling
+```
 
 The view follows :mod:`connecttrade.streams.account_state`: when the stream goes live (first
 connect and every reconnect) and on every sequence gap it buffers updates, fetches

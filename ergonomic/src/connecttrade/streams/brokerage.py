@@ -1,11 +1,11 @@
 """The brokerage stream: order, position and balance updates for every user of a platform.
 
-::
-
-    async with connecttrade.BrokerageStream.from_client(ct) as stream:
-        async for event in stream:
-            if isinstance(event, connecttrade.OrderUpdate):
-                print(event.order.order_id, event.order.status)
+```python
+async with connecttrade.BrokerageStream.from_client(ct) as stream:
+    async for event in stream:
+        if isinstance(event, connecttrade.OrderUpdate):
+            print(event.order.order_id, event.order.status)
+```
 
 One connection carries all users of the platform client (it authenticates with the client
 pair). The stream reconnects by itself after drops, stalls and server errors,

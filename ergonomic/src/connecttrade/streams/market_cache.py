@@ -1,10 +1,10 @@
 """Latest quotes, bars and books from a market-data stream, kept in memory (pure).
 
-::
-
-    cache = connecttrade.MarketCache()
-    md.add_listener(cache.apply)          # or feed it events yourself
-    cache.quote("AAPL"), cache.bars("AAPL", "1m"), cache.book("AAPL").best_bid
+```python
+cache = connecttrade.MarketCache()
+md.add_listener(cache.apply)          # or feed it events yourself
+cache.quote("AAPL"), cache.bars("AAPL", "1m"), cache.book("AAPL").best_bid
+```
 
 Quotes keep the newest by time. Bars are keyed by start: a forming bar sent again
 replaces the one held, a backfilled bar fills history, and each series keeps the last

@@ -1,12 +1,12 @@
 """The market-data stream: quotes, trades, bars, depth and options chains for one user.
 
-::
-
-    async with connecttrade.MarketDataStream.from_client(ct, "conn_...") as md:
-        await md.subscribe_quotes(["AAPL", "MSFT"])
-        async for event in md:
-            if isinstance(event, connecttrade.Quote):
-                print(event.symbol, event.bid, event.ask)
+```python
+async with connecttrade.MarketDataStream.from_client(ct, "conn_...") as md:
+    await md.subscribe_quotes(["AAPL", "MSFT"])
+    async for event in md:
+        if isinstance(event, connecttrade.Quote):
+            print(event.symbol, event.bid, event.ask)
+```
 
 It authenticates with the connection's market-data token and renews the token before it
 expires (a new token revokes the old one: the server closes the session with 4010 and the

@@ -1,11 +1,11 @@
 """The life of a stream connection: a :class:`StreamState` enum and its change events.
 
-::
-
-    IDLE ──start──▶ CONNECTING ──▶ AUTHENTICATING ──▶ LIVE
-                        ▲                                │ drop, stall, 1011, 4009, 4010
-                        └────────── RECONNECTING ◀───────┘
-    any state ──close() or 4003 / 4008──▶ CLOSED
+```python
+IDLE ──start──▶ CONNECTING ──▶ AUTHENTICATING ──▶ LIVE
+                    ▲                                │ drop, stall, 1011, 4009, 4010
+                    └────────── RECONNECTING ◀───────┘
+any state ──close() or 4003 / 4008──▶ CLOSED
+```
 
 ``LIVE`` means authenticated and every registered subscription answered (a market-data
 symbol the server refused does not hold the others back): from that moment on no update

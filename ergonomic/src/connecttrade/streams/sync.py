@@ -1,10 +1,10 @@
 """Blocking faces of the streams and the live account view, for sync code and notebooks.
 
-::
-
-    with connecttrade.SyncBrokerageStream.from_client(ct) as stream:
-        for event in stream.iter(timeout=5):   # stops after 5 s without an event
-            print(event)
+```python
+with connecttrade.SyncBrokerageStream.from_client(ct) as stream:
+    for event in stream.iter(timeout=5):   # stops after 5 s without an event
+        print(event)
+```
 
 Each object runs its async twin on a private event loop in a background thread, so it
 works in scripts, inside Jupyter and inside an already-running event loop alike (nothing

@@ -1,12 +1,12 @@
 """Alerts on what a supervisor must hear about: rejections, partial fills, disconnects, margin.
 
-::
-
-    monitor = AlertMonitor(callbacks=[page_the_desk], audit=AuditLog("audit.jsonl"),
-                           thresholds=MarginThresholds(change_percent=Decimal(10),
-                                                       buying_power_floor=Decimal(5000)))
-    monitor.poll(client)                      # orders and balances over REST
-    monitor.observe_stream_state("connected", "disconnected", "socket closed")
+```python
+monitor = AlertMonitor(callbacks=[page_the_desk], audit=AuditLog("audit.jsonl"),
+                       thresholds=MarginThresholds(change_percent=Decimal(10),
+                                                   buying_power_floor=Decimal(5000)))
+monitor.poll(client)                      # orders and balances over REST
+monitor.observe_stream_state("connected", "disconnected", "socket closed")
+```
 
 Each alert goes, in this order, to the audit log (``action: "alert"``, ``decision:
 "info"``, ``level: "system"``), to the ``connecttrade.agent.alerts`` logger at WARNING,

@@ -1,9 +1,9 @@
 """Feed an :class:`~connecttrade.agent.AlertMonitor` from the SDK's streams, no polling.
 
-::
-
-    with connecttrade.SyncAccountView(client) as view, StreamAlerts(monitor, view):
-        ...   # rejections, partial fills, margin moves and outages alert as they happen
+```python
+with connecttrade.SyncAccountView(client) as view, StreamAlerts(monitor, view):
+    ...   # rejections, partial fills, margin moves and outages alert as they happen
+```
 
 :class:`StreamAlerts` attaches a monitor to one stream or live account view until
 :meth:`~StreamAlerts.detach`:

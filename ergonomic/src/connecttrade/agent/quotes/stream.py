@@ -1,11 +1,11 @@
 """Quote sources for the guard, fed by the SDK's market-data stream.
 
-::
-
-    with SyncStreamQuotes.from_client(client, "conn_...", symbols=["AAPL"]) as quotes:
-        guard = Guard(client, policy, ..., quotes=quotes)
-        tools = guard.execute_tools()
-        tools.prepare_order(connecttrade.market("AAPL", 5, side="BUY"))  # priced live
+```python
+with SyncStreamQuotes.from_client(client, "conn_...", symbols=["AAPL"]) as quotes:
+    guard = Guard(client, policy, ..., quotes=quotes)
+    tools = guard.execute_tools()
+    tools.prepare_order(connecttrade.market("AAPL", 5, side="BUY"))  # priced live
+```
 
 The source keeps the stream's quotes in a :class:`~connecttrade.MarketCache` and answers
 the guard with the latest quote of a symbol, subscribing symbols it was not given on

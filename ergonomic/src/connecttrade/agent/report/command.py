@@ -1,9 +1,9 @@
 """``connecttrade-agent report``: write a day's report.md and report.html.
 
-::
-
-    connecttrade-agent report --audit-log audit.jsonl --day 2026-03-02 \\
-        --tz America/New_York --out reports/2026-03-02
+```text
+connecttrade-agent report --audit-log audit.jsonl --day 2026-03-02 \\
+    --tz America/New_York --out reports/2026-03-02
+```
 
 Broker credentials come from the environment (``CONNECTTRADE_CLIENT_ID``,
 ``CONNECTTRADE_CLIENT_SECRET``, ``CONNECTTRADE_USER_ID``, ``CONNECTTRADE_USER_SECRET``,

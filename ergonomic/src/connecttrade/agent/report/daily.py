@@ -1,11 +1,11 @@
 """The daily activity report: what the agent did (audit log) and what it came to (broker).
 
-::
-
-    report = build_daily_report("audit.jsonl", client, dt.date(2026, 3, 2),
-                                tz="America/New_York")
-    Path("report.md").write_text(report.markdown)
-    Path("report.html").write_text(report.html)     # self-contained, inline SVG chart
+```python
+report = build_daily_report("audit.jsonl", client, dt.date(2026, 3, 2),
+                            tz="America/New_York")
+Path("report.md").write_text(report.markdown)
+Path("report.html").write_text(report.html)     # self-contained, inline SVG chart
+```
 
 From the audit log: calls, orders prepared, confirmed and refused, and alerts per hour of
 the day in ``tz``; refusals by the rule that decided them; the log's hash-chain check
