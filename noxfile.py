@@ -344,27 +344,29 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", f"--junitxml={JUNIT_REPORT}", *session.posargs)
 
 
+def _unlocked_tests(session: nox.Session, resolution: str) -> None:
+    """mypy and the tests with no lock: uv resolves afresh within the pyproject ranges and
+    tool pins, taking the newest (`highest`) or the oldest (`lowest-direct`) it may."""
+    session.install(
+        f"--resolution={resolution}", *PACKAGE_PATHS, *_group("tests"), *_group("typecheck")
+    )
+    session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"))
+    session.run("mypy", *HANDWRITTEN)
+    session.run("pytest", *session.posargs)
+
+
 # A fresh environment each time: versions left from an earlier run would hide the resolution.
 @nox.session(default=False, reuse_venv=False)
 def tests_latest(session: nox.Session) -> None:
     """The tests and mypy against the newest versions the distributions' ranges allow."""
-    # No lock: uv resolves afresh, newest first, within the pyproject ranges and tool pins.
-    session.install("--upgrade", *PACKAGE_PATHS, *_group("tests"), *_group("typecheck"))
-    session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"))
-    session.run("mypy", *HANDWRITTEN)
-    session.run("pytest", *session.posargs)
+    _unlocked_tests(session, "highest")
 
 
 @nox.session(default=False, reuse_venv=False)
 def tests_lowest(session: nox.Session) -> None:
     """The tests and mypy against the oldest versions the distributions' ranges allow."""
     # The floor of every range users are promised (stamina 26.1, httpx 0.28.1, ...).
-    session.install(
-        "--resolution=lowest-direct", *PACKAGE_PATHS, *_group("tests"), *_group("typecheck")
-    )
-    session.run("uv", "pip", "list", "--python", str(Path(session.bin) / "python"))
-    session.run("mypy", *HANDWRITTEN)
-    session.run("pytest", *session.posargs)
+    _unlocked_tests(session, "lowest-direct")
 
 
 def _free_port() -> int:

@@ -220,7 +220,7 @@ def test_the_transcript_is_real_trading_at_the_documented_start(
     assert [o["status"] for o in placed[:3]] == ["filled", "filled", "filled"]
     frames = next(a for a in transcript if isinstance(a[0], dict))
     assert frames[0]["type"] == "welcome"
-    kinds = {frame["type"] for frame in transcript[-4]}
+    kinds = {frame["type"] for frame in frames}
     assert {"authenticated", "subscribed", "quote", "depth", "bar"} <= kinds
 
 
@@ -238,7 +238,6 @@ def test_the_faked_wall_clock_reaches_the_mock() -> None:
     assert kolkata.startswith("2029-09-28T14:00:00"), kolkata
     # Saturday 19 Jul 2031 11:30 in Auckland is Friday 18 Jul 19:30 in New York.
     assert auckland.startswith("2031-07-18T14:00:00"), auckland
-    assert NEW_YORK.key == "America/New_York"
 
 
 def test_serve_without_start_uses_the_fixed_default() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from connecttrade_mock.clock import ClockMode, today_start
+from connecttrade_mock.clock import ClockMode, parse_start
 from connecttrade_mock.simulator import Settings
 
 __all__ = ["build_parser", "main", "settings_from", "start_moment"]
@@ -66,18 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def start_moment(text: str) -> datetime:
     """``--start``: an ISO 8601 time with its offset, or ``today``."""
-    if text.strip().lower() == "today":
-        return today_start()
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.utcoffset() is None:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 time with an offset "
-            "(such as 2026-03-06T15:55:00-05:00) nor 'today'"
-        )
-    return moment
+        return parse_start(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -39,6 +39,7 @@ __all__ = [
     "after_hours_close",
     "default_start",
     "is_weekday",
+    "parse_start",
     "regular_close",
     "regular_open",
     "session_at",
@@ -181,6 +182,24 @@ def today_start(today: date | None = None) -> datetime:
     while not is_weekday(day):
         day -= timedelta(days=1)
     return _at(day, _DEFAULT_START_TIME)
+
+
+def parse_start(text: str) -> datetime:
+    """A start as users write it (``serve --start``, the plugin's ``mock_broker_start``): an
+    ISO 8601 time with its offset, or ``today`` (:func:`today_start`). ``ValueError`` says
+    what to give otherwise."""
+    if text.strip().lower() == "today":
+        return today_start()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 time with an offset "
+            "(such as 2026-03-06T15:55:00-05:00) nor 'today'"
+        )
+    return moment
 
 
 class _Pace(NamedTuple):

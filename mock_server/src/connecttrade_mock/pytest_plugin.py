@@ -38,7 +38,7 @@ __all__ = ["MockBrokerFixture", "mock_broker", "mock_broker_server"]
 
 _SEED_HELP = "seed the mock broker is reset to before each test (default 42)"
 _START_HELP = (
-    "simulated moment each test starts at, ISO 8601 with offset "
+    "simulated moment each test starts at: ISO 8601 with offset, or today "
     "(default: the mock's fixed start, 2026-01-05T10:00:00-05:00)"
 )
 
@@ -87,20 +87,16 @@ def _speedups(config: pytest.Config) -> bool:
 
 def _start(config: pytest.Config) -> datetime | None:
     """The start from the command line, else the ini file, else None (the mock's default)."""
+    from connecttrade_mock.clock import parse_start  # noqa: PLC0415 - keep plugin import cheap
+
     given = config.getoption("--mock-broker-start")
     text = str(given if given is not None else config.getini("mock_broker_start")).strip()
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.utcoffset() is None:
-        raise pytest.UsageError(
-            f"mock broker start must be an ISO 8601 time with an offset, "
-            f"such as 2026-03-06T15:55:00-05:00; got {text!r}"
-        )
-    return moment
+        return parse_start(text)
+    except ValueError as exc:
+        raise pytest.UsageError(f"mock broker start: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
