@@ -23,7 +23,7 @@ READ = {
     "list_orders",
 }
 PREPARE = READ | {"prepare_order", "prepare_modify"}
-EXECUTE = PREPARE | {"confirm", "cancel_order", "reconcile"}
+EXECUTE = PREPARE | {"confirm", "wait_for_approval", "cancel_order", "reconcile"}
 
 
 def public_names(obj: object) -> set[str]:

@@ -27,8 +27,16 @@ from connecttrade.agent.audit import (
     verify_audit_log,
 )
 from connecttrade.agent.guard._guard import Guard
+from connecttrade.agent.guard.approval import Approval
 from connecttrade.agent.guard.checks import RuleCheck
-from connecttrade.agent.guard.errors import GuardError, Halted, Refused
+from connecttrade.agent.guard.errors import (
+    ApprovalDenied,
+    ApprovalWaitTimeoutError,
+    GuardError,
+    Halted,
+    Refused,
+)
+from connecttrade.agent.guard.handle import GuardedOrderHandle
 from connecttrade.agent.guard.levels import Level
 from connecttrade.agent.guard.prepared import ExecutionResult, PreparedOrder
 from connecttrade.agent.guard.reconcile import Mismatch, ReconciliationReport
@@ -48,6 +56,9 @@ __all__ = [
     "Alert",
     "AlertKind",
     "AlertMonitor",
+    "Approval",
+    "ApprovalDenied",
+    "ApprovalWaitTimeoutError",
     "AuditEntry",
     "AuditLog",
     "AuditLogError",
@@ -56,6 +67,7 @@ __all__ = [
     "ExecutionResult",
     "Guard",
     "GuardError",
+    "GuardedOrderHandle",
     "HaltStatus",
     "Halted",
     "Level",

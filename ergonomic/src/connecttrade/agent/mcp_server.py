@@ -10,7 +10,9 @@ Tools by level (each level has the tools of the levels below it):
 - read: ``describe_policy``, ``list_accounts``, ``get_balances``, ``get_positions``,
   ``list_orders``, ``get_order``, ``get_quote``
 - prepare: ``prepare_order`` (returns a confirmation id and a summary for a human)
-- execute: ``confirm_order``, ``cancel_order``
+- execute: ``confirm_order``, ``wait_for_approval`` (blocks until a human decides on an
+  order ``confirm_order`` left ``pending_approval``; one audit entry per wait),
+  ``cancel_order``
 
 Every tool call goes through :class:`~connecttrade.agent.Guard`'s level object: the same
 policy, two-step confirmation, approvals, halt switch and audit log as in-process use.
@@ -49,7 +51,7 @@ from pydantic import Field
 
 from connecttrade._exceptions import ConnectTradeError, MissingCredentialsError
 from connecttrade.agent.guard._guard import Guard
-from connecttrade.agent.guard.errors import Refused
+from connecttrade.agent.guard.errors import ApprovalWaitTimeoutError, Refused
 from connecttrade.agent.guard.levels import Level
 from connecttrade.agent.guard.tools import ExecuteTools, PrepareTools, ReadTools
 from connecttrade.agent.policy import Policy, PolicyError
@@ -76,11 +78,20 @@ TOOLS_BY_LEVEL: Final[dict[Level, tuple[str, ...]]] = {
     ),
 }
 TOOLS_BY_LEVEL[Level.PREPARE] = (*TOOLS_BY_LEVEL[Level.READ], "prepare_order")
-TOOLS_BY_LEVEL[Level.EXECUTE] = (*TOOLS_BY_LEVEL[Level.PREPARE], "confirm_order", "cancel_order")
+TOOLS_BY_LEVEL[Level.EXECUTE] = (
+    *TOOLS_BY_LEVEL[Level.PREPARE],
+    "confirm_order",
+    "wait_for_approval",
+    "cancel_order",
+)
+# A tool call holds the agent's request open: keep one wait shorter than a client's patience.
+_MAX_APPROVAL_WAIT_SECONDS = 600
 
 _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
 _STAGES = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
 _CHANGES = ToolAnnotations(read_only_hint=False, destructive_hint=True, open_world_hint=True)
+# Waiting for a human reads the guard's own state only.
+_WAITS = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 # Exact numbers only: a decimal string ("12.50") or an integer; JSON floats are inexact.
 ExactNumber = str | int
@@ -126,6 +137,8 @@ def _guarded(call: Callable[[], _T]) -> _T:
         return call()
     except Refused as exc:
         raise ToolError(f"refused by {exc.rule}: {exc.reason}") from None
+    except ApprovalWaitTimeoutError as exc:
+        raise ToolError(f"approval_wait_timeout: {exc}; call wait_for_approval again") from None
     except (InvalidOrder, ValueError, TypeError) as exc:
         raise ToolError(f"invalid arguments: {exc}") from None
     except ConnectTradeError as exc:
@@ -289,7 +302,8 @@ def _add_execute_tools(server: MCPServer, tools: ExecuteTools) -> None:
     ) -> dict[str, Any]:
         """Submit a staged order to the broker (once, before it expires). The status is
         "submitted" (see the order, which the broker may still have rejected) or
-        "pending_approval" (a human must approve it; confirm again afterwards)."""
+        "pending_approval" (a human must approve it: call wait_for_approval, then
+        confirm_order again)."""
         result = _guarded(lambda: tools.confirm(confirmation_id))
         return {
             "confirmation_id": result.confirmation_id,
@@ -298,11 +312,37 @@ def _add_execute_tools(server: MCPServer, tools: ExecuteTools) -> None:
             "order": to_json(result.order),
         }
 
+    def wait_for_approval(
+        confirmation_id: Annotated[
+            str, Field(description="The id confirm_order answered pending_approval for")
+        ],
+        timeout_seconds: Annotated[
+            int,
+            Field(
+                ge=0,
+                le=_MAX_APPROVAL_WAIT_SECONDS,
+                description="How long to wait for the human's decision",
+            ),
+        ] = 60,
+    ) -> dict[str, Any]:
+        """Wait until a human approves or rejects an order that is pending approval. On
+        approval call confirm_order again to send it. A rejection, an expired approval
+        window or no decision within timeout_seconds is a tool error saying which."""
+        approval = _guarded(lambda: tools.wait_for_approval(confirmation_id, timeout_seconds))
+        return {
+            "confirmation_id": approval.confirmation_id,
+            "status": "approved",
+            "approved_by": approval.approved_by,
+            "note": approval.note,
+            "confirm_before": to_json(approval.expires_at),
+        }
+
     def cancel_order(account_id: AccountArg, order_id: str) -> dict[str, Any]:
         """Ask the broker to cancel an open order this agent placed."""
         return {"order": to_json(_guarded(lambda: tools.cancel_order(account_id, order_id)))}
 
     server.add_tool(confirm_order, annotations=_CHANGES)
+    server.add_tool(wait_for_approval, annotations=_WAITS)
     server.add_tool(cancel_order, annotations=_CHANGES)
 
 
@@ -321,7 +361,8 @@ def create_server(guard: Guard, level: Level | str, *, name: str = "connecttrade
             f"Brokerage tools at the {chosen.value} level. Every call is checked against a "
             "policy and written to an audit log. Orders take two steps: prepare_order "
             "returns a confirmation id and a summary; confirm_order submits it before it "
-            "expires. Amounts are decimal strings."
+            "expires; when it answers pending_approval, wait_for_approval blocks until a "
+            "human decides, then confirm_order again. Amounts are decimal strings."
         ),
     )
     _add_read_tools(server, tools)

@@ -12,6 +12,7 @@ timezone = "America/New_York"            # the trading day for daily limits
 approval_threshold = "10000"             # above this notional a human approves
 halt_after_errors = 3
 confirmation_ttl_seconds = 120
+reconcile_scope = "accounts"             # or "symbols": ignore others' unrelated holdings
 
 [daily_limits]
 max_orders = 20
@@ -37,14 +38,18 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeAlias, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connecttrade.types.enums import Instrument, OrderType, TimeInForce
 from connecttrade.types.equity_symbol import Dialect, EquitySymbol, InvalidEquitySymbol
 from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionSymbol
 
-__all__ = ["Policy", "PolicyError", "SessionWindow", "canonical_symbol"]
+__all__ = ["Policy", "PolicyError", "ReconcileScope", "SessionWindow", "canonical_symbol"]
+
+#: What ``reconcile()`` compares: everything in the policy's accounts, or only what is on
+#: the symbol allowlist (options by underlying).
+ReconcileScope: TypeAlias = Literal["accounts", "symbols"]
 
 _E = TypeVar("_E", OrderType, TimeInForce, Instrument)
 
@@ -140,7 +145,14 @@ class Policy:
     ``accounts``, ``symbols``, ``max_quantity`` and ``max_notional`` have no default: a
     policy that does not say what is allowed allows nothing. Everything else defaults to
     the cautious choice (US regular hours, DAY orders, market and limit orders on stocks,
-    halt after 3 API errors, confirmations valid 2 minutes).
+    halt after 3 API errors, confirmations valid 2 minutes, reconciliation of everything
+    in the accounts).
+
+    ``reconcile_scope`` is ``"accounts"`` (the default): every position and open order in
+    the policy's accounts must be what the guard expects, so a human trading the same
+    account halts the agent. ``"symbols"`` compares only symbols on the allowlist
+    (options by their underlying): a human's position or order in anything else is
+    ignored, and a mismatch in an allowlisted symbol still halts.
     """
 
     accounts: frozenset[str]
@@ -160,6 +172,7 @@ class Policy:
     approval_ttl: dt.timedelta = dt.timedelta(hours=1)
     max_quote_age: dt.timedelta = dt.timedelta(seconds=60)
     cancel_external_orders: bool = False
+    reconcile_scope: ReconcileScope = "accounts"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -194,6 +207,10 @@ class Policy:
             _duration(name, getattr(self, name))
         if not isinstance(self.cancel_external_orders, bool):
             raise PolicyError("cancel_external_orders", "expected true or false")
+        if self.reconcile_scope not in get_args(ReconcileScope):
+            raise PolicyError(
+                "reconcile_scope", f'expected "accounts" or "symbols", got {self.reconcile_scope!r}'
+            )
         if Instrument.MLEG_OPT in self.instruments and Instrument.OPT not in self.instruments:
             raise PolicyError("instruments", "MLEG_OPT needs OPT too (legs are options)")
 
@@ -250,6 +267,7 @@ class Policy:
             "approval_ttl_seconds",
             "max_quote_age_seconds",
             "cancel_external_orders",
+            "reconcile_scope",
         }
         _no_unknown("", data, known)
         for required in ("accounts", "symbols", "max_quantity", "max_notional"):
@@ -276,7 +294,12 @@ class Policy:
             kwargs["daily_max_orders"] = limits["max_orders"]
         if "max_notional" in limits:
             kwargs["daily_max_notional"] = limits["max_notional"]
-        for key in ("approval_threshold", "halt_after_errors", "cancel_external_orders"):
+        for key in (
+            "approval_threshold",
+            "halt_after_errors",
+            "cancel_external_orders",
+            "reconcile_scope",
+        ):
             if key in data:
                 kwargs[key] = data[key]
         for key, name in (
@@ -307,6 +330,10 @@ class Policy:
         if self.approval_threshold is not None:
             lines.append(f"human approval above notional {self.approval_threshold}")
         lines.append(f"halt after {self.halt_after_errors} API errors or any state mismatch")
+        if self.reconcile_scope == "symbols":
+            lines.append("reconciliation: allowlisted symbols only (others are ignored)")
+        else:
+            lines.append("reconciliation: every position and open order in the accounts")
         return lines
 
 

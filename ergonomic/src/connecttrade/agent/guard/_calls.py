@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from connecttrade.agent.guard._outcome import Outcome
+    from connecttrade.agent.guard.approval import Approval
+    from connecttrade.agent.guard.errors import ApprovalWaitTimeoutError
     from connecttrade.agent.guard.levels import Level
     from connecttrade.agent.guard.prepared import ExecutionResult, PreparedOrder
     from connecttrade.agent.guard.reconcile import ReconciliationReport
@@ -64,6 +66,10 @@ class GuardedCalls(Protocol):
     ) -> Outcome[PreparedOrder]: ...
 
     def _confirm(self, confirmation_id: str) -> Outcome[ExecutionResult]: ...
+
+    def _wait_for_approval(
+        self, confirmation_id: str, timeout: float, poll_interval: float
+    ) -> Outcome[Approval | ApprovalWaitTimeoutError]: ...
 
     def _cancel(self, account_id: str, order_id: str) -> Outcome[Order]: ...
 

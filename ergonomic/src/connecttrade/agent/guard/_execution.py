@@ -1,11 +1,12 @@
-"""Execution: a confirmed staging sent to the broker once, and cancels of the guard's orders."""
+"""Execution: a confirmed staging sent to the broker once, then the guard's orders followed
+(``refresh``, ``wait`` with one audit entry per wait) and cancelled."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from connecttrade._exceptions import APIConnectionError, APIError
+from connecttrade._exceptions import APIConnectionError, APIError, OrderWaitTimeoutError
 from connecttrade.agent.guard import _store
 from connecttrade.agent.guard._estimate import Estimate
 from connecttrade.agent.guard._outcome import Outcome, order_result
@@ -19,7 +20,9 @@ from connecttrade.agent.guard._rules import (
 from connecttrade.agent.guard._wire import dump_request, load_request
 from connecttrade.agent.guard.checks import RuleCheck
 from connecttrade.agent.guard.errors import Halted, Refused
+from connecttrade.agent.guard.handle import GuardedOrderHandle
 from connecttrade.agent.guard.prepared import ExecutionResult
+from connecttrade.rest.order_handle import OrderHandle
 from connecttrade.types.enums import Instrument
 from connecttrade.types.orders import OrderRequest
 from connecttrade.types.results import Order
@@ -196,7 +199,7 @@ class GuardExecution(GuardReconciliation):
                 self._store.update_order(row.target_order_id, replace_requested=1)
                 # A multi-leg net price goes as credit= or debit= (its sign's direction).
                 price, net = order.limit_price, order.instrument is Instrument.MLEG_OPT
-                placed = self._client.orders.modify(
+                handle = self._client.orders.modify(
                     row.account_id,
                     row.target_order_id,
                     qty=order.qty,
@@ -207,9 +210,9 @@ class GuardExecution(GuardReconciliation):
                     stop_price=order.stop_price,
                     tif=order.tif,
                     new_cl_order_id=order.cl_order_id,
-                ).order
+                )
             else:
-                placed = self._client.orders.place(order).order
+                handle = self._client.orders.place(order)
         except APIError as exc:
             # A lost answer may still have placed the order: it stays counted against the
             # daily limits, and reconciliation reports it (an open order the guard does not
@@ -221,6 +224,7 @@ class GuardExecution(GuardReconciliation):
                     f"the outcome of {row.confirmation_id} is unknown ({exc}); reconcile first",
                 )
             raise
+        placed = handle.order
         now = self._now()
         with self._store.transaction() as db:
             self._store.update_staged(
@@ -244,7 +248,11 @@ class GuardExecution(GuardReconciliation):
             placed, confirmation_id=row.confirmation_id, estimated_notional=found.notional
         )
         value = ExecutionResult(
-            row.confirmation_id, "submitted", f"order {placed.order_id} is {placed.status}", placed
+            row.confirmation_id,
+            "submitted",
+            f"order {placed.order_id} is {placed.status}",
+            placed,
+            GuardedOrderHandle._bind(self, handle),
         )
         if placed.is_rejected:
             self._count_error(f"order {placed.order_id} rejected: {placed.reject_reason}")
@@ -256,6 +264,26 @@ class GuardExecution(GuardReconciliation):
                 reason=f"the broker rejected the order: {placed.reject_reason}",
             )
         return Outcome(value, result)
+
+    def _refresh_handle(self, handle: OrderHandle) -> Outcome[Order]:
+        self._require_audit()
+        return Outcome(handle.refresh(), order_result(handle.order))
+
+    def _wait_handle(
+        self, handle: OrderHandle, timeout: float, poll_interval: float
+    ) -> Outcome[Order | OrderWaitTimeoutError]:
+        """The SDK handle's wait; a timeout is returned, to be raised after the audit entry."""
+        self._require_audit()
+        try:
+            done = handle.wait(timeout, poll_interval)
+        except OrderWaitTimeoutError as exc:
+            return Outcome(
+                exc,
+                order_result(exc.order),
+                rule="order_wait_timeout",
+                reason=f"still {exc.order.status} after {timeout:g} seconds",
+            )
+        return Outcome(done, order_result(done))
 
     def _cancel(self, account_id: str, order_id: str) -> Outcome[Order]:
         now = self._now()

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connecttrade.agent.audit import AuditLog
 from connecttrade.agent.guard import _store
-from connecttrade.agent.guard._execution import GuardExecution
+from connecttrade.agent.guard._waiting import GuardWaiting
 from connecttrade.agent.guard.levels import Level
 from connecttrade.agent.guard.reconcile import ReconciliationReport
 from connecttrade.agent.guard.supervision import HaltStatus, Supervisor
@@ -50,15 +51,16 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Guard(GuardExecution):
+class Guard(GuardWaiting):
     """Checks, records and performs an agent's calls; hands out one object per level.
 
     ``client`` is a :class:`connecttrade.Client` for the end user whose accounts the
     agent works on; it stays inside the guard. ``audit_log`` is the JSONL file every
     call is appended to; ``state_dir`` holds confirmations, approvals, the halt switch
     and reconciliation baselines (shared with the ``connecttrade-agent`` CLI).
-    ``clock`` returns the current aware time (tests inject one); ``quotes`` prices
-    orders (see :mod:`connecttrade.agent.quotes.source`).
+    ``clock`` returns the current aware time and ``sleep`` pauses ``wait_for_approval``
+    between its reads of the state (tests inject both; the wait's timeout is on
+    ``clock``); ``quotes`` prices orders (see :mod:`connecttrade.agent.quotes.source`).
     """
 
     __slots__ = ()
@@ -73,6 +75,7 @@ class Guard(GuardExecution):
         actor: str = "agent",
         clock: Callable[[], dt.datetime] | None = None,
         quotes: QuoteSource | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not isinstance(policy, Policy):
             raise TypeError(f"policy must be a Policy, got {type(policy).__name__}")
@@ -84,6 +87,7 @@ class Guard(GuardExecution):
         self._clock = clock or _utc_now
         self._audit = AuditLog(audit_log, clock=self._now)
         self._quotes = quotes
+        self._sleep = sleep
         self._store = _store.Store(state_dir)
         self._store.set_meta(_AUDIT_META_KEY, str(Path(audit_log).resolve()))
 

@@ -1,4 +1,10 @@
-"""Reconciliation: the guard's own orders and expected positions against the broker's state."""
+"""Reconciliation: the guard's own orders and expected positions against the broker's state.
+
+The policy's ``reconcile_scope`` says what else is compared: everything in its accounts
+(``"accounts"``), or only allowlisted symbols (``"symbols"``), so that a human's holding
+in an unrelated symbol of the same account does not halt the agent. The guard's own
+orders, and the symbols they traded, are compared under either scope.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from decimal import Decimal
 
 from connecttrade._exceptions import APIError, NotFoundError
 from connecttrade.agent.guard import _store
+from connecttrade.agent.guard._naming import order_name
 from connecttrade.agent.guard._outcome import Outcome
+from connecttrade.agent.guard._rules import reconciled
 from connecttrade.agent.guard._staging import GuardStaging
 from connecttrade.agent.guard._wire import load_request, signed_legs
 from connecttrade.agent.guard.reconcile import Mismatch, ReconciliationReport
@@ -113,6 +121,11 @@ class GuardReconciliation(GuardStaging):
         mismatches: list[Mismatch] = []
         count = 0
         rows = self._store.orders()
+        traded = {
+            symbol
+            for row in rows
+            for symbol, _ in signed_legs(load_request(row.request_json), Decimal(1))
+        }
         for account_id in sorted(self._policy.accounts):
             baseline = self._store.baseline(account_id)
             if baseline is None:
@@ -130,6 +143,8 @@ class GuardReconciliation(GuardStaging):
                 p.symbol: p.quantity for p in self._client.positions.list(account_id=account_id)
             }
             for symbol in sorted(set(expected) | set(actual)):
+                if symbol not in traded and not reconciled(self._policy, [symbol]):
+                    continue
                 want, have = expected.get(symbol, Decimal(0)), actual.get(symbol, Decimal(0))
                 count += 1
                 if want != have:
@@ -143,16 +158,20 @@ class GuardReconciliation(GuardStaging):
         mismatches = []
         for account_id in sorted(self._policy.accounts):
             for order in self._client.orders.list(account_id=account_id, status="open"):
-                if order.order_id not in known:
-                    mismatches.append(
-                        Mismatch(
-                            "unknown_order",
-                            account_id,
-                            order.order_id,
-                            "only orders placed through the guard",
-                            f"open {order.side} {order.symbol} order {order.cl_order_id}",
-                        )
+                if order.order_id in known:
+                    continue
+                symbols = [leg.symbol for leg in order.legs] or [str(order.symbol)]
+                if not reconciled(self._policy, symbols):
+                    continue
+                mismatches.append(
+                    Mismatch(
+                        "unknown_order",
+                        account_id,
+                        order.order_id,
+                        "only orders placed through the guard",
+                        f"open order {order_name(order)} ({order.cl_order_id})",
                     )
+                )
         return mismatches
 
 

@@ -15,7 +15,7 @@ from connecttrade.agent.guard.checks import RuleCheck
 from connecttrade.agent.policy import Policy, canonical_symbol
 from connecttrade.types.enums import Instrument
 from connecttrade.types.equity_symbol import EquitySymbol
-from connecttrade.types.option_symbol import OptionSymbol
+from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionSymbol
 from connecttrade.types.orders import OrderRequest
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "approval_needed",
     "first_failure",
     "order_checks",
+    "reconciled",
     "symbol_check",
     "timing_checks",
     "underlyings",
@@ -65,6 +66,26 @@ def _allowed(policy: Policy, key: str, is_option: bool) -> bool:
         return True
     # An OCC root drops a class suffix's slash: BRKB options are on BRK/B.
     return is_option and any(entry.replace("/", "") == key for entry in policy.symbols)
+
+
+def reconciled(policy: Policy, symbols: list[str]) -> bool:
+    """Does reconciliation compare a position or order in ``symbols`` (an order's legs)?
+
+    Always, under ``reconcile_scope = "accounts"``; under ``"symbols"`` when any of them
+    (an option by its underlying) is on the allowlist.
+    """
+    if policy.reconcile_scope == "accounts":
+        return True
+    for symbol in symbols:
+        try:
+            option = OptionSymbol.parse(symbol)
+        except InvalidOptionSymbol:
+            if canonical_symbol(symbol) in policy.symbols:
+                return True
+        else:
+            if _allowed(policy, option.underlying, is_option=True):
+                return True
+    return False
 
 
 def symbol_check(policy: Policy, order: OrderRequest) -> RuleCheck:

@@ -34,7 +34,16 @@ class GuardState:
     slots live here, so a guard has no ``__dict__``.
     """
 
-    __slots__ = ("_actor", "_audit", "_client", "_clock", "_policy", "_quotes", "_store")
+    __slots__ = (
+        "_actor",
+        "_audit",
+        "_client",
+        "_clock",
+        "_policy",
+        "_quotes",
+        "_sleep",
+        "_store",
+    )
 
     _actor: str
     _audit: AuditLog
@@ -42,6 +51,7 @@ class GuardState:
     _clock: Callable[[], dt.datetime]
     _policy: Policy
     _quotes: QuoteSource | None
+    _sleep: Callable[[float], None]
     _store: Store
 
     def _now(self) -> dt.datetime:

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 from connecttrade.agent.guard._estimate import Estimate
+from connecttrade.agent.guard._naming import legs_name
 from connecttrade.agent.guard.checks import RuleCheck
 from connecttrade.types.orders import OrderRequest
 
@@ -46,7 +47,9 @@ def describe(order: OrderRequest) -> str:
     amount = f"{order.qty}" if order.qty is not None else f"${order.notional} of"
     if order.legs:
         legs = " / ".join(f"{leg.action} {leg.ratio}x {leg.symbol}" for leg in order.legs)
-        target = f"{amount} x [{legs}]"
+        named = [(str(leg.symbol), str(leg.action), leg.ratio) for leg in order.legs]
+        name = legs_name(named, order.qty)
+        target = f"{name}: {amount} x [{legs}]"
     else:
         target = f"{order.side} {amount} {order.symbol}"
     prices = ""

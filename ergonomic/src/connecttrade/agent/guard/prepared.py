@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from connecttrade.agent.guard.checks import RuleCheck
+from connecttrade.agent.guard.handle import GuardedOrderHandle
 from connecttrade.types.orders import OrderRequest
 from connecttrade.types.results import Order
 
@@ -41,15 +42,20 @@ class PreparedOrder:
 class ExecutionResult:
     """The outcome of ``confirm``.
 
-    ``status`` is ``"submitted"`` (the broker took it; ``order`` is its state, which may
-    already be ``rejected`` by the broker), or ``"pending_approval"`` (a human must
-    approve it first; confirm again after the approval).
+    ``status`` is ``"submitted"`` (the broker took it; ``order`` is its state when it was
+    placed, which may already be ``rejected`` by the broker), or ``"pending_approval"``
+    (a human must approve it first: ``wait_for_approval``, then confirm again).
+
+    ``handle`` (submitted orders only) follows the order without looking it up again:
+    ``result.handle.wait()`` until it is filled, ``result.handle.cancel()``, both
+    through the guard.
     """
 
     confirmation_id: str
     status: Literal["submitted", "pending_approval"]
     message: str
     order: Order | None = None
+    handle: GuardedOrderHandle | None = None
 
     @property
     def is_rejected(self) -> bool:

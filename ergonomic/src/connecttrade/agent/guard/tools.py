@@ -15,6 +15,7 @@ process, talking to the MCP server.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from connecttrade.agent.guard.levels import Level
@@ -23,12 +24,17 @@ from connecttrade.types.orders import Amount, OrderRequest
 
 if TYPE_CHECKING:
     from connecttrade.agent.guard._calls import GuardedCalls
+    from connecttrade.agent.guard.approval import Approval
     from connecttrade.agent.guard.prepared import ExecutionResult, PreparedOrder
     from connecttrade.agent.guard.reconcile import ReconciliationReport
     from connecttrade.agent.quotes.source import Quote
     from connecttrade.types.results import Account, Balance, Order, Position
 
 __all__ = ["ExecuteTools", "PrepareTools", "ReadTools"]
+
+#: How long ``wait_for_approval`` waits by default, and how often it looks (seconds).
+DEFAULT_APPROVAL_TIMEOUT = 300.0
+DEFAULT_APPROVAL_POLL = 1.0
 
 _GUARD_SLOT = "_ReadTools__guard"
 
@@ -190,7 +196,8 @@ class ExecuteTools(PrepareTools):
         """Submit a staged order after re-checking the rules that can change since prepare
         (halt, session window, daily limits, price). Refused when the id is unknown,
         used, expired or rejected by a human; ``pending_approval`` when a human must
-        approve it first (confirm again once approved)."""
+        approve it first (``wait_for_approval``, then confirm again). A submitted
+        result's ``handle`` waits for the fill or cancels."""
         guard = _guard_of(self)
         return guard._run(
             self.level,
@@ -198,6 +205,40 @@ class ExecuteTools(PrepareTools):
             {"confirmation_id": confirmation_id},
             lambda: guard._confirm(confirmation_id),
         )
+
+    def wait_for_approval(
+        self,
+        confirmation_id: str,
+        timeout: float = DEFAULT_APPROVAL_TIMEOUT,
+        poll_interval: float = DEFAULT_APPROVAL_POLL,
+    ) -> Approval:
+        """Block until a human decides on an order ``confirm`` left ``pending_approval``.
+
+        Returns the :class:`Approval` (then ``confirm`` again to send the order). Raises
+        :class:`ApprovalDenied` when the human rejected it (rule ``approval_rejected``)
+        or its approval window closed (``confirmation_expired``), and
+        :class:`ApprovalWaitTimeoutError` after ``timeout`` seconds of the guard's clock with no
+        decision (the order still waits; wait again). The state is read every
+        ``poll_interval`` seconds and the wait writes one audit entry, whatever its length.
+        """
+        if not 0 <= timeout < math.inf:
+            raise ValueError(f"timeout must be a finite number of seconds >= 0, got {timeout!r}")
+        if not poll_interval > 0:
+            raise ValueError(f"poll_interval must be > 0 seconds, got {poll_interval!r}")
+        guard = _guard_of(self)
+        outcome = guard._run(
+            self.level,
+            "wait_for_approval",
+            {
+                "confirmation_id": confirmation_id,
+                "timeout": timeout,
+                "poll_interval": poll_interval,
+            },
+            lambda: guard._wait_for_approval(confirmation_id, timeout, poll_interval),
+        )
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def cancel_order(self, account_id: str, order_id: str) -> Order:
         """Cancel an open order placed through the guard (others only if the policy allows)."""
