@@ -13,12 +13,15 @@ from connecttrade.agent import Guard, Policy, QuoteSource
 from connecttrade_mock.pytest_plugin import MockBrokerFixture
 
 from .demo_clients import sdk_client
-from .guard_env import FakeClock, GuardEnv, MakeEnv, mock_quotes, policy_for_tests
+from .guard_env import FakeClock, FakeSleep, GuardEnv, MakeEnv, mock_quotes, policy_for_tests
 
 
 @pytest.fixture
 def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv]:
-    """Build guard environments over the freshly reset mock; clients are closed after."""
+    """Build guard environments over the freshly reset mock; clients are closed after.
+
+    The guard's clock and sleep are fakes: its waits move its own clock, never real time.
+    """
     clients: list[connecttrade.Client] = []
 
     def build(
@@ -27,6 +30,7 @@ def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv
         client = sdk_client(mock_broker)
         clients.append(client)
         clock = FakeClock()
+        sleep = FakeSleep(clock)
         source = mock_quotes(mock_broker) if quotes is True else quotes or None
         audit_path, state_dir = tmp_path / "audit.jsonl", tmp_path / "state"
         guard = Guard(
@@ -36,11 +40,12 @@ def make_env(mock_broker: MockBrokerFixture, tmp_path: Path) -> Iterator[MakeEnv
             state_dir=state_dir,
             actor="test-agent",
             clock=clock,
+            sleep=sleep,
             quotes=source,
             **kwargs,
         )
         return GuardEnv(
-            guard, guard.execute_tools(), client, clock, mock_broker, audit_path, state_dir
+            guard, guard.execute_tools(), client, clock, sleep, mock_broker, audit_path, state_dir
         )
 
     yield build

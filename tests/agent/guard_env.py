@@ -38,6 +38,23 @@ class FakeClock:
         self.now += dt.timedelta(seconds=seconds)
 
 
+class FakeSleep:
+    """The guard's sleep: records each pause, moves the guard's clock by it, and runs
+    ``between`` (a test's action) after the pause numbered ``at``."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.slept: list[float] = []
+        self.at: int | None = None
+        self.between: Callable[[], None] = lambda: None
+
+    def __call__(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.clock.advance(seconds)
+        if len(self.slept) == self.at:
+            self.between()
+
+
 def policy_for_tests(**changes: Any) -> Policy:
     """The tests' policy: the margin account, the scenario symbols, 100 shares, $5000."""
     values: dict[str, Any] = {
@@ -72,6 +89,7 @@ class GuardEnv:
     tools: ExecuteTools
     client: connecttrade.Client
     clock: FakeClock
+    sleep: FakeSleep
     mock: MockBrokerFixture
     audit_path: Path
     state_dir: Path
@@ -84,6 +102,7 @@ class GuardEnv:
             audit_log=self.audit_path,
             state_dir=self.state_dir,
             clock=self.clock,
+            sleep=self.sleep,
             quotes=kwargs.pop("quotes", mock_quotes(self.mock)),
             **kwargs,
         )

@@ -304,7 +304,7 @@ def test_confirming_after_expiry_is_refused(env: GuardEnv) -> None:
     assert_refused(env, lambda: env.tools.confirm(staged.confirmation_id), "confirmation_expired")
     assert last_entry(env)["decision"] == "expired"
     env.clock.advance(-60)  # even a clock going back cannot revive it
-    assert_refused(env, lambda: env.tools.confirm(staged.confirmation_id), "confirmation_used")
+    assert_refused(env, lambda: env.tools.confirm(staged.confirmation_id), "confirmation_expired")
 
 
 def test_confirming_just_before_expiry_works(env: GuardEnv) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from mcp import Client as McpClient
 from connecttrade.agent import Level, verify_audit_log
 from connecttrade.agent.mcp_server import TOOLS_BY_LEVEL, create_server
 
-from .guard_env import CASH, MARGIN, SECRETS, MakeEnv
+from .guard_env import CASH, MARGIN, SECRETS, MakeEnv, policy_for_tests
 
 pytestmark = pytest.mark.anyio
 
@@ -152,6 +153,68 @@ async def test_replayed_confirmation_is_refused(make_env: MakeEnv) -> None:
     assert is_error
     assert "refused by confirmation_used" in message
     assert len(list(env.client.orders.list(MARGIN, status="all"))) == 1
+
+
+async def test_wait_for_approval_tool_waits_for_the_human_then_confirm_sends(
+    make_env: MakeEnv,
+) -> None:
+    """confirm_order answers pending_approval; wait_for_approval is a tool error naming the
+    timeout while nobody decides, returns the approval once a human gives it (during the
+    wait), names a rejection, and refuses a wait longer than the server allows."""
+    env = make_env(policy_for_tests(approval_threshold=Decimal(500)))
+    sleeper = env.sleep
+    desk = env.guard.supervisor("alice")
+    big = {"symbol": "ZVZZT", "side": "BUY", "order_type": "LMT", "quantity": "60"}
+    async with McpClient(create_server(env.guard, "execute")) as client:
+        mcp = Session(client)
+        _, first = await mcp.call("prepare_order", {**big, "limit_price": "10"})
+        _, second = await mcp.call("prepare_order", {**big, "limit_price": "10.01"})
+        for staged in (first, second):
+            _, answer = await mcp.call(
+                "confirm_order", {"confirmation_id": staged["confirmation_id"]}
+            )
+            assert answer["status"] == "pending_approval"
+        undecided = await mcp.call(
+            "wait_for_approval",
+            {"confirmation_id": first["confirmation_id"], "timeout_seconds": 0},
+        )
+        sleeper.at = 2
+        sleeper.between = lambda: desk.approve(first["confirmation_id"], note="ok")
+        approved = await mcp.call(
+            "wait_for_approval", {"confirmation_id": first["confirmation_id"]}
+        )
+        sent = await mcp.call("confirm_order", {"confirmation_id": first["confirmation_id"]})
+        desk.reject(second["confirmation_id"], note="one is enough")
+        rejected = await mcp.call(
+            "wait_for_approval", {"confirmation_id": second["confirmation_id"]}
+        )
+        too_long = await mcp.call(
+            "wait_for_approval",
+            {"confirmation_id": second["confirmation_id"], "timeout_seconds": 3600},
+        )
+    assert undecided[0]
+    assert "approval_wait_timeout" in undecided[1]
+    assert approved == (
+        False,
+        {
+            "confirmation_id": first["confirmation_id"],
+            "status": "approved",
+            "approved_by": "alice",
+            "note": "ok",
+            "confirm_before": approved[1]["confirm_before"],
+        },
+    )
+    assert sent[1]["status"] == "submitted"
+    assert rejected[0]
+    assert "refused by approval_rejected: alice rejected" in rejected[1]
+    assert too_long[0]
+    assert "timeout_seconds" in too_long[1]
+    waits = [json.loads(line) for line in env.audit_text().splitlines()]
+    assert [e["decision"] for e in waits if e["action"] == "wait_for_approval"] == [
+        "pending_approval",
+        "allowed",
+        "refused",
+    ]
 
 
 @pytest.mark.parametrize("level", ["read", "prepare"])

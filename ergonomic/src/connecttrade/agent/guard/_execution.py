@@ -70,6 +70,8 @@ class GuardExecution(GuardReconciliation):
                 f"{row.decided_by or 'a human'} rejected {confirmation_id}"
                 + (f": {row.note}" if row.note else ""),
             )
+        if row.status == _store.EXPIRED:
+            raise Refused("confirmation_expired", f"{confirmation_id} expired; prepare it again")
         if row.status not in (_store.PREPARED, _store.APPROVED):
             raise Refused(
                 "confirmation_used", f"{confirmation_id} was already used (it is {row.status})"
