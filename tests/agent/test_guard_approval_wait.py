@@ -173,6 +173,21 @@ def test_the_approval_window_closing_during_the_wait_is_a_denial(make_env: MakeE
         env.tools.confirm(staged.confirmation_id)
 
 
+def test_an_approval_left_unconfirmed_past_its_window_is_a_denial(approval_env: GuardEnv) -> None:
+    """Approved, but the window closed before the agent came back: the wait says expired
+    (confirm would refuse it) instead of handing back a dead approval."""
+    env = approval_env
+    staged = pending(env)
+    env.guard.supervisor("alice").approve(staged.confirmation_id)
+    env.clock.advance(3600)
+    with pytest.raises(ApprovalDenied) as caught:
+        env.tools.wait_for_approval(staged.confirmation_id, timeout=60)
+    assert (caught.value.rule, caught.value.decided_by) == ("confirmation_expired", "alice")
+    assert env.sleep.slept == []
+    with pytest.raises(Refused, match="confirmation_expired"):
+        env.tools.confirm(staged.confirmation_id)
+
+
 @pytest.mark.parametrize(
     ("setup", "rule"),
     [

@@ -15,7 +15,7 @@ from connecttrade._exceptions import APIError, NotFoundError
 from connecttrade.agent.guard import _store
 from connecttrade.agent.guard._naming import order_name
 from connecttrade.agent.guard._outcome import Outcome
-from connecttrade.agent.guard._rules import reconciled
+from connecttrade.agent.guard._rules import in_reconcile_scope
 from connecttrade.agent.guard._staging import GuardStaging
 from connecttrade.agent.guard._wire import load_request, signed_legs
 from connecttrade.agent.guard.reconcile import Mismatch, ReconciliationReport
@@ -143,7 +143,7 @@ class GuardReconciliation(GuardStaging):
                 p.symbol: p.quantity for p in self._client.positions.list(account_id=account_id)
             }
             for symbol in sorted(set(expected) | set(actual)):
-                if symbol not in traded and not reconciled(self._policy, [symbol]):
+                if symbol not in traded and not in_reconcile_scope(self._policy, [symbol]):
                     continue
                 want, have = expected.get(symbol, Decimal(0)), actual.get(symbol, Decimal(0))
                 count += 1
@@ -161,7 +161,7 @@ class GuardReconciliation(GuardStaging):
                 if order.order_id in known:
                     continue
                 symbols = [leg.symbol for leg in order.legs] or [str(order.symbol)]
-                if not reconciled(self._policy, symbols):
+                if not in_reconcile_scope(self._policy, symbols):
                     continue
                 mismatches.append(
                     Mismatch(

@@ -23,7 +23,7 @@ __all__ = [
     "approval_needed",
     "first_failure",
     "order_checks",
-    "reconciled",
+    "in_reconcile_scope",
     "symbol_check",
     "timing_checks",
     "underlyings",
@@ -68,7 +68,7 @@ def _allowed(policy: Policy, key: str, is_option: bool) -> bool:
     return is_option and any(entry.replace("/", "") == key for entry in policy.symbols)
 
 
-def reconciled(policy: Policy, symbols: list[str]) -> bool:
+def in_reconcile_scope(policy: Policy, symbols: list[str]) -> bool:
     """Does reconciliation compare a position or order in ``symbols`` (an order's legs)?
 
     Always, under ``reconcile_scope = "accounts"``; under ``"symbols"`` when any of them

@@ -43,13 +43,24 @@ class GuardWaiting(GuardExecution):
             if row is None:
                 raise Refused("confirmation_unknown", f"no staged order {confirmation_id!r}")
             now = self._now()
+            closes = row.approval_expires_at or row.expires_at
+            if row.status in (_store.APPROVED, _store.PENDING_APPROVAL) and now >= closes:
+                # An approval not confirmed in time is as dead as no approval: confirm
+                # would refuse it, so the wait says so instead of handing it back.
+                self._consume(confirmation_id, _store.EXPIRED)
+                raise ApprovalDenied(
+                    "confirmation_expired",
+                    f"{confirmation_id} was not approved and confirmed before {closes.isoformat()}",
+                    confirmation_id=confirmation_id,
+                    decided_by=row.decided_by,
+                )
             if row.status == _store.APPROVED:
                 approval = Approval(
                     confirmation_id,
                     row.decided_by or "a human",
                     row.note,
                     row.status_at,
-                    row.approval_expires_at or row.expires_at,
+                    closes,
                     max(now - started, dt.timedelta(0)),
                 )
                 return Outcome(
@@ -81,14 +92,6 @@ class GuardWaiting(GuardExecution):
             if row.status != _store.PENDING_APPROVAL:
                 raise Refused(
                     "confirmation_used", f"{confirmation_id} was already used (it is {row.status})"
-                )
-            closes = row.approval_expires_at or row.expires_at
-            if now >= closes:
-                self._consume(confirmation_id, _store.EXPIRED)
-                raise ApprovalDenied(
-                    "confirmation_expired",
-                    f"{confirmation_id} was not approved before {closes.isoformat()}",
-                    confirmation_id=confirmation_id,
                 )
             if now >= deadline:
                 return Outcome(

@@ -6,6 +6,7 @@
         │   ├── Halted              execution is halted until a human resets it
         │   └── ApprovalDenied      a human rejected the order, or nobody approved it in time
         ├── ApprovalWaitTimeoutError  (a TimeoutError too) the wait ended; the order still waits
+        ├── SupervisorError         a human's action could not be done (supervision)
         └── (PolicyError is a ValueError: see connecttrade.agent.policy)
 
 Messages name rules, symbols, accounts and amounts, never credentials.

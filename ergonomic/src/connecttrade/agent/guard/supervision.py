@@ -23,13 +23,14 @@ from pathlib import Path
 
 from connecttrade.agent.audit import AuditLog
 from connecttrade.agent.guard import _store
+from connecttrade.agent.guard.errors import GuardError
 
 __all__ = ["HaltStatus", "PendingApproval", "Supervisor", "SupervisorError"]
 
 _AUDIT_META_KEY = "audit_log"
 
 
-class SupervisorError(Exception):
+class SupervisorError(GuardError):
     """A human action could not be done (unknown id, not pending, expired)."""
 
 
