@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from connecttrade.types.enums import Instrument
 from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
-from connecttrade.types.orders import OrderRequest
 from connecttrade.types.results import Order
 
-__all__ = ["legs_name", "order_name", "request_name"]
+__all__ = ["legs_name", "order_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +30,9 @@ class _Leg:
 
 
 def order_name(order: Order) -> str:
-    """``BUY 5 ZAZZT LMT 9.5`` or ``1x SPY iron condor 2026-12-18 ... for a 9.50 credit``."""
+    """``BUY 5 ZAZZT limit 9.50`` or ``1x SPY iron condor 2026-12-18 ... for a 9.50 credit``."""
     if order.legs:
         legs = [(leg.symbol, str(leg.action), leg.ratio) for leg in order.legs]
-        return _priced(legs_name(legs, order.qty), str(order.order_type), order.limit_price)
-    return _single(
-        f"{order.side} {_amount(order.qty, order.notional)} {order.symbol}",
-        str(order.order_type),
-        order.limit_price,
-        order.stop_price,
-    )
-
-
-def request_name(order: OrderRequest) -> str:
-    """The name of an order about to be sent (see :func:`order_name`)."""
-    if order.instrument is Instrument.MLEG_OPT:
-        legs = [(str(leg.symbol), str(leg.action), leg.ratio) for leg in order.legs]
         return _priced(legs_name(legs, order.qty), str(order.order_type), order.limit_price)
     return _single(
         f"{order.side} {_amount(order.qty, order.notional)} {order.symbol}",
