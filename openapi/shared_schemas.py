@@ -124,9 +124,7 @@ def problems(openapi: Json, asyncapi: Json) -> list[str]:
             continue
         diffs = _differences(rest[name], _without_mark(stream[name]))
         if diffs:
-            found.append(
-                f"schema {name} is not openapi.json's ({'; '.join(diffs)}): {FIX}"
-            )
+            found.append(f"schema {name} is not openapi.json's ({'; '.join(diffs)}): {FIX}")
     needed = _needed(openapi, asyncapi)
     for name in needed:
         if name not in marked:

@@ -194,10 +194,14 @@ def check_asyncapi(doc: Json) -> list[str]:
             if part is None:
                 continue
             channel = _resolve(doc, part["channel"])
-            declared = {f"{part['channel']['$ref']}/messages/{name}" for name in channel["messages"]}
+            declared = {
+                f"{part['channel']['$ref']}/messages/{name}" for name in channel["messages"]
+            }
             for ref in part["messages"]:
                 if ref["$ref"] not in declared:
-                    problems.append(f"operation {op_name}: {ref['$ref']} is not a message of {where}")
+                    problems.append(
+                        f"operation {op_name}: {ref['$ref']} is not a message of {where}"
+                    )
     problems += _request_id_problems(doc)
     problems += _tagged_variants(doc, schemas, "#/components/schemas")
     problems += _update_version_problems(doc)
@@ -258,7 +262,8 @@ def _load_shared_schemas() -> Any:
     """openapi/shared_schemas.py, loaded by path (this file is run as a script and loaded
     by path from the tests, so a package import would not find it)."""
     spec = importlib.util.spec_from_file_location("shared_schemas", HERE / "shared_schemas.py")
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {HERE / 'shared_schemas.py'}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -232,7 +232,11 @@ def test_list_and_unsubscribe(session: StreamClient) -> None:
     )
     assert gone["symbols"] == ["MSFT"]
     error = session.request({"action": "unsubscribe", "channel": "quotes", "symbols": ["MSFT"]})
-    assert (error["code"], error["channel"], error["symbols"]) == ("not_subscribed", "quotes", ["MSFT"])
+    assert (error["code"], error["channel"], error["symbols"]) == (
+        "not_subscribed",
+        "quotes",
+        ["MSFT"],
+    )
     assert session.next_of("unsubscribed")["symbols"] == []
     answer = session.request({"action": "list_subscriptions"}, "subscriptions")
     assert [(s["channel"], s["symbol"]) for s in answer["subscriptions"]] == [
