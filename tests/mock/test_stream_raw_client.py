@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +280,63 @@ def test_a_binary_frame_is_an_error_then_close_4000(market_data: Raw) -> None:
         market_data.recv()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4000
+
+
+def _chain(raw: Raw) -> dict[str, Any]:
+    while True:
+        frame = raw.recv()
+        if frame["type"] == "options_chain":
+            return frame
+
+
+def test_an_options_chain_without_expiry_serves_the_nearest_and_rolls(
+    server: MockServer, rest: Rest
+) -> None:
+    """Without `expiry` a chain is of one expiry, the nearest listed one; once that one
+    expires, the same subscription's chain moves to the next listed expiry."""
+    assert server.control is not None
+    # Friday 2026-11-20 20:00 UTC: an hour before that day's options expire (16:00 New York).
+    server.control.advance(53 * 3600)
+    token = rest.token()
+    raw = Raw(_url("mockMarketData", server.port))
+    try:
+        raw.recv()
+        raw.answers({"action": "authenticate", "token": token}, "authenticated")
+        subscribe = {"action": "subscribe", "channel": "options_chain", "strikes": 1}
+        raw.answers({**subscribe, "symbols": ["SPY"]}, "subscribed")
+        (nearest,) = {contract["expiry"] for contract in _chain(raw)["contracts"]}
+        assert nearest == "2026-11-20"  # that Friday: the nearest listed expiry
+        server.control.advance(2 * 3600)
+        while True:
+            chain = _chain(raw)
+            (rolled,) = {contract["expiry"] for contract in chain["contracts"]}
+            if rolled != nearest:
+                break
+        assert rolled == "2026-11-27"  # the next Friday
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize(("interval", "seconds"), [("1h", 3600), ("1d", 86400)])
+def test_bars_are_aligned_to_the_documented_grid(
+    market_data: Raw, interval: str, seconds: int
+) -> None:
+    """A bar's `start` is a whole number of intervals from 1970-01-01T05:00:00Z, as the
+    document states (so daily bars start at 05:00 UTC)."""
+    market_data.answers(
+        {
+            "action": "subscribe",
+            "channel": "bars",
+            "symbols": ["AAPL"],
+            "interval": interval,
+            "backfill": 2,
+        },
+        "subscribed",
+    )
+    grid = datetime(1970, 1, 1, 5, tzinfo=UTC)
+    starts = []
+    while len(starts) < 2:
+        frame = market_data.recv()
+        if frame["type"] == "bar" and frame["backfill"]:
+            starts.append(datetime.fromisoformat(frame["start"]))
+    assert all((start - grid).total_seconds() % seconds == 0 for start in starts), starts
