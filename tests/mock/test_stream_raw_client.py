@@ -334,7 +334,7 @@ def test_bars_are_aligned_to_the_documented_grid(
         "subscribed",
     )
     grid = datetime(1970, 1, 1, 5, tzinfo=UTC)
-    starts = []
+    starts: list[datetime] = []
     while len(starts) < 2:
         frame = market_data.recv()
         if frame["type"] == "bar" and frame["backfill"]:
