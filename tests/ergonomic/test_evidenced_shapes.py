@@ -9,6 +9,7 @@ plain-text error bodies, and broker codes newer than this release.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -55,7 +56,9 @@ def _answering(status: int, body: object = None, *, text: str | None = None) -> 
     def answer(request: httpx.Request) -> httpx.Response:
         if text is not None:
             return httpx.Response(status, text=text, headers={"content-type": "text/plain"})
-        return httpx.Response(status, json=body)
+        # Encoded here: httpx's json=None would send no body at all, not JSON null.
+        content = json.dumps(body, separators=(",", ":")).encode()
+        return httpx.Response(status, content=content, headers={"content-type": "application/json"})
 
     return _client(answer)
 
@@ -85,6 +88,15 @@ def test_a_null_list_answer_is_an_empty_list(name: str) -> None:
     """Live clients read GET /connections as an array that may be null: no items."""
     call, _, _ = LIST_CALLS[name]
     assert call(_answering(200, None)) == []
+
+
+@pytest.mark.parametrize("name", LIST_CALLS)
+@pytest.mark.parametrize("text", ["", "<html>maintenance</html>"], ids=["empty", "html"])
+def test_a_list_answer_that_is_not_json_is_an_error_not_an_empty_list(name: str, text: str) -> None:
+    """JSON null is an empty list; an empty or HTML body on a 200 is not."""
+    call, key, _ = LIST_CALLS[name]
+    with pytest.raises(UnexpectedResponseError, match=rf"^{key}: the answer is not JSON$"):
+        call(_answering(200, text=text))
 
 
 @pytest.mark.parametrize("name", ["connections", "balances", "positions"])

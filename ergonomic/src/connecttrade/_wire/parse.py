@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from connecttrade._exceptions import UnexpectedResponseError
 from connecttrade._wire import field_table as ft
-from connecttrade._wire.fields import Fields
+from connecttrade._wire.fields import NOT_JSON, Fields
 from connecttrade.types.broker import Broker
 from connecttrade.types.enums import (
     AccountType,
@@ -74,6 +74,8 @@ def list_of(parse: Callable[[object], _T], body: object, what: str) -> list[_T]:
         return [parse(item) for item in body]
     if body is None:
         return []
+    if body is NOT_JSON:
+        raise UnexpectedResponseError(f"{what}: the answer is not JSON")
     if isinstance(body, dict) and what in body:
         fields = Fields(body, f"{what} page")
         if fields.opt_text("next_cursor") is not None:
@@ -97,6 +99,8 @@ def page(parse: Callable[[object], _T], body: object, key: str) -> tuple[list[_T
         return [parse(item) for item in body], None
     if body is None:
         return [], None
+    if body is NOT_JSON:
+        raise UnexpectedResponseError(f"{key}: the answer is not JSON")
     fields = Fields(body, f"{key} page")
     return [parse(item) for item in fields.items(key)], fields.opt_text("next_cursor")
 
