@@ -24,6 +24,7 @@ import nox
 
 ROOT = Path(__file__).parent
 SPEC = ROOT / "openapi" / "openapi.json"
+ASYNCAPI = ROOT / "openapi" / "asyncapi.json"
 CODEGEN_CONFIG = ROOT / "openapi" / "codegen.yaml"
 STAMP = ROOT / "openapi" / "codegen.stamp.json"
 GENERATED = ROOT / "generated_client"
@@ -41,6 +42,7 @@ HANDWRITTEN = [
     "examples",
     "openapi/validate.py",
     "openapi/spec_diff.py",
+    "openapi/shared_schemas.py",
     ".ci/junit_summary.py",
     "noxfile.py",
     "bench",
@@ -212,11 +214,48 @@ def codegen_check(session: nox.Session) -> None:
     session.log("generated_client/ matches a fresh regeneration")
 
 
+# @asyncapi/parser (npm), pinned with all its dependencies by tools/asyncapi-validate's lock.
+ASYNCAPI_TOOL = ROOT / "tools" / "asyncapi-validate"
+
+
+def _ensure_asyncapi_parser(session: nox.Session) -> Path:
+    """The official AsyncAPI parser as the lock pins it: `npm ci` when the lock moved."""
+    modules = ASYNCAPI_TOOL / "node_modules"
+    stamp = modules / ".installed-lock.sha256"
+    lock_hash = _sha256(ASYNCAPI_TOOL / "package-lock.json")
+    if not (stamp.exists() and stamp.read_text() == lock_hash):
+        # --prefer-offline: npm's cache serves a repeated install without the network.
+        session.run(
+            "npm",
+            "ci",
+            "--prefix",
+            str(ASYNCAPI_TOOL),
+            "--ignore-scripts",
+            "--prefer-offline",
+            "--no-audit",
+            "--no-fund",
+            external=True,
+        )
+        stamp.write_text(lock_hash)
+    return ASYNCAPI_TOOL / "validate.mjs"
+
+
 @nox.session
 def spec(session: nox.Session) -> None:
-    """Validate the OpenAPI document, the AsyncAPI message schemas and every example in both."""
+    """Validate both documents: the schemas, every example, the rules of openapi/validate.py,
+    asyncapi.json's copies of REST schemas, and asyncapi.json with the official parser."""
     _install(session, "spec")
+    # validate.py includes shared_schemas.py's check of asyncapi.json's REST copies.
     session.run("python", "openapi/validate.py")
+    # Every diagnostic is printed; one of severity error fails the session.
+    session.run("node", str(_ensure_asyncapi_parser(session)), str(ASYNCAPI), external=True)
+
+
+@nox.session(default=False)
+def spec_sync(session: nox.Session) -> None:
+    """Rewrite asyncapi.json's copies of REST schemas from openapi.json (then run `spec`)."""
+    _install(session, "spec")
+    session.run("python", "openapi/shared_schemas.py", "--write")
 
 
 # optic (npm), pinned with all its dependencies by tools/spec-diff/package-lock.json.

@@ -8,12 +8,15 @@ Checks, beyond "is it valid OpenAPI / JSON Schema":
 - every OpenAPI link targets an existing operation and one of its parameters;
 - every AsyncAPI message has a payload and an example; operations only use declared messages;
 - every update example's `version` equals the version of the entity it carries;
-- the entity schemas AsyncAPI embeds (Order, Position, Balance...) are the REST ones exactly.
+- every client request has a reply, and it and its replies carry `request_id` (RequestId);
+- the entity schemas AsyncAPI copies (Order, Position, Balance...) are the REST ones exactly
+  (shared_schemas.py; `nox -s spec_sync` rewrites them).
 Exits non-zero listing every problem found.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
@@ -187,15 +190,47 @@ def check_asyncapi(doc: Json) -> list[str]:
             for error in validator.iter_errors(example["payload"]):
                 problems.append(f"message {name} example: {error.message}")
     for op_name, operation in doc["operations"].items():
-        channel = _resolve(doc, operation["channel"])
-        declared = set(channel["messages"])
-        for ref in operation["messages"]:
-            if ref["$ref"].rsplit("/", 1)[-1] not in declared:
-                problems.append(
-                    f"operation {op_name}: {ref['$ref']} is not a message of its channel"
-                )
+        for part, where in ((operation, "its channel"), (operation.get("reply"), "its reply")):
+            if part is None:
+                continue
+            channel = _resolve(doc, part["channel"])
+            declared = {
+                f"{part['channel']['$ref']}/messages/{name}" for name in channel["messages"]
+            }
+            for ref in part["messages"]:
+                if ref["$ref"] not in declared:
+                    problems.append(
+                        f"operation {op_name}: {ref['$ref']} is not a message of {where}"
+                    )
+    problems += _request_id_problems(doc)
     problems += _tagged_variants(doc, schemas, "#/components/schemas")
     problems += _update_version_problems(doc)
+    return problems
+
+
+def _request_id_problems(doc: Json) -> list[str]:
+    """Every request and its replies carry `request_id` and the RequestId correlation id,
+    so a client can match an answer (an error included) to the frame it answers."""
+    problems = []
+    messages = doc["components"]["messages"]
+    for op_name, operation in doc["operations"].items():
+        reply = operation.get("reply")
+        if operation["action"] != "receive":
+            continue
+        if reply is None:
+            problems.append(f"operation {op_name}: a client request without a reply")
+            continue
+        for ref in operation["messages"] + reply["messages"]:
+            name = ref["$ref"].rsplit("/", 1)[-1]
+            message = messages[name]
+            if message.get("correlationId") != {"$ref": "#/components/correlationIds/RequestId"}:
+                problems.append(f"message {name}: no RequestId correlationId")
+            payload = _resolve(doc, message["payload"])
+            variants = [_resolve(doc, v) for v in payload.get("oneOf", [payload])]
+            for variant in variants:
+                if "request_id" not in variant.get("properties", {}):
+                    title = variant.get("title", name)
+                    problems.append(f"message {name}: {title} has no request_id")
     return problems
 
 
@@ -223,14 +258,22 @@ def _update_version_problems(doc: Json) -> list[str]:
     return problems
 
 
+def _load_shared_schemas() -> Any:
+    """openapi/shared_schemas.py, loaded by path (this file is run as a script and loaded
+    by path from the tests, so a package import would not find it)."""
+    spec = importlib.util.spec_from_file_location("shared_schemas", HERE / "shared_schemas.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {HERE / 'shared_schemas.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def check_shared_schemas(openapi: Json, asyncapi: Json) -> list[str]:
-    """Stream frames carry REST entities: a schema both documents name must be the same."""
-    rest, stream = openapi["components"]["schemas"], asyncapi["components"]["schemas"]
-    return [
-        f"schema {name} differs from openapi.json's (stream frames carry the REST shape)"
-        for name in sorted(set(rest) & set(stream))
-        if rest[name] != stream[name]
-    ]
+    """Stream frames carry REST entities: asyncapi.json's copies must be openapi.json's
+    schemas exactly (see shared_schemas.py; `nox -s spec_sync` rewrites them)."""
+    problems: list[str] = _load_shared_schemas().problems(openapi, asyncapi)
+    return problems
 
 
 def main() -> int:

@@ -96,20 +96,74 @@ def test_asyncapi_rules_catch_an_update_version_that_is_not_its_entitys(
     doc = copy.deepcopy(ASYNCAPI)
     example = doc["components"][where][f"{kind}Update"]["examples"][0]
     payload = example["payload"] if where == "messages" else example
-    payload[kind.lower()]["version"] = str(payload["version"] - 1)
+    payload[kind.lower()]["version"] = str(int(payload["version"]) - 1)
     problems = validate.check_asyncapi(doc)
     assert any(f"{kind}Update example: version" in problem for problem in problems), problems
 
 
+FIX = "run `nox -s spec_sync` to copy openapi.json's schemas into asyncapi.json"
+
+
 @pytest.mark.parametrize("name", ["Position", "Balance", "Order"], ids=str.lower)
 def test_stream_entity_schemas_must_be_the_rest_ones(name: str) -> None:
-    """An entity schema embedded in asyncapi.json that drifts from openapi.json is reported."""
+    """A copy of a REST schema in asyncapi.json that drifts from openapi.json is reported
+    with what differs and the command that fixes it."""
     doc = copy.deepcopy(ASYNCAPI)
     del doc["components"]["schemas"][name]["properties"]["version"]
     problems = validate.check_shared_schemas(OPENAPI, doc)
     assert problems == [
-        f"schema {name} differs from openapi.json's (stream frames carry the REST shape)"
+        f"schema {name} is not openapi.json's (property 'version' is in openapi.json but not "
+        f"in the copy): {FIX}"
     ]
+
+
+def _shared_schemas() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("shared", OPENAPI_DIR / "shared_schemas.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_renamed_rest_field_is_copied_into_asyncapi_by_spec_sync() -> None:
+    """After the vendor renames `unrealized_pl` in openapi.json, the check names the field
+    and `spec_sync`'s rewrite makes the copy the REST schema again."""
+    shared = _shared_schemas()
+    openapi, asyncapi = copy.deepcopy(OPENAPI), copy.deepcopy(ASYNCAPI)
+    position = openapi["components"]["schemas"]["Position"]
+    position["properties"]["unrealized_pnl"] = position["properties"].pop("unrealized_pl")
+    position["required"] = [
+        "unrealized_pnl" if key == "unrealized_pl" else key for key in position["required"]
+    ]
+    problems = shared.problems(openapi, asyncapi)
+    assert len(problems) == 1
+    assert "property 'unrealized_pnl' is in openapi.json but not in the copy" in problems[0]
+    synced = shared.synced(openapi, asyncapi)
+    assert shared.problems(openapi, synced) == []
+    copy_of = synced["components"]["schemas"]["Position"]
+    assert copy_of["x-copied-from"] == "openapi.json#/components/schemas/Position"
+    assert "unrealized_pnl" in copy_of["properties"]
+
+
+def test_a_new_rest_reference_brings_its_schema_along_and_a_lost_one_is_named() -> None:
+    """A REST schema that a copy starts to refer to is copied too; a copy whose REST schema
+    is gone (the vendor's spec names it otherwise) is reported with who refers to it."""
+    shared = _shared_schemas()
+    openapi, asyncapi = copy.deepcopy(OPENAPI), copy.deepcopy(ASYNCAPI)
+    rest = openapi["components"]["schemas"]
+    rest["Order"]["properties"]["transaction"] = {"$ref": "#/components/schemas/Transaction"}
+    assert any("Transaction" in problem for problem in shared.problems(openapi, asyncapi))
+    synced = shared.synced(openapi, copy.deepcopy(asyncapi))
+    assert "Transaction" in synced["components"]["schemas"]
+    assert shared.problems(openapi, synced) == []
+    del rest["Balance"]
+    lost = shared.problems(openapi, asyncapi)
+    assert any(
+        "schema Balance is a copy of a REST schema openapi.json no longer has "
+        "(referred to by BalanceUpdate)" in problem
+        for problem in lost
+    ), lost
 
 
 def test_every_stream_message_in_both_directions_has_a_schema() -> None:

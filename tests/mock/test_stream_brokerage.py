@@ -42,7 +42,7 @@ def test_welcome_then_authenticate(server: MockServer) -> None:
     with brokerage_client(server) as client:
         welcome = client.recv()
         assert welcome["type"] == "welcome"
-        assert welcome["auth_timeout_seconds"] == 30
+        assert welcome["auth_timeout_seconds"] == "30"
         client.send(
             {"action": "authenticate", "client_id": "demo-client", "client_secret": "demo-secret"}
         )
@@ -59,7 +59,7 @@ def test_silence_is_closed_after_the_auth_timeout(server: MockServer) -> None:
     assert server.control is not None
     server.control.stream_settings(auth_timeout_seconds=0.3)
     with brokerage_client(server) as client:
-        assert client.recv()["auth_timeout_seconds"] == 0.3
+        assert client.recv()["auth_timeout_seconds"] == "0.3"
         assert client.until_closed().code == 4001
 
 
@@ -109,7 +109,7 @@ def test_a_second_session_replaces_the_first(server: MockServer, rest: Rest) -> 
         order = rest.place()
         update = second.next_of("order_update")
         assert update["order"]["order_id"] == order["order_id"]
-        assert update["seq"] == 1
+        assert update["seq"] == "1"
 
 
 def test_a_session_opened_after_the_last_one_closed_gets_the_new_updates(
@@ -125,7 +125,7 @@ def test_a_session_opened_after_the_last_one_closed_gets_the_new_updates(
         order = rest.place()
         update = second.next_of("order_update")
         assert update["order"]["order_id"] == order["order_id"]
-        assert update["seq"] == 1
+        assert update["seq"] == "1"
 
 
 def test_an_order_streams_every_change_with_seq_and_version(server: MockServer, rest: Rest) -> None:
@@ -134,16 +134,16 @@ def test_an_order_streams_every_change_with_seq_and_version(server: MockServer, 
     with authenticated_brokerage(server, ("orders", "positions", "balances")) as client:
         order = rest.place(order_qty="5")
         updates = _updates_until_heartbeat(client)
-        assert [u["seq"] for u in updates] == list(range(1, len(updates) + 1))
+        assert [u["seq"] for u in updates] == [str(n) for n in range(1, len(updates) + 1)]
         kinds = [u["type"] for u in updates]
         assert kinds.count("order_update") == 3  # pending, working, filled
         assert "position_update" in kinds
         assert "balance_update" in kinds
         orders = [u for u in updates if u["type"] == "order_update"]
-        assert [u["version"] for u in orders] == [1, 2, 3]
+        assert [u["version"] for u in orders] == ["1", "2", "3"]
         assert [u["order"]["status"] for u in orders] == ["pending", "working", "filled"]
         assert orders[-1]["order"] == rest.order(order["order_id"])
-        assert all(u["order"]["version"] == str(u["version"]) for u in orders)
+        assert all(u["order"]["version"] == u["version"] for u in orders)
         position = next(u for u in updates if u["type"] == "position_update")
         assert position["position"]["symbol"] == "ZVZZT"
         assert position["position"]["quantity"] == "5"
@@ -164,7 +164,7 @@ def test_place_modify_cancel_end_in_the_rest_state(server: MockServer, rest: Res
         for update in updates:
             order_id = update["order"]["order_id"]
             previous = last.get(order_id)
-            assert previous is None or update["version"] > previous["version"]
+            assert previous is None or int(update["version"]) > int(previous["version"])
             last[order_id] = update
         assert set(last) == {resting["order_id"], replacement["order_id"]}
         for order_id, update in last.items():
@@ -178,14 +178,16 @@ def test_place_modify_cancel_end_in_the_rest_state(server: MockServer, rest: Res
 
 def test_topics_filter_the_updates(server: MockServer, rest: Rest) -> None:
     """Only subscribed topics are sent: after unsubscribing positions and balances, an
-    order brings order updates alone; unsubscribing a topic not held is an error."""
+    order brings order updates alone; unsubscribing a topic not held names it in a
+    not_subscribed error, then answers with the topics still held."""
     with authenticated_brokerage(server, ("orders", "positions", "balances")) as client:
         answer = client.request(
             {"action": "unsubscribe", "topics": ["positions", "balances"]}, "subscribed"
         )
         assert answer["topics"] == ["orders"]
         error = client.request({"action": "unsubscribe", "topics": ["balances"]})
-        assert error["code"] == "not_subscribed"
+        assert (error["code"], error["topics"]) == ("not_subscribed", ["balances"])
+        assert client.next_of("subscribed")["topics"] == ["orders"]
         rest.place()
         updates = _updates_until_heartbeat(client)
         assert updates
@@ -198,8 +200,8 @@ def test_nothing_flows_before_subscribing(server: MockServer, rest: Rest) -> Non
         rest.place()
         beat = client.recv()
         assert beat["type"] == "heartbeat"
-        assert beat["last_seq"] == 0
-        assert beat["interval_seconds"] == 1
+        assert beat["last_seq"] == "0"
+        assert beat["interval_seconds"] == "1"
 
 
 def test_updates_go_only_to_the_users_platform(server: MockServer, rest: Rest) -> None:
@@ -228,7 +230,7 @@ def test_heartbeats_carry_the_last_seq(server: MockServer, rest: Rest) -> None:
         updates = _updates_until_heartbeat(client)
         beat = client.received[-1]
         assert beat["type"] == "heartbeat"
-        assert beat["last_seq"] == updates[-1]["seq"] == len(updates)
+        assert beat["last_seq"] == updates[-1]["seq"] == str(len(updates))
 
 
 def test_streams_lists_the_session(server: MockServer) -> None:

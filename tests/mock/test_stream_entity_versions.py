@@ -71,14 +71,14 @@ class StreamMirror:
                     break
                 continue
             body = update.get("position") or update["balance"]
-            assert body["version"] == str(update["version"]), update
+            assert body["version"] == update["version"], update
             if update["type"] == "position_update":
                 key = (body["account_id"], body["symbol"])
                 self.positions[key] = body
-                self.versions[("position", *key)].append(update["version"])
+                self.versions[("position", *key)].append(int(update["version"]))
             else:
                 self.balances[body["account_id"]] = body
-                self.versions[("balance", body["account_id"])].append(update["version"])
+                self.versions[("balance", body["account_id"])].append(int(update["version"]))
         rest_positions = {
             (p["account_id"], p["symbol"]): p
             for p in self.rest.call("GET", "/positions")

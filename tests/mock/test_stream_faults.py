@@ -141,7 +141,7 @@ def test_a_stall_silences_then_resumes(
         assert during["queued"] == 3
         assert during["sent"] == before["sent"]
         updates = [client.next_of("order_update") for _ in range(3)]
-        assert [u["seq"] for u in updates] == [1, 2, 3]
+        assert [u["seq"] for u in updates] == ["1", "2", "3"]
         after = _session(control, session_id)
         assert after is not None
         assert after["stalled"] is False

@@ -177,7 +177,7 @@ def test_depth_has_the_requested_levels(session: StreamClient, levels: int) -> N
     quote = session.next_of("quote")
     bids = [float(level["price"]) for level in book["bids"]]
     asks = [float(level["price"]) for level in book["asks"]]
-    assert book["levels"] == levels
+    assert book["levels"] == str(levels)
     assert len(bids) == len(asks) == levels
     assert bids == sorted(bids, reverse=True)
     assert asks == sorted(asks)
@@ -232,7 +232,12 @@ def test_list_and_unsubscribe(session: StreamClient) -> None:
     )
     assert gone["symbols"] == ["MSFT"]
     error = session.request({"action": "unsubscribe", "channel": "quotes", "symbols": ["MSFT"]})
-    assert error["code"] == "not_subscribed"
+    assert (error["code"], error["channel"], error["symbols"]) == (
+        "not_subscribed",
+        "quotes",
+        ["MSFT"],
+    )
+    assert session.next_of("unsubscribed")["symbols"] == []
     answer = session.request({"action": "list_subscriptions"}, "subscriptions")
     assert [(s["channel"], s["symbol"]) for s in answer["subscriptions"]] == [
         ("bars", "AAPL"),

@@ -95,8 +95,8 @@ def test_heartbeats_follow_idleness_and_carry_the_last_seq() -> None:
     assert json.loads(beat.text) == {
         "type": "heartbeat",
         "time": NOW.isoformat(),
-        "interval_seconds": 5,
-        "last_seq": 7,
+        "interval_seconds": "5",
+        "last_seq": "7",
     }
 
 

@@ -5,8 +5,8 @@ from .account_ref import AccountRef
 from .account_type import AccountType
 from .balance import Balance
 from .broker_code import BrokerCode
-from .connection import Connection
 from .connection_request import ConnectionRequest
+from .connection_response import ConnectionResponse
 from .connection_token import ConnectionToken
 from .connection_type import ConnectionType
 from .create_connection_request import CreateConnectionRequest
@@ -51,8 +51,8 @@ __all__ = (
     "AccountType",
     "Balance",
     "BrokerCode",
-    "Connection",
     "ConnectionRequest",
+    "ConnectionResponse",
     "ConnectionToken",
     "ConnectionType",
     "CreateConnectionRequest",

@@ -23,7 +23,9 @@ class Account:
         connection_id (str):
         broker (BrokerCode): Broker code as the API returns it (upper case). Requests accept any case.
             INTERACTIVEBROKERS, MOOMOO, STERLING, TRADIER and SCHWAB are not in the vendor's code table; they follow its
-            naming rule (name in capitals, no spaces).
+            naming rule (name in capitals, no spaces). New brokers are added monthly (the vendor's pages): the list is the
+            codes known to this contract, and an answer may carry a code added since. The SDK keeps such a code readable as
+            text (`Broker` members for the known ones).
         account_type (AccountType): Cash accounts cannot sell short or borrow; margin accounts use Reg T.
         is_paper (bool): Simulated (paper) account.
         can_trade (bool): False for read-only brokers and `readonly` connections.

@@ -33,7 +33,9 @@ class Order:
             cl_order_id (str):
             broker (BrokerCode): Broker code as the API returns it (upper case). Requests accept any case.
                 INTERACTIVEBROKERS, MOOMOO, STERLING, TRADIER and SCHWAB are not in the vendor's code table; they follow its
-                naming rule (name in capitals, no spaces).
+                naming rule (name in capitals, no spaces). New brokers are added monthly (the vendor's pages): the list is the
+                codes known to this contract, and an answer may carry a code added since. The SDK keeps such a code readable as
+                text (`Broker` members for the known ones).
             instrument (Instrument): STK equity, OPT single-leg option, MLEG_OPT multi-leg option, FUT future, CRYPTO spot
                 crypto (CRYPTO is this contract's name; the vendor docs only say crypto is traded).
             symbol (None | str): Null for multi-leg orders.

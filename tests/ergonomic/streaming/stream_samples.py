@@ -85,11 +85,11 @@ def order_update(seq: int, version: int, user_id: str = "u1", **changes: Any) ->
     return json.dumps(
         {
             "type": "order_update",
-            "seq": seq,
+            "seq": str(seq),
             "time": TIME,
             "user_id": user_id,
             "account_id": body["account_id"],
-            "version": version,
+            "version": str(version),
             "order": body,
         }
     )
@@ -101,11 +101,11 @@ def position_update(seq: int, version: int, user_id: str = "u1", **changes: Any)
     return json.dumps(
         {
             "type": "position_update",
-            "seq": seq,
+            "seq": str(seq),
             "time": TIME,
             "user_id": user_id,
             "account_id": body["account_id"],
-            "version": version,
+            "version": str(version),
             "position": body,
         }
     )
@@ -117,11 +117,11 @@ def balance_update(seq: int, version: int, user_id: str = "u1", **changes: Any) 
     return json.dumps(
         {
             "type": "balance_update",
-            "seq": seq,
+            "seq": str(seq),
             "time": TIME,
             "user_id": user_id,
             "account_id": body["account_id"],
-            "version": version,
+            "version": str(version),
             "balance": body,
         }
     )

@@ -40,19 +40,20 @@ def test_position_and_balance_updates_parse() -> None:
 
 
 def test_control_frames_parse() -> None:
-    """Welcome, authenticated and heartbeat frames become the internal control values."""
+    """Welcome, authenticated and heartbeat frames become the internal control values;
+    counters arrive as digit strings (the vendor's every-field-a-string rule)."""
     welcome = parse_brokerage(
         json.dumps(
             {
                 "type": "welcome",
                 "session_id": "bs_1",
                 "server_time": TIME,
-                "auth_timeout_seconds": 0.5,
+                "auth_timeout_seconds": "0.5",
             }
         )
     )
     beat = parse_brokerage(
-        json.dumps({"type": "heartbeat", "time": TIME, "last_seq": 4, "interval_seconds": 1})
+        json.dumps({"type": "heartbeat", "time": TIME, "last_seq": "4", "interval_seconds": "1"})
     )
     md_auth = parse_market_data(
         json.dumps(
@@ -114,7 +115,7 @@ def test_control_frames_parse() -> None:
             {
                 "type": "depth",
                 "symbol": "AAPL",
-                "levels": 1,
+                "levels": "1",
                 "bids": [{"price": "171.19", "size": "300"}],
                 "asks": [{"price": "171.21", "size": "200"}],
                 "time": TIME,

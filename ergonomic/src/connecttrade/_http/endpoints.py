@@ -171,7 +171,7 @@ def _page_size(value: int) -> int:
 def create_user(user_id: str) -> Operation[UserCredentials]:
     kwargs = api_create_user._get_kwargs(body=CreateUserRequest(user_id=user_id))
     result = yield from_generated(kwargs, auth=Auth.CLIENT, retry=Retry.UNSENT)
-    return parse.user_credentials(result.body)
+    return parse.user_credentials(result.body, sent_user_id=user_id)
 
 
 def list_users() -> Operation[list[User]]:

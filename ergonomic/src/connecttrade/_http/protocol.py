@@ -24,6 +24,7 @@ from connecttrade._exceptions import (
 )
 from connecttrade._http.auth_headers import AuthHeaders
 from connecttrade._http.calls import HttpCall, HttpResult, Retry
+from connecttrade._http.error_body import error_message
 from connecttrade._http.settings import Settings
 from connecttrade._http.url_book import UrlBook
 from connecttrade._wire.fields import decode_json
@@ -174,12 +175,9 @@ def interpret(
         or status in call.settled
     ):
         return HttpResult(status_code=status, body=body, request_id=request_id, attempt=attempt)
-    message = body.get("message") if isinstance(body, dict) else None
-    if not isinstance(message, str) or not message:
-        message = response.reason_phrase or f"HTTP {status}"
     raise error_for_status(
         status,
-        settings.redact(message),
+        error_message(response, body, settings.redact),
         request_id=request_id,
         response=response,
         retry_after=_retry_after(response.headers.get("retry-after")),

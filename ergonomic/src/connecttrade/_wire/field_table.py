@@ -322,15 +322,26 @@ def opt_enum(attribute: str, kind: type[_E], key: str | None = None) -> TableFie
     return TableField(attribute, key or attribute, fast, checked, nullable=True, kind=kind)
 
 
-def items(attribute: str, parse: Callable[[object], Any], key: str | None = None) -> TableField:
-    """A JSON array whose items ``parse`` reads (it raises for a bad item), as a tuple."""
+def items(
+    attribute: str,
+    parse: Callable[[object], Any],
+    key: str | None = None,
+    *,
+    nullable: bool = False,
+) -> TableField:
+    """A JSON array whose items ``parse`` reads (it raises for a bad item), as a tuple;
+    ``nullable``: JSON null reads as the empty tuple (the key must still be there)."""
 
     def fast(value: object) -> object:
         if type(value) is list:
             return tuple([parse(item) for item in value]) if value else ()
+        if nullable and value is None:
+            return ()
         raise _GiveUp
 
     def checked(fields: Fields, name: str) -> object:
+        if nullable and fields.raw(name) is None:
+            return ()
         return tuple(parse(item) for item in fields.items(name))
 
-    return TableField(attribute, key or attribute, fast, checked)
+    return TableField(attribute, key or attribute, fast, checked, nullable=nullable)

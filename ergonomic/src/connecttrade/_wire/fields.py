@@ -15,7 +15,7 @@ from typing import TypeVar, cast
 
 from connecttrade._exceptions import UnexpectedResponseError
 
-__all__ = ["REMEMBERED", "Fields", "decode_json", "wire_decimal"]
+__all__ = ["NOT_JSON", "REMEMBERED", "Fields", "decode_json", "wire_decimal"]
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -24,15 +24,30 @@ _E = TypeVar("_E", bound=StrEnum)
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
+class _NotJson:
+    """The body of an answer that is not JSON (or is empty)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+#: What :func:`decode_json` gives for a body that is not JSON: distinct from JSON ``null``
+#: (which a list answer may be), so an HTML page on a 200 is an error, not an empty list.
+NOT_JSON: object = _NotJson()
+
+
 def decode_json(content: bytes) -> object:
-    """The JSON value of a body, numbers with a fraction as ``Decimal``; ``None`` if not JSON."""
+    """The JSON value of a body, numbers with a fraction as ``Decimal``; :data:`NOT_JSON`
+    if the body is empty or not JSON."""
     if not content:
-        return None
+        return NOT_JSON
     try:
         # What json.loads does with bytes: detect UTF-8/16/32, then decode.
         return _DECODER.decode(content.decode(json.detect_encoding(content), "surrogatepass"))
     except ValueError:
-        return None
+        return NOT_JSON
 
 
 # Answers repeat the same few amounts ("0", "0.00", a price per order on a page): each text

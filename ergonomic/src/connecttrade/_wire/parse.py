@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from connecttrade._exceptions import UnexpectedResponseError
 from connecttrade._wire import field_table as ft
-from connecttrade._wire.fields import Fields
+from connecttrade._wire.fields import NOT_JSON, Fields
 from connecttrade.types.broker import Broker
 from connecttrade.types.enums import (
     AccountType,
@@ -62,14 +62,45 @@ _T = TypeVar("_T")
 
 
 def list_of(parse: Callable[[object], _T], body: object, what: str) -> list[_T]:
-    """Parse a JSON array answer item by item."""
-    if not isinstance(body, list):
-        raise UnexpectedResponseError(f"{what}: expected a JSON array")
-    return [parse(item) for item in body]
+    """Parse a list answer item by item, in any of the shapes the evidence shows.
+
+    The contract answers a bare JSON array. Live clients read ``GET /connections`` as an
+    array that may be ``null`` (read as no items), and the vendor documents cursors on
+    lists, so a page object holding the items under ``what`` (``{"connections": [...]}``)
+    is read too. A page that names a further page cannot be followed by a call without a
+    cursor parameter: that is an error rather than a silently short list.
+    """
+    if type(body) is list:
+        return [parse(item) for item in body]
+    if body is None:
+        return []
+    if body is NOT_JSON:
+        raise UnexpectedResponseError(f"{what}: the answer is not JSON")
+    if isinstance(body, dict) and what in body:
+        fields = Fields(body, f"{what} page")
+        if fields.opt_text("next_cursor") is not None:
+            raise UnexpectedResponseError(
+                f"{what}: the answer is a page with a next_cursor, and this call takes no "
+                "cursor: only its first page could be read"
+            )
+        return [parse(item) for item in fields.items(what)]
+    raise UnexpectedResponseError(
+        f"{what}: expected a JSON array (or null, or an object with {what!r})"
+    )
 
 
 def page(parse: Callable[[object], _T], body: object, key: str) -> tuple[list[_T], str | None]:
-    """Parse a page object: its items under ``key`` and its ``next_cursor``."""
+    """Parse a page object: its items under ``key`` and its ``next_cursor``.
+
+    The vendor's cookbook iterates over ``GET /orders`` as a bare array (medium
+    confidence), so a bare array (or ``null``) is read as the one and last page.
+    """
+    if type(body) is list:
+        return [parse(item) for item in body], None
+    if body is None:
+        return [], None
+    if body is NOT_JSON:
+        raise UnexpectedResponseError(f"{key}: the answer is not JSON")
     fields = Fields(body, f"{key} page")
     return [parse(item) for item in fields.items(key)], fields.opt_text("next_cursor")
 
@@ -157,7 +188,11 @@ _POSITION = ft.FieldTable(
 )
 
 
-def user_credentials(body: object) -> UserCredentials:
+def user_credentials(body: object, sent_user_id: str | None = None) -> UserCredentials:
+    """``sent_user_id``: the id the request named, read when the answer leaves ``user_id``
+    out (live clients of ``POST /users`` read only ``user_secret`` and fall back so)."""
+    if sent_user_id is not None and isinstance(body, dict) and "user_id" not in body:
+        body = {"user_id": sent_user_id, **body}
     return _USER_CREDENTIALS.read(body)
 
 
@@ -173,15 +208,17 @@ def account_ref(body: object) -> AccountRef:
     return _ACCOUNT_REF.read(body)
 
 
+# The vendor's name for the schema (live client code); it has no ``status`` field.
 _CONNECTION = ft.FieldTable(
     Connection,
-    "Connection",
+    "ConnectionResponse",
     [
         ft.text("connection_id"),
         ft.enum("broker", Broker),
         ft.enum("connection_type", ConnectionType),
         ft.datetime("created_at"),
-        ft.items("accounts", account_ref),
+        # Live clients read `accounts` as possibly null: null is no accounts.
+        ft.items("accounts", account_ref, nullable=True),
     ],
 )
 

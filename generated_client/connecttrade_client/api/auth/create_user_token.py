@@ -75,6 +75,9 @@ def sync_detailed(
 
      A one-hour bearer token for agent tools, limited to the scopes asked for.
 
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
+
     Args:
         body (CreateUserTokenRequest): Scopes for a short-lived agent token.
 
@@ -106,6 +109,9 @@ def sync(
 
      A one-hour bearer token for agent tools, limited to the scopes asked for.
 
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
+
     Args:
         body (CreateUserTokenRequest): Scopes for a short-lived agent token.
 
@@ -131,6 +137,9 @@ async def asyncio_detailed(
     """Issue an agent token
 
      A one-hour bearer token for agent tools, limited to the scopes asked for.
+
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
 
     Args:
         body (CreateUserTokenRequest): Scopes for a short-lived agent token.
@@ -160,6 +169,9 @@ async def asyncio(
     """Issue an agent token
 
      A one-hour bearer token for agent tools, limited to the scopes asked for.
+
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
 
     Args:
         body (CreateUserTokenRequest): Scopes for a short-lived agent token.

@@ -89,6 +89,9 @@ def sync_detailed(
 ) -> Response[Error | list[Balance]]:
     """List balances
 
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"balances": [...]}`) without a `next_cursor`.
+
     Args:
         account_id (str | Unset):
         connection_id (str | Unset):
@@ -121,6 +124,9 @@ def sync(
 ) -> Error | list[Balance] | None:
     """List balances
 
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"balances": [...]}`) without a `next_cursor`.
+
     Args:
         account_id (str | Unset):
         connection_id (str | Unset):
@@ -147,6 +153,9 @@ async def asyncio_detailed(
     connection_id: str | Unset = UNSET,
 ) -> Response[Error | list[Balance]]:
     """List balances
+
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"balances": [...]}`) without a `next_cursor`.
 
     Args:
         account_id (str | Unset):
@@ -177,6 +186,9 @@ async def asyncio(
     connection_id: str | Unset = UNSET,
 ) -> Error | list[Balance] | None:
     """List balances
+
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"balances": [...]}`) without a `next_cursor`.
 
     Args:
         account_id (str | Unset):

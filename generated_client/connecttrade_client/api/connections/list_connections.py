@@ -1,11 +1,11 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.connection import Connection
+from ...models.connection_response import ConnectionResponse
 from ...models.error import Error
 from ...types import Response
 
@@ -22,14 +22,28 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | list[Connection] | None:
+) -> Error | list[ConnectionResponse] | None | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = Connection.from_dict(response_200_item_data)
 
-            response_200.append(response_200_item)
+        def _parse_response_200(data: object) -> list[ConnectionResponse] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                response_200_type_0 = []
+                _response_200_type_0 = data
+                for response_200_type_0_item_data in _response_200_type_0:
+                    response_200_type_0_item = ConnectionResponse.from_dict(response_200_type_0_item_data)
+
+                    response_200_type_0.append(response_200_type_0_item)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ConnectionResponse] | None, data)
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -51,7 +65,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | list[Connection]]:
+) -> Response[Error | list[ConnectionResponse] | None]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,15 +77,19 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Error | list[Connection]]:
+) -> Response[Error | list[ConnectionResponse] | None]:
     """List connections
+
+     A bare JSON array, as live clients read it; they also accept `null` (no connections), which the
+    contract allows and the SDK reads as an empty list. The SDK also reads a page object
+    (`{"connections": [...]}`), in case the vendor's spec wraps lists as it does orders.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | list[Connection]]
+        Response[Error | list[ConnectionResponse] | None]
     """
 
     kwargs = _get_kwargs()
@@ -86,15 +104,19 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Error | list[Connection] | None:
+) -> Error | list[ConnectionResponse] | None | None:
     """List connections
+
+     A bare JSON array, as live clients read it; they also accept `null` (no connections), which the
+    contract allows and the SDK reads as an empty list. The SDK also reads a page object
+    (`{"connections": [...]}`), in case the vendor's spec wraps lists as it does orders.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | list[Connection]
+        Error | list[ConnectionResponse] | None
     """
 
     return sync_detailed(
@@ -105,15 +127,19 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[Error | list[Connection]]:
+) -> Response[Error | list[ConnectionResponse] | None]:
     """List connections
+
+     A bare JSON array, as live clients read it; they also accept `null` (no connections), which the
+    contract allows and the SDK reads as an empty list. The SDK also reads a page object
+    (`{"connections": [...]}`), in case the vendor's spec wraps lists as it does orders.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | list[Connection]]
+        Response[Error | list[ConnectionResponse] | None]
     """
 
     kwargs = _get_kwargs()
@@ -126,15 +152,19 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Error | list[Connection] | None:
+) -> Error | list[ConnectionResponse] | None | None:
     """List connections
+
+     A bare JSON array, as live clients read it; they also accept `null` (no connections), which the
+    contract allows and the SDK reads as an empty list. The SDK also reads a page object
+    (`{"connections": [...]}`), in case the vendor's spec wraps lists as it does orders.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | list[Connection]
+        Error | list[ConnectionResponse] | None
     """
 
     return (

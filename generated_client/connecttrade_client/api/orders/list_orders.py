@@ -135,6 +135,10 @@ def sync_detailed(
      Without parameters: today's open orders created since 00:00 UTC. With `cursor`, the other filters
     must match those of the page it came from.
 
+    A page object with `next_cursor`/`prev_cursor`, as the vendor's docs describe; the vendor's cookbook
+    iterates over `GET /orders?status=open` as a bare array (medium confidence), so the SDK also reads a
+    bare array (or `null`) as one last page.
+
     Args:
         account_id (str | Unset):
         status (OrderStatusFilter | Unset): `open`: pending, working, partially_filled,
@@ -195,6 +199,10 @@ def sync(
      Without parameters: today's open orders created since 00:00 UTC. With `cursor`, the other filters
     must match those of the page it came from.
 
+    A page object with `next_cursor`/`prev_cursor`, as the vendor's docs describe; the vendor's cookbook
+    iterates over `GET /orders?status=open` as a bare array (medium confidence), so the SDK also reads a
+    bare array (or `null`) as one last page.
+
     Args:
         account_id (str | Unset):
         status (OrderStatusFilter | Unset): `open`: pending, working, partially_filled,
@@ -249,6 +257,10 @@ async def asyncio_detailed(
 
      Without parameters: today's open orders created since 00:00 UTC. With `cursor`, the other filters
     must match those of the page it came from.
+
+    A page object with `next_cursor`/`prev_cursor`, as the vendor's docs describe; the vendor's cookbook
+    iterates over `GET /orders?status=open` as a bare array (medium confidence), so the SDK also reads a
+    bare array (or `null`) as one last page.
 
     Args:
         account_id (str | Unset):
@@ -307,6 +319,10 @@ async def asyncio(
 
      Without parameters: today's open orders created since 00:00 UTC. With `cursor`, the other filters
     must match those of the page it came from.
+
+    A page object with `next_cursor`/`prev_cursor`, as the vendor's docs describe; the vendor's cookbook
+    iterates over `GET /orders?status=open` as a bare array (medium confidence), so the SDK also reads a
+    bare array (or `null`) as one last page.
 
     Args:
         account_id (str | Unset):

@@ -105,6 +105,9 @@ def sync_detailed(
     `rejected` and a `reject_reason`. 401 when the connection or broker may not trade; 409 when
     `cl_order_id` was already used today on the account; 429 over the per-user order rate.
 
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
+
     Args:
         body (CryptoOrderRequest | EquityOrderRequest | FutureOrderRequest | MultiLegOrderRequest
             | OptionOrderRequest): An order, one variant per instrument, told apart by `instrument`.
@@ -139,6 +142,9 @@ def sync(
     `rejected` and a `reject_reason`. 401 when the connection or broker may not trade; 409 when
     `cl_order_id` was already used today on the account; 429 over the per-user order rate.
 
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
+
     Args:
         body (CryptoOrderRequest | EquityOrderRequest | FutureOrderRequest | MultiLegOrderRequest
             | OptionOrderRequest): An order, one variant per instrument, told apart by `instrument`.
@@ -167,6 +173,9 @@ async def asyncio_detailed(
      The broker's decision is the order's status: an order the broker refuses is answered 201 with status
     `rejected` and a `reject_reason`. 401 when the connection or broker may not trade; 409 when
     `cl_order_id` was already used today on the account; 429 over the per-user order rate.
+
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
 
     Args:
         body (CryptoOrderRequest | EquityOrderRequest | FutureOrderRequest | MultiLegOrderRequest
@@ -199,6 +208,9 @@ async def asyncio(
      The broker's decision is the order's status: an order the broker refuses is answered 201 with status
     `rejected` and a `reject_reason`. 401 when the connection or broker may not trade; 409 when
     `cl_order_id` was already used today on the account; 429 over the per-user order rate.
+
+    Answers 201 here. The vendor's docs list 200 as the success status (medium confidence) and live
+    clients take any status below 400 as success: the SDK takes 200 and 201 alike.
 
     Args:
         body (CryptoOrderRequest | EquityOrderRequest | FutureOrderRequest | MultiLegOrderRequest

@@ -93,6 +93,9 @@ def sync_detailed(
 ) -> Response[Error | list[Position]]:
     """List positions
 
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"positions": [...]}`) without a `next_cursor`.
+
     Args:
         account_id (str | Unset):
         connection_id (str | Unset):
@@ -128,6 +131,9 @@ def sync(
 ) -> Error | list[Position] | None:
     """List positions
 
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"positions": [...]}`) without a `next_cursor`.
+
     Args:
         account_id (str | Unset):
         connection_id (str | Unset):
@@ -157,6 +163,9 @@ async def asyncio_detailed(
     symbols: str | Unset = UNSET,
 ) -> Response[Error | list[Position]]:
     """List positions
+
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"positions": [...]}`) without a `next_cursor`.
 
     Args:
         account_id (str | Unset):
@@ -190,6 +199,9 @@ async def asyncio(
     symbols: str | Unset = UNSET,
 ) -> Error | list[Position] | None:
     """List positions
+
+     A bare JSON array: the vendor's cookbook iterates over this answer directly (medium confidence). The
+    SDK also reads `null` (no items) and a page object (`{"positions": [...]}`) without a `next_cursor`.
 
     Args:
         account_id (str | Unset):

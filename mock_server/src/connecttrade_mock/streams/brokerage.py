@@ -4,7 +4,12 @@ A platform authenticates with its client credentials and subscribes to topics (o
 positions, balances); from then on every engine change of any of its users' orders,
 positions and balances becomes one update frame carrying the entity in its REST shape, the
 entity's ``version`` after the change, and the session's ``seq`` (1, 2, 3... counting only
-update frames). Entities are rendered by the hub once per change (``render_update``).
+update frames), both digit strings like the entity's own ``version``. Entities are rendered
+by the hub once per change (``render_update``).
+
+Topics are added and removed topic by topic: an unsubscribe removes the topics held and
+names the others in one ``not_subscribed`` error; subscribe and unsubscribe are always
+answered by one ``subscribed`` listing every topic held.
 """
 
 from __future__ import annotations
@@ -22,7 +27,14 @@ from connecttrade_mock.streams.contract import (
     StreamContract,
     StreamKind,
 )
-from connecttrade_mock.streams.protocol import Reply, SessionState, StreamProtocol
+from connecttrade_mock.streams.protocol import (
+    Reply,
+    SessionState,
+    StreamProtocol,
+    count_text,
+    error_frame,
+    request_id_of,
+)
 
 __all__ = ["TOPICS", "BrokerageProtocol", "EntityUpdate", "topic_of"]
 
@@ -51,12 +63,12 @@ class EntityUpdate:
         self.account_id = event.account_id
         self.body = body
         self.time = time
-        self.version = _version_of(event.entity)
+        self.version = count_text(_version_of(event.entity))
 
     def frame(self, seq: int) -> dict[str, Any]:
         return {
             "type": f"{self.kind}_update",
-            "seq": seq,
+            "seq": count_text(seq),
             "time": self.time,
             "user_id": self.user_id,
             "account_id": self.account_id,
@@ -98,7 +110,7 @@ class BrokerageProtocol(StreamProtocol):
         return (self.client_id,) if self.client_id else None
 
     def heartbeat(self, last_seq: int, interval_seconds: int) -> dict[str, Any]:
-        return {**super().heartbeat(last_seq, interval_seconds), "last_seq": last_seq}
+        return {**super().heartbeat(last_seq, interval_seconds), "last_seq": count_text(last_seq)}
 
     def wants(self, client_id: str, topic: str) -> bool:
         """Whether a change of ``topic`` for a user of ``client_id`` goes to this session."""
@@ -129,18 +141,29 @@ class BrokerageProtocol(StreamProtocol):
                     "type": "authenticated",
                     "session_id": self.session_id,
                     "client_id": client.client_id,
+                    **request_id_of(frame),
                 }
             ]
         )
 
     def _handle(self, action: str, frame: dict[str, Any]) -> Reply:
         topics = set(frame["topics"])
+        answer_to = request_id_of(frame)
+        frames: list[dict[str, Any]] = []
         if action == "subscribe":
             self.topics |= topics
         else:
-            missing = topics - self.topics
+            missing = [t for t in TOPICS if t in topics - self.topics]
             if missing:
-                names = ", ".join(t for t in TOPICS if t in missing)
-                raise FrameError(ErrorCode.NOT_SUBSCRIBED, f"topics: not subscribed to {names}")
+                frames.append(
+                    error_frame(
+                        ErrorCode.NOT_SUBSCRIBED,
+                        f"topics: not subscribed to {', '.join(missing)}",
+                        topics=missing,
+                        **answer_to,
+                    )
+                )
             self.topics -= topics
-        return Reply([{"type": "subscribed", "topics": [t for t in TOPICS if t in self.topics]}])
+        held = [t for t in TOPICS if t in self.topics]
+        frames.append({"type": "subscribed", "topics": held, **answer_to})
+        return Reply(frames)

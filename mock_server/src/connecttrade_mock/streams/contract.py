@@ -29,7 +29,8 @@ __all__ = [
 ]
 
 MAX_FRAME_BYTES: Final = 64 * 1024
-"""Client frames above this size are refused with an error frame, unread."""
+"""Client frames above this size are refused with an error frame, unread (the session
+stays open). Above ``server.WS_MAX_SIZE`` (1 MiB) the WebSocket layer closes with 1009."""
 
 
 class StreamKind(StrEnum):
@@ -44,7 +45,7 @@ class StreamKind(StrEnum):
 
 
 class CloseCode(IntEnum):
-    """The close codes of ``info.x-close-codes``."""
+    """The close codes of the channels' ``x-close-codes``."""
 
     NORMAL = 1000
     MESSAGE_TOO_BIG = 1009
@@ -79,11 +80,19 @@ class ErrorCode(StrEnum):
 class FrameError(Exception):
     """A client frame the session refuses; ``close`` set means the session must end."""
 
-    def __init__(self, code: ErrorCode, message: str, close: CloseCode | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        close: CloseCode | None = None,
+        **extra: object,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.close = close
+        self.extra = extra
+        """More fields of the error frame (the topics of a refused unsubscribe...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +128,11 @@ class StreamContract:
                         message_type, _ = self._tags(schema, "type")
                         self._outbound[kind][message_type] = validator
         self.close_codes: dict[int, str] = {
-            int(code): text for code, text in document["info"]["x-close-codes"].items()
+            int(code): text
+            for channel in document["channels"].values()
+            for code, text in channel["x-close-codes"].items()
         }
+        """Every close code either channel names (one text per code; the last one read)."""
 
     @classmethod
     def load(cls) -> StreamContract:

@@ -9,8 +9,14 @@ parameters.
 A subscribe is accepted symbol by symbol, so one bad symbol never stops the others: each
 refusal code gets one ``error`` frame naming its symbols (``channel``, ``symbols``), then
 one ``subscribed`` frame lists the symbols accepted (possibly none), then the first data of
-each. A ``request_id`` on the subscribe is repeated on all of them. An unsubscribe naming
-anything not subscribed changes nothing.
+each. An unsubscribe works the same way: the symbols held are removed, those not held get
+one ``not_subscribed`` error naming them, then one ``unsubscribed`` lists the symbols
+removed (possibly none). A ``request_id`` on any client frame is repeated on every frame
+answering it. Counters in server frames (``levels``, ``strikes``) are digit strings.
+
+Defaults: trades ``session`` ``all``; bars ``backfill`` 0; options chains ``strikes`` 5,
+``greeks`` false and, without ``expiry``, the nearest listed expiry at each push (so the
+chain rolls to the next expiry once the nearest one expires).
 
 What is pushed, by channel (``poll`` runs every ``market_data_interval_ms``):
 
@@ -47,7 +53,14 @@ from connecttrade_mock.streams.contract import (
     StreamContract,
     StreamKind,
 )
-from connecttrade_mock.streams.protocol import Reply, SessionState, StreamProtocol, error_frame
+from connecttrade_mock.streams.protocol import (
+    Reply,
+    SessionState,
+    StreamProtocol,
+    count_text,
+    error_frame,
+    request_id_of,
+)
 from connecttrade_mock.wire.records import decimal_text, quantity_text, quote_json, time_text
 
 if TYPE_CHECKING:
@@ -116,11 +129,11 @@ class Subscription:
         elif self.channel is Channel.BARS:
             out["interval"] = self.interval.value
         elif self.channel is Channel.DEPTH:
-            out["levels"] = self.levels
+            out["levels"] = count_text(self.levels)
         elif self.channel is Channel.OPTIONS_CHAIN:
             out["greeks"] = self.greeks
             out["expiry"] = self.expiry.isoformat() if self.expiry else None
-            out["strikes"] = self.strikes
+            out["strikes"] = count_text(self.strikes)
         return out
 
 
@@ -187,6 +200,7 @@ class MarketDataProtocol(StreamProtocol):
                     "connection_id": connection.connection_id,
                     "broker": connection.broker,
                     "expires_at": time_text(expires_at),
+                    **request_id_of(frame),
                 }
             ]
         )
@@ -206,19 +220,17 @@ class MarketDataProtocol(StreamProtocol):
         return None
 
     # -- requests ------------------------------------------------------------------------
-    def _error_extra(self, frame: dict[str, Any] | None) -> dict[str, str]:
-        if frame is not None and frame.get("action") in ("snapshot", "subscribe"):
-            return _request_id(frame)
-        return {}
-
     def _handle(self, action: str, frame: dict[str, Any]) -> Reply:
         if action == "subscribe":
             return Reply(self._subscribe(frame))
         if action == "unsubscribe":
-            return Reply([self._unsubscribe(frame)])
+            return Reply(self._unsubscribe(frame))
         if action == "list_subscriptions":
             subs = sorted(self.subscriptions.values(), key=lambda s: (s.channel.value, s.symbol))
-            return Reply([{"type": "subscriptions", "subscriptions": [s.describe() for s in subs]}])
+            listing = [s.describe() for s in subs]
+            return Reply(
+                [{"type": "subscriptions", "subscriptions": listing, **request_id_of(frame)}]
+            )
         return Reply([self._snapshot(frame)])
 
     def _entitled(self) -> Broker:
@@ -282,7 +294,7 @@ class MarketDataProtocol(StreamProtocol):
 
     def _subscribe(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
         channel = Channel(frame["channel"])
-        answer_to = _request_id(frame)
+        answer_to = request_id_of(frame)
         expiry = date.fromisoformat(frame["expiry"]) if "expiry" in frame else None
         accepted: list[str] = []
         refused: dict[ErrorCode, list[tuple[str, str]]] = {}
@@ -333,8 +345,10 @@ class MarketDataProtocol(StreamProtocol):
             frames.extend(self._push(sub, now, {}))
         return frames
 
-    def _unsubscribe(self, frame: dict[str, Any]) -> dict[str, Any]:
+    def _unsubscribe(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+        """Symbol by symbol, like subscribe: remove those held, name the others."""
         channel = Channel(frame["channel"])
+        answer_to = request_id_of(frame)
         keys: list[tuple[Channel, str]] = []
         missing: list[str] = []
         for given in frame["symbols"]:
@@ -343,20 +357,33 @@ class MarketDataProtocol(StreamProtocol):
             if (channel, symbol) in self.subscriptions:
                 if (channel, symbol) not in keys:
                     keys.append((channel, symbol))
-            else:
+            elif (channel, symbol) not in keys:
                 missing.append(given)
+        frames: list[dict[str, Any]] = []
         if missing:
-            raise FrameError(
-                ErrorCode.NOT_SUBSCRIBED,
-                f"symbols: not subscribed to {channel.value} of {', '.join(missing[:10])}",
+            shown = ", ".join(missing[:_REASONS_SHOWN])
+            more = len(missing) - _REASONS_SHOWN
+            frames.append(
+                error_frame(
+                    ErrorCode.NOT_SUBSCRIBED,
+                    f"symbols: not subscribed to {channel.value} of {shown}"
+                    + (f" and {more} more" if more > 0 else ""),
+                    channel=channel.value,
+                    symbols=missing,
+                    **answer_to,
+                )
             )
         for key in keys:
             del self.subscriptions[key]
-        return {
-            "type": "unsubscribed",
-            "channel": channel.value,
-            "symbols": [symbol for _, symbol in keys],
-        }
+        frames.append(
+            {
+                "type": "unsubscribed",
+                "channel": channel.value,
+                "symbols": [symbol for _, symbol in keys],
+                **answer_to,
+            }
+        )
+        return frames
 
     def _snapshot(self, frame: dict[str, Any]) -> dict[str, Any]:
         symbol = self._instrument(Channel.BARS, frame["symbol"]).symbol
@@ -493,14 +520,6 @@ class MarketDataProtocol(StreamProtocol):
 _REASONS_SHOWN: Final = 5
 
 
-def _request_id(frame: dict[str, Any]) -> dict[str, Any]:
-    """``{"request_id": ...}`` when the frame carries a usable one, else ``{}``."""
-    request_id = frame.get("request_id")
-    if isinstance(request_id, str) and 0 < len(request_id) <= 64:
-        return {"request_id": request_id}
-    return {}
-
-
 def _refusal_message(reasons: list[str]) -> str:
     """One message for the symbols refused with one code: the distinct reasons, the first
     few of them (a frame may name 100 symbols)."""
@@ -553,7 +572,7 @@ def _depth_frame(market: Market, symbol: str, levels: int) -> dict[str, Any]:
     return {
         "type": "depth",
         "symbol": symbol,
-        "levels": levels,
+        "levels": count_text(levels),
         "bids": [_level(level) for level in book.bids],
         "asks": [_level(level) for level in book.asks],
         "time": time_text(book.time),

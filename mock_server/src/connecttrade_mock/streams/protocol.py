@@ -6,6 +6,10 @@ close 4000), check against the AsyncAPI message of its ``action`` (error frame n
 field), refuse anything but ``authenticate`` before authentication, then the stream's own
 handler. A handler refuses a request by raising ``FrameError``; the session stays open
 unless the error carries a close code.
+
+Every field of a server frame is a string, a boolean or null (the vendor's rule for
+everything the API returns): counters go out as digit strings (:func:`count_text`). Every
+client frame may carry a ``request_id``; every frame answering it repeats it, errors too.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from connecttrade_mock.streams.contract import (
     CloseCode,
@@ -27,7 +32,17 @@ from connecttrade_mock.streams.contract import (
 )
 from connecttrade_mock.wire.records import time_text
 
-__all__ = ["Reply", "SessionState", "StreamProtocol", "error_frame"]
+__all__ = [
+    "Reply",
+    "SessionState",
+    "StreamProtocol",
+    "count_text",
+    "error_frame",
+    "request_id_of",
+    "seconds_text",
+]
+
+MAX_REQUEST_ID: Final = 64
 
 
 class SessionState(StrEnum):
@@ -53,6 +68,25 @@ class Reply:
 
 def error_frame(code: ErrorCode, message: str, **extra: object) -> dict[str, Any]:
     return {"type": "error", "code": code.value, "message": message, **extra}
+
+
+def count_text(value: int) -> str:
+    """A counter as the wire writes it: a digit string."""
+    return str(value)
+
+
+def seconds_text(value: float) -> str:
+    """A duration in seconds as a decimal string ("30", "0.5"; never an exponent)."""
+    return format(Decimal(repr(float(value))).normalize(), "f")
+
+
+def request_id_of(frame: dict[str, Any] | None) -> dict[str, str]:
+    """``{"request_id": ...}`` when the client frame carries a usable one (a string of 1
+    to 64 characters, even in a frame that breaks its schema otherwise), else ``{}``."""
+    request_id = frame.get("request_id") if frame is not None else None
+    if isinstance(request_id, str) and 0 < len(request_id) <= MAX_REQUEST_ID:
+        return {"request_id": request_id}
+    return {}
 
 
 class StreamProtocol(ABC):
@@ -88,12 +122,11 @@ class StreamProtocol(ABC):
         this one."""
 
     def welcome(self, auth_timeout_seconds: float) -> dict[str, Any]:
-        timeout = auth_timeout_seconds
         return {
             "type": "welcome",
             "session_id": self._session_id,
             "server_time": time_text(self._clock()),
-            "auth_timeout_seconds": int(timeout) if timeout == int(timeout) else timeout,
+            "auth_timeout_seconds": seconds_text(auth_timeout_seconds),
         }
 
     def heartbeat(self, last_seq: int, interval_seconds: int) -> dict[str, Any]:
@@ -101,7 +134,7 @@ class StreamProtocol(ABC):
         return {
             "type": "heartbeat",
             "time": time_text(self._clock()),
-            "interval_seconds": interval_seconds,
+            "interval_seconds": count_text(interval_seconds),
         }
 
     def receive(self, data: str | bytes | None) -> Reply:
@@ -124,15 +157,12 @@ class StreamProtocol(ABC):
                 )
             return self._handle(action, frame)
         except FrameError as exc:
-            reply = Reply([error_frame(exc.code, exc.message, **self._error_extra(frame))])
+            extra = {**exc.extra, **request_id_of(frame)}
+            reply = Reply([error_frame(exc.code, exc.message, **extra)])
             if exc.close is not None:
                 self.state = SessionState.CLOSED
                 reply.close, reply.reason = exc.close, exc.message[:100]
             return reply
-
-    def _error_extra(self, frame: dict[str, Any] | None) -> dict[str, str]:
-        """Fields a stream adds to its error frames (the market-data snapshot's request_id)."""
-        return {}
 
     @abstractmethod
     def _authenticate(self, frame: dict[str, Any]) -> Reply:

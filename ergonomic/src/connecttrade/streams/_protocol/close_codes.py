@@ -1,7 +1,7 @@
 """What a stream does when its connection ends: the close-code policy as a table (pure).
 
-Codes are the protocol's (``openapi/asyncapi.json``, ``info.x-close-codes``). Anything
-not listed, and a connection lost without a close frame, reconnects with backoff.
+Codes are the protocol's (``openapi/asyncapi.json``, each channel's ``x-close-codes``).
+Anything not listed, and a connection lost without a close frame, reconnects with backoff.
 """
 
 from __future__ import annotations
