@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -200,9 +201,49 @@ def test_a_callback_may_refresh_its_own_order() -> None:
     tracker.on(OrderEvent, on_event)
     tracker.apply(_order(2, "partially_filled", 1))
     assert tracker.order.status is OrderStatus.FILLED
-    assert sorted(seen) == sorted(
-        ["OrderFill", "OrderPartiallyFilled", "OrderFill", "OrderFill", "OrderFilled"]
-    )
+    assert seen == ["OrderFill", "OrderPartiallyFilled", "OrderFill", "OrderFill", "OrderFilled"]
+
+
+def test_a_callback_waiting_for_a_push_on_another_thread_does_not_deadlock() -> None:
+    """A callback that blocks until another thread has applied a snapshot (as a sync view's
+    read waits for its loop thread) lets that thread through; its events follow in order."""
+    tracker = OrderTracker(_order(1, "working"))
+    seen: list[str] = []
+    pusher_finished: list[bool] = []
+
+    def on_event(event: OrderEvent) -> None:
+        seen.append(type(event).__name__)
+        if isinstance(event, OrderPartiallyFilled):
+            pusher = threading.Thread(target=tracker.apply, args=(_order(3, "filled", 3),))
+            pusher.start()
+            pusher.join(timeout=5)
+            pusher_finished.append(not pusher.is_alive())
+
+    tracker.on(OrderEvent, on_event)
+    tracker.apply(_order(2, "partially_filled", 1))
+    assert pusher_finished == [True]
+    assert seen == ["OrderFill", "OrderPartiallyFilled", "OrderFill", "OrderFill", "OrderFilled"]
+
+
+def test_concurrent_pushes_deliver_every_event_once_and_in_order() -> None:
+    """Snapshots applied from eight threads at once: each callback sees each fill once, and
+    the status events in the order of the versions taken."""
+    tracker = OrderTracker(_order(1, "working"))
+    seen: list[OrderEvent] = []
+    tracker.on(OrderEvent, seen.append)
+    snapshots = [_order(v, "partially_filled", min(v - 1, 2)) for v in range(2, 40)]
+    snapshots.append(_order(40, "filled", 3))
+    threads = [
+        threading.Thread(target=lambda part=part: [tracker.apply(o) for o in part])
+        for part in (snapshots[i::8] for i in range(8))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fills = [e.fill.fill_id for e in seen if isinstance(e, OrderFill)]
+    assert sorted(fills) == ["fill_1", "fill_2", "fill_3"]
+    assert seen == list(tracker.events)
 
 
 def test_after_a_rebase_a_lower_version_is_taken_and_old_fills_stay_reported() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,15 +31,27 @@ logger = logging.getLogger("connecttrade.orders")
 _E = TypeVar("_E", bound=OrderEvent)
 
 
+class _Listener:
+    """One registration of :meth:`OrderTracker.on` (compared by identity)."""
+
+    __slots__ = ("callback", "kind")
+
+    def __init__(self, kind: type[OrderEvent], callback: Callable[[Any], object]) -> None:
+        self.kind = kind
+        self.callback = callback
+
+
 class OrderTracker:
     """The latest snapshot of one order, the statuses it went through and its events."""
 
     __slots__ = (
+        "_delivering",
         "_events",
         "_feeds",
         "_listeners",
         "_lock",
         "_order",
+        "_outbox",
         "_rebased",
         "_seen_fills",
         "_status_log",
@@ -48,9 +61,14 @@ class OrderTracker:
         self._order = order
         self._feeds = 0
         self._rebased = False
-        # Re-entrant: a callback may refresh the order it is told about.
-        self._lock = threading.RLock()
-        self._listeners: list[tuple[type[OrderEvent], Callable[[Any], object]]] = []
+        self._lock = threading.Lock()
+        self._listeners: list[_Listener] = []
+        # Events waiting for delivery, each with the listeners registered when it happened.
+        # One thread at a time delivers, outside the lock: callbacks see the events in
+        # order, and a callback that blocks on another thread (a sync view's read, say)
+        # cannot deadlock with a push arriving there.
+        self._outbox: deque[tuple[OrderEvent, tuple[_Listener, ...]]] = deque()
+        self._delivering = False
         self._events: list[OrderEvent] = order_events(None, order, ())
         self._seen_fills = {fill.fill_id for fill in order.fills}
         self._status_log: list[tuple[dt.datetime, OrderStatus | str]] = [
@@ -87,7 +105,8 @@ class OrderTracker:
 
         A snapshot of another order raises ``ValueError``; a stale or repeated version
         (``version`` not above the one held) is ignored. The events the snapshot brings
-        go to the callbacks before this returns.
+        go to the callbacks in order: before this returns, unless another thread is
+        delivering events of this order already (then that thread delivers them).
         """
         if order.order_id != self._order.order_id:
             raise ValueError(
@@ -104,11 +123,9 @@ class OrderTracker:
                 self._status_log.append((order.updated_at, order.status))
             self._order = order
             self._events.extend(events)
-            # Dispatched under the lock, so every callback sees the events in order.
-            for event in events:
-                for kind, callback in list(self._listeners):
-                    if isinstance(event, kind):
-                        _call(callback, event)
+            listeners = tuple(self._listeners)
+            self._outbox.extend((event, listeners) for event in events)
+        self._deliver()
         return True
 
     def on(
@@ -122,13 +139,12 @@ class OrderTracker:
         run. Callbacks may run on another thread (a sync stream's loop): keep them
         thread-safe.
         """
-        entry: tuple[type[OrderEvent], Callable[[Any], object]] = (kind, callback)
+        entry = _Listener(kind, callback)
         with self._lock:
             self._listeners.append(entry)
             if replay:
-                for event in self._events:
-                    if isinstance(event, kind):
-                        _call(callback, event)
+                self._outbox.extend((event, (entry,)) for event in self._events)
+        self._deliver()
 
         def remove() -> None:
             with self._lock:
@@ -136,6 +152,27 @@ class OrderTracker:
                     self._listeners.remove(entry)
 
         return remove
+
+    def _deliver(self) -> None:
+        with self._lock:
+            if self._delivering:
+                return  # the thread delivering now takes the new events too
+            self._delivering = True
+        try:
+            while True:
+                with self._lock:
+                    if not self._outbox:
+                        self._delivering = False
+                        return
+                    event, targets = self._outbox.popleft()
+                    live = [t for t in targets if t in self._listeners]
+                for listener in live:
+                    if isinstance(event, listener.kind):
+                        _call(listener.callback, event)
+        except BaseException:
+            with self._lock:
+                self._delivering = False
+            raise
 
     @property
     def fed(self) -> bool:
