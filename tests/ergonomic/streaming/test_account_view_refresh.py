@@ -149,3 +149,37 @@ def test_refresh_every_must_be_positive(every: float) -> None:
     )
     with pytest.raises(ValueError, match="refresh_every"):
         connecttrade.LiveAccountView(stream, [client], refresh_every=every)
+
+
+@pytest.mark.anyio
+async def test_a_failed_refresh_raises_and_the_view_keeps_following_the_stream(
+    live_mock: MockServer,
+) -> None:
+    """A refresh whose REST read fails (503, retries off) raises that error; pushes are no longer
+    buffered afterwards (a new order still reaches the view), the next refresh works, and
+    refresh() on a closed view raises StreamStateError."""
+    assert live_mock.control is not None
+    c = live_mock.credentials
+    async with connecttrade.AsyncClient(
+        base_url=live_mock.base_url,
+        client_id=c.client_id,
+        client_secret=c.client_secret,
+        user_id=c.user_id,
+        user_secret=c.user_secret,
+        max_retries=0,
+    ) as ct:
+        view = connecttrade.LiveAccountView.from_client(ct, backoff=FAST)
+        async with view:
+            await view.wait_synced(10)
+            live_mock.control.faults(fail_next=2, error_status=503)
+            with pytest.raises(connecttrade.InternalServerError):
+                await view.refresh()
+            live_mock.control.clear_faults()
+            handle = await ct.orders.place(
+                connecttrade.market("ZAZZT", 1, side="BUY"), account_id=MARGIN
+            )
+            await _wait_for(lambda: view.order(handle.order.order_id) is not None)
+            await view.refresh(timeout=10)
+            assert view.refreshes == 1
+        with pytest.raises(connecttrade.StreamStateError):
+            await view.refresh()
