@@ -67,6 +67,8 @@ class LiveAccountView:
     REST snapshots are taken through them and the view keeps only their users' updates.
     ``stream`` is a :class:`BrokerageStream` of the same platform; the view starts it if
     it is idle and, when ``owns_stream`` is true, closes it on :meth:`close`.
+    ``refresh_every`` seconds (``None``: never) it re-marks positions and balances over REST
+    (:meth:`refresh`); ``resync_backoff`` paces the retries of a failed sync.
     """
 
     def __init__(

@@ -312,7 +312,8 @@ class SyncMarketDataStream(_SyncStream[MarketDataStream, MarketDataEvent]):
 
 class SyncAccountView(ClosedOnExit):
     """:class:`~connecttrade.LiveAccountView` for sync code; reads are consistent
-    snapshots taken on the view's thread."""
+    snapshots taken on the view's thread. ``refresh_every`` seconds the view re-marks
+    positions and balances over REST (see :meth:`refresh`)."""
 
     def __init__(
         self,
