@@ -25,9 +25,13 @@ from connecttrade import (
     AsyncClient,
     Client,
     ConflictError,
+    InvalidOrder,
     NotFoundError,
     Order,
+    limit,
     market,
+    stop,
+    stop_limit,
 )
 from connecttrade_mock.app import MockBroker, create_app
 from connecttrade_mock.simulator import Settings
@@ -210,3 +214,74 @@ def test_async_conflict_names_the_existing_order(broker: MockBroker) -> None:
         assert await sound.orders.get_by_cl_order_id("ct-never-used") is None
 
     _run_async(broker, scenario)
+
+
+def test_cl_order_id_keyword_is_the_idempotency_key(connect: Callable[[], Client]) -> None:
+    """place(..., cl_order_id=) places under that id: get_by_cl_order_id finds the order, a
+    restarted program placing the same order under it gets that order back, and a
+    different order under it is a ConflictError naming the order and the id."""
+    first = connect().orders.place(
+        market("ZAZZT", 1, side="BUY"), account_id=MARGIN, cl_order_id="ct-kw-1"
+    )
+    assert first.order.cl_order_id == "ct-kw-1"
+    found = connect().orders.get_by_cl_order_id("ct-kw-1")
+    assert found is not None
+    assert found.order_id == first.order.order_id
+    again = connect().orders.place(
+        market("ZAZZT", 1, side="BUY"), account_id=MARGIN, cl_order_id="ct-kw-1"
+    )
+    assert again.order.order_id == first.order.order_id
+    with pytest.raises(ConflictError) as caught:
+        connect().orders.place(
+            market("ZAZZT", 5, side="BUY"), account_id=MARGIN, cl_order_id="ct-kw-1"
+        )
+    assert caught.value.existing_order_id == first.order.order_id
+    assert caught.value.cl_order_id == "ct-kw-1"
+
+
+def test_builders_take_cl_order_id(connect: Callable[[], Client]) -> None:
+    """market/limit/stop/stop_limit(..., cl_order_id=) carry the id, and place uses it."""
+    built = [
+        market("ZAZZT", 1, side="BUY", cl_order_id="ct-b-1"),
+        limit("ZAZZT", 1, "9.00", side="BUY", cl_order_id="ct-b-2"),
+        stop("ZAZZT", 1, "99.00", side="BUY", cl_order_id="ct-b-3"),
+        stop_limit(
+            "ZAZZT", 1, stop_price="99.00", limit_price="99.50", side="BUY", cl_order_id="ct-b-4"
+        ),
+    ]
+    assert [o.cl_order_id for o in built] == ["ct-b-1", "ct-b-2", "ct-b-3", "ct-b-4"]
+    handle = connect().orders.place(built[0], account_id=MARGIN)
+    assert handle.order.cl_order_id == "ct-b-1"
+
+
+@pytest.mark.parametrize(
+    ("order_id", "keyword", "problem"),
+    [
+        pytest.param("ct-a", "ct-b", "already carries 'ct-a'", id="two-different-ids"),
+        pytest.param(None, " ct-pad", "surrounding spaces", id="padded"),
+        pytest.param(None, "", "non-empty", id="empty"),
+    ],
+)
+def test_a_bad_or_conflicting_cl_order_id_is_refused_before_sending(
+    connect: Callable[[], Client], order_id: str | None, keyword: str, problem: str
+) -> None:
+    """Two different ids (the order's and the keyword's) or a malformed one raise
+    InvalidOrder naming cl_order_id, and no order reaches the broker."""
+    client = connect()
+    order = market("ZAZZT", 1, side="BUY", cl_order_id=order_id)
+    with pytest.raises(InvalidOrder, match=problem) as caught:
+        client.orders.place(order, account_id=MARGIN, cl_order_id=keyword)
+    assert caught.value.field == "cl_order_id"
+    assert list(client.orders.list(MARGIN, status="all")) == []
+
+
+def test_the_same_id_on_the_order_and_the_keyword_is_accepted(
+    connect: Callable[[], Client],
+) -> None:
+    """The keyword may repeat the id the order already carries."""
+    handle = connect().orders.place(
+        market("ZAZZT", 1, side="BUY", cl_order_id="ct-same"),
+        account_id=MARGIN,
+        cl_order_id="ct-same",
+    )
+    assert handle.order.cl_order_id == "ct-same"

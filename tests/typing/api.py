@@ -72,6 +72,16 @@ def sync_api(client: Client) -> None:
     assert_type(handle.modify(limit_price="1.5"), OrderHandle)
     assert_type(handle.is_done, bool)
     assert_type(handle.apply(handle.order), bool)
+    assert_type(handle.on(connecttrade.OrderFill, _on_fill), Callable[[], None])
+    for event in handle.events(timeout=None, poll_interval=0.1):
+        assert_type(event, connecttrade.OrderEvent)
+    assert_type(
+        client.orders.place(connecttrade.market("A", 1, side="BUY", cl_order_id="x"), "a"),
+        OrderHandle,
+    )
+    assert_type(
+        client.orders.place(connecttrade.market("A", 1, side="BUY"), cl_order_id="x"), OrderHandle
+    )
     assert_type(client.orders.get("a", "o"), Order)
     assert_type(client.orders.list(status="all"), Iterator[Order])
     assert_type(client.orders.modify("a", "o", qty=2), OrderHandle)
@@ -98,6 +108,9 @@ async def async_api(client: AsyncClient) -> None:
     assert_type(await handle.wait(), Order)
     assert_type(await handle.cancel(), Order)
     assert_type(await handle.modify(qty=1), AsyncOrderHandle)
+    assert_type(handle.on(connecttrade.OrderEvent, print), Callable[[], None])
+    async for event in handle.events(timeout=5.0):
+        assert_type(event, connecttrade.OrderEvent)
     assert_type(client.orders.list(), AsyncIterator[Order])
     assert_type(client.transactions.list(), AsyncIterator[Transaction])
     assert_type(await client.orders.partially_filled(), list[Order])
@@ -105,6 +118,28 @@ async def async_api(client: AsyncClient) -> None:
     assert_type(await client.portfolio.total_unrealized_pl("a"), Decimal)
     assert_type(await client.portfolio.daily_summary("a"), DailySummary)
     await client.aclose()
+
+
+def _on_fill(event: connecttrade.OrderFill) -> None:
+    assert_type(event.fill, Fill)
+    assert_type(event.quantity, Decimal)
+    assert_type(event.price, Decimal)
+    assert_type(event.order, Order)
+
+
+def order_events(filled: connecttrade.OrderFilled, rejected: connecttrade.OrderRejected) -> None:
+    assert_type(filled.previous, OrderStatus | str | None)
+    assert_type(filled.status, OrderStatus | str)
+    assert_type(rejected.reason, str | None)
+
+
+async def account_views(client: AsyncClient, sync: Client) -> None:
+    view = connecttrade.LiveAccountView.from_client(client, refresh_every=5.0)
+    assert_type(await view.refresh(timeout=1.0), None)
+    assert_type(view.refreshes, int)
+    sync_view = connecttrade.SyncAccountView(sync, refresh_every=5.0)
+    assert_type(sync_view.refresh(), None)
+    assert_type(sync_view.refreshes, int)
 
 
 def results(order: Order, position: Position, balance: Balance) -> None:

@@ -90,6 +90,17 @@ from connecttrade.types.market_data_events import (
     Trade,
 )
 from connecttrade.types.option_symbol import InvalidOptionSymbol, OptionRight, OptionSymbol
+from connecttrade.types.order_events import (
+    OrderCancelled,
+    OrderEvent,
+    OrderExpired,
+    OrderFill,
+    OrderFilled,
+    OrderPartiallyFilled,
+    OrderRejected,
+    OrderReplaced,
+    OrderStatusChanged,
+)
 from connecttrade.types.orders import (
     InvalidOrder,
     Leg,
@@ -186,11 +197,20 @@ __all__ = [
     "OptionsChain",
     "Order",
     "OrderBook",
+    "OrderCancelled",
+    "OrderEvent",
+    "OrderExpired",
+    "OrderFill",
+    "OrderFilled",
     "OrderHandle",
     "OrderLeg",
+    "OrderPartiallyFilled",
+    "OrderRejected",
+    "OrderReplaced",
     "OrderRequest",
     "OrderSide",
     "OrderStatus",
+    "OrderStatusChanged",
     "OrderTracker",
     "OrderType",
     "OrderUpdate",

@@ -31,6 +31,7 @@ from connecttrade._http.protocol import (
     transport_error,
 )
 from connecttrade._http.rate_limit import TokenBucket
+from connecttrade._http.retry_log import retrying
 from connecttrade._http.settings import Settings
 from connecttrade._http.url_book import UrlBook
 
@@ -94,11 +95,13 @@ class AsyncDriver:
             raise first_failure
         # stamina takes over from the first attempt, whose failure is replayed: its waits,
         # on-retry hooks and testing mode then apply exactly as if it had made that attempt.
-        async for attempt in stamina.retry_context(on=hook, **retry_kwargs(self.settings)):
-            with attempt:
-                if attempt.num == 1:
-                    raise first_failure
-                return await self._attempt(call, args, attempt.num)
+        # Retry notices go to the SDK's logger (connecttrade.retries), not stamina's.
+        with retrying(call):
+            async for attempt in stamina.retry_context(on=hook, **retry_kwargs(self.settings)):
+                with attempt:
+                    if attempt.num == 1:
+                        raise first_failure
+                    return await self._attempt(call, args, attempt.num)
         raise AssertionError("unreachable: stamina re-raises the last failure")
 
     async def _attempt(self, call: HttpCall, args: RequestArgs, number: int) -> HttpResult:

@@ -4,8 +4,14 @@
 :class:`~connecttrade.rest.order_tracker.OrderTracker` and add the calls that move it on:
 ``refresh``, ``wait`` until the order is done, ``cancel`` and ``modify``. The tracker is
 public (``handle.tracker``) so a stream can push updates into the same handle: once a live
-account view tracks the handle (``view.track(handle)``), ``wait`` sleeps until an update
-is pushed instead of polling the API.
+account view tracks the handle (``view.track(handle)``), ``wait`` and ``events`` sleep until
+an update is pushed instead of polling the API.
+
+Order events (:mod:`connecttrade.types.order_events`: fills, partial fills, cancels,
+rejections, replacements, expiries) reach callbacks registered with ``handle.on(kind,
+callback)`` and iteration over ``handle.events()``. They come from whatever feeds the
+handle: the brokerage stream when a live view tracks it, otherwise the REST reads of
+``refresh``, ``wait`` and ``events`` (which poll).
 
 The two handles are twins kept in step by construction: the same public names,
 signatures and docstrings modulo ``async``/``await`` and ``Async``-prefixed types, checked
@@ -16,13 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import queue
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from connecttrade._exceptions import OrderWaitTimeoutError
 from connecttrade._http import endpoints as ops
 from connecttrade.rest.order_tracker import OrderTracker
 from connecttrade.types.enums import OrderStatus, TimeInForce
+from connecttrade.types.order_events import OrderEvent, OrderStatusChanged
 from connecttrade.types.orders import Amount
 from connecttrade.types.results import Fill, Order
 
@@ -35,6 +44,8 @@ __all__ = ["AsyncOrderHandle", "OrderHandle"]
 DEFAULT_WAIT_TIMEOUT = 30.0
 DEFAULT_POLL_INTERVAL = 0.5
 
+_E = TypeVar("_E", bound=OrderEvent)
+
 
 _MANUAL_CLOCK_HINT = (
     "the mock broker's clock is manual: advance it (control.advance) for the order to progress"
@@ -46,11 +57,16 @@ def _clock_hint(driver: SyncDriver | AsyncDriver) -> str | None:
     return _MANUAL_CLOCK_HINT if driver.mock_clock == "manual" else None
 
 
-def _check_wait(timeout: float, poll_interval: float) -> None:
-    if not timeout >= 0:
+def _check_wait(timeout: float | None, poll_interval: float) -> None:
+    if timeout is not None and not timeout >= 0:
         raise ValueError(f"timeout must be >= 0, got {timeout!r}")
     if not poll_interval > 0:
         raise ValueError(f"poll_interval must be > 0, got {poll_interval!r}")
+
+
+def _is_last(event: OrderEvent) -> bool:
+    """The status change that made the order done: nothing follows it."""
+    return isinstance(event, OrderStatusChanged) and event.order.is_done
 
 
 class _HandleState:
@@ -83,6 +99,24 @@ class _HandleState:
     def apply(self, order: Order) -> bool:
         """Push a snapshot (from a stream, say); stale versions are ignored."""
         return self.tracker.apply(order)
+
+    def on(
+        self, kind: type[_E], callback: Callable[[_E], object], *, replay: bool = True
+    ) -> Callable[[], None]:
+        """Call ``callback(event)`` for every order event of type ``kind``; returns the remover.
+
+        ``kind`` is an event class of :mod:`connecttrade.types.order_events`:
+        ``OrderFill`` (each execution, exactly once), ``OrderFilled``,
+        ``OrderPartiallyFilled``, ``OrderCancelled``, ``OrderRejected``, ``OrderReplaced``,
+        ``OrderExpired``, ``OrderStatusChanged`` (every status change) or ``OrderEvent``
+        (all of them). With ``replay`` (the default) the events already seen are passed
+        first, so a callback registered after an order filled at once still hears of it.
+        Events come from the brokerage stream while a live view tracks the handle, else from
+        the reads of ``refresh``, ``wait`` and ``events``. A callback that raises is logged
+        (logger ``connecttrade.orders``) and the feed goes on; callbacks may run on a sync
+        stream's thread.
+        """
+        return self.tracker.on(kind, callback, replay=replay)
 
     def __repr__(self) -> str:
         order = self.tracker.order
@@ -126,9 +160,54 @@ class OrderHandle(_HandleState):
             self.refresh()
         return self.tracker.order
 
+    def events(
+        self, timeout: float | None = None, poll_interval: float = DEFAULT_POLL_INTERVAL
+    ) -> Iterator[OrderEvent]:
+        """Iterate over the order's events, from the first, until it is done.
+
+        The last event is the status change that ended the order (``OrderFilled``,
+        ``OrderCancelled``, ...). Events are pushed while a live view tracks the handle;
+        otherwise the order is fetched every ``poll_interval`` seconds. Raises
+        :class:`OrderWaitTimeoutError` when the order is not done within ``timeout``
+        seconds (``None``: no limit).
+        """
+        _check_wait(timeout, poll_interval)
+        pending: queue.SimpleQueue[OrderEvent] = queue.SimpleQueue()
+        remove = self.tracker.on(OrderEvent, pending.put)
+        try:
+            deadline = None if timeout is None else self._driver.clock() + timeout
+            while True:
+                while not pending.empty():
+                    event = pending.get()
+                    yield event
+                    if _is_last(event):
+                        return
+                step = poll_interval
+                if deadline is not None:
+                    remaining = deadline - self._driver.clock()
+                    if remaining <= 0:
+                        raise OrderWaitTimeoutError(
+                            self.tracker.order, timeout or 0.0, _clock_hint(self._driver)
+                        )
+                    step = min(step, remaining)
+                if self.tracker.fed:
+                    # Woken by the next push; the bound only re-checks that a feed remains.
+                    try:
+                        event = pending.get(timeout=step)
+                    except queue.Empty:
+                        continue
+                    yield event
+                    if _is_last(event):
+                        return
+                else:
+                    self._driver.sleep(step)
+                    self.refresh()
+        finally:
+            remove()
+
     def _wait_pushed(self, timeout: float) -> Order:
         pushed = threading.Event()
-        unwatch = self.tracker.watch(lambda _order: pushed.set())
+        unwatch = self.tracker.on(OrderEvent, lambda _event: pushed.set(), replay=False)
         try:
             deadline = self._driver.clock() + timeout
             while not self.tracker.is_done:
@@ -223,15 +302,71 @@ class AsyncOrderHandle(_HandleState):
             await self.refresh()
         return self.tracker.order
 
+    async def events(
+        self, timeout: float | None = None, poll_interval: float = DEFAULT_POLL_INTERVAL
+    ) -> AsyncIterator[OrderEvent]:
+        """Iterate (``async for``) over the order's events, from the first, until it is done.
+
+        The last event is the status change that ended the order (``OrderFilled``,
+        ``OrderCancelled``, ...). Events are pushed while a live view tracks the handle;
+        otherwise the order is fetched every ``poll_interval`` seconds. Raises
+        :class:`OrderWaitTimeoutError` when the order is not done within ``timeout``
+        seconds (``None``: no limit).
+        """
+        _check_wait(timeout, poll_interval)
+        loop = asyncio.get_running_loop()
+        loop_thread = threading.get_ident()
+        pending: asyncio.Queue[OrderEvent] = asyncio.Queue()
+
+        # The feed may run on another thread's loop (a sync stream): hop onto ours.
+        def push(event: OrderEvent) -> None:
+            if threading.get_ident() == loop_thread:
+                pending.put_nowait(event)
+            else:
+                loop.call_soon_threadsafe(pending.put_nowait, event)
+
+        remove = self.tracker.on(OrderEvent, push)
+        try:
+            deadline = None if timeout is None else self._driver.clock() + timeout
+            while True:
+                while not pending.empty():
+                    event = pending.get_nowait()
+                    yield event
+                    if _is_last(event):
+                        return
+                step = poll_interval
+                if deadline is not None:
+                    remaining = deadline - self._driver.clock()
+                    if remaining <= 0:
+                        raise OrderWaitTimeoutError(
+                            self.tracker.order, timeout or 0.0, _clock_hint(self._driver)
+                        )
+                    step = min(step, remaining)
+                if self.tracker.fed:
+                    # Woken by the next push; the bound only re-checks that a feed remains.
+                    try:
+                        async with asyncio.timeout(step):
+                            event = await pending.get()
+                    except TimeoutError:
+                        continue
+                    yield event
+                    if _is_last(event):
+                        return
+                else:
+                    await self._driver.sleep(step)
+                    await self.refresh()
+        finally:
+            remove()
+
     async def _wait_pushed(self, timeout: float) -> Order:
         loop = asyncio.get_running_loop()
         pushed = asyncio.Event()
 
         # The feed may run on another thread's loop (a sync stream): hop onto ours.
-        def wake(_order: Order) -> None:
+        def wake(_event: OrderEvent) -> None:
             loop.call_soon_threadsafe(pushed.set)
 
-        unwatch = self.tracker.watch(wake)
+        unwatch = self.tracker.on(OrderEvent, wake, replay=False)
         try:
             async with asyncio.timeout(timeout):
                 while not self.is_done:

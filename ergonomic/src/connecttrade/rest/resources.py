@@ -23,7 +23,7 @@ from connecttrade._http import endpoints as ops
 from connecttrade._http.sync_driver import SyncDriver
 from connecttrade.rest.order_handle import OrderHandle
 from connecttrade.types.enums import ConnectionType, OrderSide, OrderStatus, TimeInForce
-from connecttrade.types.orders import Amount, OrderRequest, new_cl_order_id
+from connecttrade.types.orders import Amount, OrderRequest, placement_cl_order_id
 from connecttrade.types.results import (
     Account,
     AgentToken,
@@ -151,7 +151,12 @@ class Orders(_Resource):
     __slots__ = ()
 
     def place(
-        self, order: OrderRequest, account_id: str | None = None, broker: str | None = None
+        self,
+        order: OrderRequest,
+        account_id: str | None = None,
+        broker: str | None = None,
+        *,
+        cl_order_id: str | None = None,
     ) -> OrderHandle:
         """Place an order and return a handle on it; a broker rejection is not an exception.
 
@@ -161,9 +166,11 @@ class Orders(_Resource):
         a handle on the order that holds it when it is the same order, and raises
         :class:`ConflictError` (with ``existing_order_id``) when it is a different one.
         Every error raised here carries the id used as ``cl_order_id``.
+        ``cl_order_id=`` chooses that id (your own idempotency key, to find the order later
+        with ``get_by_cl_order_id``); it must agree with one the order already carries.
         ``broker`` defaults to the account's, looked up once per client.
         """
-        cl_order_id = order.cl_order_id or new_cl_order_id()
+        cl_order_id = placement_cl_order_id(order, cl_order_id)
         try:
             placed = self._driver.run(
                 ops.place_order(order, account_id, broker, self._driver.accounts, cl_order_id)

@@ -15,6 +15,13 @@ connect and every reconnect) and on every sequence gap it buffers updates, fetch
 orders, positions and balances from REST, applies them, then the buffered updates,
 applying each update only when its version is above the one held. Reads return the
 latest consistent state (a sync in progress does not show half-applied).
+
+The stream pushes a position or balance when it changes (a fill, a deposit), not when
+prices move: between pushes, market values, P&L, equity and buying power drift from what
+the view shows while their versions stay the same. :meth:`LiveAccountView.refresh`
+re-reads positions and balances over REST and re-marks the view (pushes arriving meanwhile
+are buffered and applied after, as in a sync); ``refresh_every=`` seconds does so
+periodically.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Self, TypeVar
 
 from connecttrade._exceptions import APIError, NotFoundError, StreamStateError
@@ -60,6 +67,8 @@ class LiveAccountView:
     REST snapshots are taken through them and the view keeps only their users' updates.
     ``stream`` is a :class:`BrokerageStream` of the same platform; the view starts it if
     it is idle and, when ``owns_stream`` is true, closes it on :meth:`close`.
+    ``refresh_every`` seconds (``None``: never) it re-marks positions and balances over REST
+    (:meth:`refresh`); ``resync_backoff`` paces the retries of a failed sync.
     """
 
     def __init__(
@@ -69,7 +78,10 @@ class LiveAccountView:
         *,
         owns_stream: bool = False,
         resync_backoff: Backoff | None = None,
+        refresh_every: float | None = None,
     ) -> None:
+        if refresh_every is not None and not refresh_every > 0:
+            raise ValueError(f"refresh_every must be > 0 seconds or None, got {refresh_every!r}")
         self._clients: tuple[AsyncClient, ...] = tuple(clients)
         if not self._clients:
             raise ValueError("clients: give at least one AsyncClient acting for a user")
@@ -89,6 +101,12 @@ class LiveAccountView:
         self._signal = asyncio.Event()
         self._remove_listener: Callable[[], None] | None = None
         self._closed = False
+        self._refresh_every = refresh_every
+        self._refresh_lock = asyncio.Lock()
+        self._refresh_task: asyncio.Task[None] | None = None
+        self._refreshes = 0
+        # Bumped by every full sync, so a refresh knows when one took its buffer over.
+        self._generation = 0
 
     @classmethod
     def from_client(
@@ -98,10 +116,12 @@ class LiveAccountView:
         users: Sequence[AsyncClient] = (),
         backoff: Backoff | None = None,
         stale_after: float | None = None,
+        refresh_every: float | None = None,
     ) -> LiveAccountView:
-        """A view of ``client``'s user (and of ``users``) over a new stream it owns."""
+        """A view of ``client``'s user (and of ``users``) over a new stream it owns;
+        ``refresh_every`` seconds it re-marks positions and balances (see :meth:`refresh`)."""
         stream = BrokerageStream.from_client(client, backoff=backoff, stale_after=stale_after)
-        return cls(stream, (client, *users), owns_stream=True)
+        return cls(stream, (client, *users), owns_stream=True, refresh_every=refresh_every)
 
     # ------------------------------------------------------------------ life
     async def start(self) -> Self:
@@ -109,6 +129,10 @@ class LiveAccountView:
         if self._remove_listener is not None or self._closed:
             raise StreamStateError("start() needs a view that was neither started nor closed")
         self._remove_listener = self._stream.add_listener(self._on_event)
+        if self._refresh_every is not None:
+            self._refresh_task = asyncio.get_running_loop().create_task(
+                self._refresh_periodically(self._refresh_every)
+            )
         if self._stream.state is StreamState.IDLE:
             await self._stream.start()
         elif self._stream.state is StreamState.LIVE:
@@ -122,6 +146,10 @@ class LiveAccountView:
         self._closed = True
         if self._remove_listener is not None:
             self._remove_listener()
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresh_task
         if self._sync_task is not None:
             self._sync_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -154,6 +182,55 @@ class LiveAccountView:
     def syncs(self) -> int:
         """How many REST syncs have completed (one per connect, plus one per gap)."""
         return self._syncs
+
+    @property
+    def refreshes(self) -> int:
+        """How many refreshes (:meth:`refresh`, ``refresh_every``) have completed."""
+        return self._refreshes
+
+    async def refresh(self, timeout: float | None = None) -> None:
+        """Re-read positions and balances over REST and re-mark the view.
+
+        Market values, P&L, equity and buying power move with prices, which the stream
+        does not push; this takes the figures REST has now. Updates pushed meanwhile are
+        buffered and applied after; a full sync in progress is waited for first. Raises
+        the REST error when the read fails, ``TimeoutError`` after ``timeout`` seconds.
+        """
+        async with asyncio.timeout(timeout), self._refresh_lock:
+            await self._sync_finished()
+            generation = self._generation
+            self._state.begin_sync()
+            try:
+                snapshot = await self._gather(self._user_marks)
+            except BaseException:
+                if generation == self._generation:  # stop buffering, keep what was pushed
+                    self._emit(self._state.finish_sync(AccountSnapshot(account_ids=())))
+                raise
+            if generation != self._generation:
+                # A full sync began meanwhile and owns the buffer; it reads REST afresh.
+                await self._sync_finished()
+                return
+            self._emit(self._state.finish_sync(snapshot))
+            self._refreshes += 1
+            self._notify()
+
+    async def _sync_finished(self) -> None:
+        while self._sync_task is not None and not self._sync_task.done():
+            if self._closed:
+                break
+            await self._signal.wait()
+        if self._closed:
+            raise StreamStateError("the view is closed")
+
+    async def _refresh_periodically(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.refresh()
+            except APIError as exc:
+                logger.warning("account view refresh failed (%s); next in %.1f s", exc, every)
+            except StreamStateError:
+                return
 
     async def wait_synced(self, timeout: float | None = None) -> None:
         """Wait until the view is synced; ``TimeoutError`` if it is not in time, the
@@ -236,9 +313,12 @@ class LiveAccountView:
 
     def _emit(self, changes: list[AccountChange]) -> None:
         for change in changes:
-            if change.kind == "order" and isinstance(change.value, Order):
+            if change.kind == "order":
                 for tracker in self._tracked.get(change.key, ()):
-                    tracker.apply(change.value)
+                    if isinstance(change.value, Order):
+                        tracker.apply(change.value)
+                    else:  # forgotten: the server restarted and its versions start over
+                        tracker.rebase()
             for listener in list(self._listeners):
                 try:
                     listener(change)
@@ -250,6 +330,7 @@ class LiveAccountView:
             return
         logger.info("account view resync: %s", reason)
         self._synced = False
+        self._generation += 1
         # Buffer from this moment: every update from now on is newer than the snapshot.
         self._state.begin_sync(restart=restart)
         if self._sync_task is not None and not self._sync_task.done():
@@ -260,7 +341,7 @@ class LiveAccountView:
         self._backoff.reset()
         while True:
             try:
-                snapshot = await self._snapshot()
+                snapshot = await self._gather(self._user_snapshot)
                 break
             except APIError as exc:
                 delay = self._backoff.next_delay()
@@ -271,8 +352,10 @@ class LiveAccountView:
         self._synced = self._stream.state is StreamState.LIVE
         self._notify()
 
-    async def _snapshot(self) -> AccountSnapshot:
-        parts = await asyncio.gather(*(self._user_snapshot(c) for c in self._clients))
+    async def _gather(
+        self, read: Callable[[AsyncClient], Awaitable[AccountSnapshot]]
+    ) -> AccountSnapshot:
+        parts = await asyncio.gather(*(read(c) for c in self._clients))
         return AccountSnapshot(
             account_ids=tuple(a for p in parts for a in p.account_ids),
             orders=tuple(o for p in parts for o in p.orders),
@@ -301,4 +384,13 @@ class LiveAccountView:
             orders=tuple(orders.values()),
             positions=tuple(await client.positions.list()),
             balances=tuple(await client.balances.list()),
+        )
+
+    async def _user_marks(self, client: AsyncClient) -> AccountSnapshot:
+        # Every account has a balance, so the balances say which accounts were read.
+        positions, balances = await asyncio.gather(client.positions.list(), client.balances.list())
+        return AccountSnapshot(
+            account_ids=tuple(b.account_id for b in balances),
+            positions=tuple(positions),
+            balances=tuple(balances),
         )

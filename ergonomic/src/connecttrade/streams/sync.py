@@ -312,7 +312,8 @@ class SyncMarketDataStream(_SyncStream[MarketDataStream, MarketDataEvent]):
 
 class SyncAccountView(ClosedOnExit):
     """:class:`~connecttrade.LiveAccountView` for sync code; reads are consistent
-    snapshots taken on the view's thread."""
+    snapshots taken on the view's thread. ``refresh_every`` seconds the view re-marks
+    positions and balances over REST (see :meth:`refresh`)."""
 
     def __init__(
         self,
@@ -321,6 +322,7 @@ class SyncAccountView(ClosedOnExit):
         users: Sequence[Client] = (),
         backoff: Backoff | None = None,
         stale_after: float | None = None,
+        refresh_every: float | None = None,
     ) -> None:
         self._loop = LoopThread("connecttrade-account-view")
         self._twins: list[AsyncClient] = []
@@ -328,7 +330,11 @@ class SyncAccountView(ClosedOnExit):
         def make() -> LiveAccountView:
             self._twins.extend(_async_twin(c) for c in (client, *users))
             return LiveAccountView.from_client(
-                self._twins[0], users=self._twins[1:], backoff=backoff, stale_after=stale_after
+                self._twins[0],
+                users=self._twins[1:],
+                backoff=backoff,
+                stale_after=stale_after,
+                refresh_every=refresh_every,
             )
 
         try:
@@ -347,6 +353,16 @@ class SyncAccountView(ClosedOnExit):
     def syncs(self) -> int:
         """How many REST syncs have completed."""
         return self._view.syncs
+
+    @property
+    def refreshes(self) -> int:
+        """How many refreshes (:meth:`refresh`, ``refresh_every``) have completed."""
+        return self._view.refreshes
+
+    def refresh(self, timeout: float | None = None) -> None:
+        """Block while positions and balances are re-read over REST and the view re-marked
+        (see :meth:`LiveAccountView.refresh`)."""
+        self._loop.run(self._view.refresh(timeout))
 
     @property
     def stream_state(self) -> StreamState:

@@ -44,6 +44,7 @@ __all__ = [
     "limit",
     "market",
     "new_cl_order_id",
+    "placement_cl_order_id",
     "stop",
     "stop_limit",
 ]
@@ -310,6 +311,19 @@ def _leg_problem(items: Sequence[object]) -> str | None:
     return None
 
 
+def placement_cl_order_id(order: OrderRequest, cl_order_id: str | None) -> str:
+    """The client order id to place ``order`` under: ``cl_order_id``, else the order's own,
+    else a fresh one. Both given and different raises :class:`InvalidOrder`."""
+    _check_id("cl_order_id", cl_order_id)
+    if cl_order_id is not None and order.cl_order_id not in (None, cl_order_id):
+        raise InvalidOrder(
+            "cl_order_id",
+            f"the order already carries {order.cl_order_id!r}; pass {cl_order_id!r} "
+            "to one of place(cl_order_id=) and the order, or the same id to both",
+        )
+    return cl_order_id or order.cl_order_id or new_cl_order_id()
+
+
 def new_cl_order_id() -> str:
     """A fresh client order id: URL-safe, 35 characters, unique without coordination."""
     # 128 random bits, as a uuid4 carries (less its 6 fixed bits), without building one.
@@ -324,10 +338,16 @@ def market(
     notional: Amount | None = None,
     tif: TimeInForce | str = TimeInForce.DAY,
     instrument: Instrument | str | None = None,
+    cl_order_id: str | None = None,
 ) -> OrderRequest:
-    """A market order for ``qty`` units, or for ``notional`` dollars (STK and CRYPTO)."""
+    """A market order for ``qty`` units, or for ``notional`` dollars (STK and CRYPTO).
+
+    ``cl_order_id`` (in every builder) is the client order id to place it under, the
+    idempotency key of ``orders.place``; by default ``place`` makes a fresh one.
+    """
     resolved, parsed = _resolve_symbol(symbol, instrument)
     return OrderRequest(
+        cl_order_id=cl_order_id,
         instrument=resolved,
         order_type=OrderType.MKT,
         tif=_enum("tif", TimeInForce, tif),
@@ -346,10 +366,12 @@ def limit(
     side: OrderSide | str,
     tif: TimeInForce | str = TimeInForce.DAY,
     instrument: Instrument | str | None = None,
+    cl_order_id: str | None = None,
 ) -> OrderRequest:
     """A limit order: fill only at ``limit_price`` or better."""
     resolved, parsed = _resolve_symbol(symbol, instrument)
     return OrderRequest(
+        cl_order_id=cl_order_id,
         instrument=resolved,
         order_type=OrderType.LMT,
         tif=_enum("tif", TimeInForce, tif),
@@ -368,10 +390,12 @@ def stop(
     side: OrderSide | str,
     tif: TimeInForce | str = TimeInForce.DAY,
     instrument: Instrument | str | None = None,
+    cl_order_id: str | None = None,
 ) -> OrderRequest:
     """A stop order: becomes a market order when ``stop_price`` trades."""
     resolved, parsed = _resolve_symbol(symbol, instrument)
     return OrderRequest(
+        cl_order_id=cl_order_id,
         instrument=resolved,
         order_type=OrderType.STP,
         tif=_enum("tif", TimeInForce, tif),
@@ -391,6 +415,7 @@ def stop_limit(
     side: OrderSide | str,
     tif: TimeInForce | str = TimeInForce.DAY,
     instrument: Instrument | str | None = None,
+    cl_order_id: str | None = None,
 ) -> OrderRequest:
     """A stop-limit order: becomes a limit order at ``limit_price`` when ``stop_price`` trades.
 
@@ -398,6 +423,7 @@ def stop_limit(
     """
     resolved, parsed = _resolve_symbol(symbol, instrument)
     return OrderRequest(
+        cl_order_id=cl_order_id,
         instrument=resolved,
         order_type=OrderType.STPLMT,
         tif=_enum("tif", TimeInForce, tif),
