@@ -34,8 +34,8 @@ factor = 3                                # the walk's moves, amplified (default
 spread = 3                                # the spread, widened (default 3)
 
 [[reject]]
-symbol = "GME"
-reason = "GME is not available to trade at this time"
+symbol = "AMD"
+reason = "AMD is not available to trade at this time"
 at = "09:30"                              # optional window
 until = "16:00"
 
@@ -387,6 +387,8 @@ def lay_over(scenario: Scenario, market: Market) -> None:
             raise ScenarioError(f"{scenario.source}: {exc}") from exc
     for event in scenario.events:
         _listed(scenario, market, event.symbol, type(event).__name__)
+    for refusal in scenario.refusals:
+        _listed(scenario, market, refusal.symbol, "reject")
     market.schedule(scenario.events)
 
 
