@@ -178,3 +178,49 @@ def test_a_bad_start_is_a_usage_error_that_says_what_to_give(
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*ISO 8601 time with an offset*"])
+
+
+def test_scenario_option_lays_a_day_over_every_test_and_a_test_may_load_its_own(
+    pytester: pytest.Pytester,
+) -> None:
+    """``mock_broker_scenario`` refuses AMD in every test; ``control.load_scenario`` swaps
+    in another for one test only; a broken file is a usage error naming the entry."""
+    pytester.makefile(
+        ".toml",
+        day='[[reject]]\nsymbol = "AMD"\nreason = "AMD is not available to trade at this time"\n',
+    )
+    pytester.makeini("[pytest]\nmock_broker_scenario = day.toml\n")
+    pytester.makepyfile(
+        test_day="""
+        import httpx
+
+        ORDER = {"account_id": "acc_demo_margin", "broker": "ALPACA", "symbol": "AMD",
+                 "side": "BUY", "order_type": "MKT", "order_tif": "DAY", "order_qty": "1"}
+
+        def place(mock_broker, cl_order_id):
+            headers = mock_broker.credentials.headers()
+            with httpx.Client(base_url=mock_broker.base_url, headers=headers) as http:
+                return http.post("/orders", json={**ORDER, "cl_order_id": cl_order_id}).json()
+
+        def test_refused_by_the_scenario(mock_broker):
+            order = place(mock_broker, "a")
+            assert order["status"] == "rejected"
+            assert order["reject_reason"] == "AMD is not available to trade at this time"
+
+        def test_a_test_loads_its_own(mock_broker):
+            mock_broker.control.load_scenario('[[gap]]\\nsymbol = "MSFT"\\nat = '
+                                              '"2026-01-05T10:00:00-05:00"\\npercent = 1\\n')
+            assert place(mock_broker, "b")["status"] == "filled"
+
+        def test_the_next_test_has_the_files_day_again(mock_broker):
+            assert place(mock_broker, "c")["status"] == "rejected"
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        *plugin_args(), "-p", "no:cacheprovider", "-p", "no:randomly"
+    )
+    result.assert_outcomes(passed=3)
+    pytester.makefile(".toml", day='[[reject]]\nsymbol = "AMD"\n')
+    broken = pytester.runpytest_subprocess(*plugin_args(), "-p", "no:cacheprovider")
+    assert broken.ret == pytest.ExitCode.USAGE_ERROR
+    broken.stderr.fnmatch_lines(["*mock broker scenario*reject #1: reason is required*"])

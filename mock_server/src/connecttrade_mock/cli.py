@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from connecttrade_mock.clock import ClockMode, parse_start
+from connecttrade_mock.market.replay import BarFileError, ReplayBar, read_bar_file
+from connecttrade_mock.scenario import Scenario, ScenarioError, load_scenario
 from connecttrade_mock.simulator import Settings
 
-__all__ = ["build_parser", "main", "settings_from", "start_moment"]
+__all__ = ["build_parser", "main", "scenario_from", "settings_from", "start_moment"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--seed", type=int, default=42, help="seed of prices and ids")
+    serve.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of prices and ids (default: the scenario's, else 42)",
+    )
     serve.add_argument("--db", type=Path, default=None, help="keep state in this SQLite file")
     serve.add_argument(
         "--clock",
@@ -41,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="virtual start time: ISO 8601 with offset, or 'today' (10:00 New York on the "
         "latest weekday; the market then changes with the date); default: the fixed "
         "2026-01-05T10:00:00-05:00, so a seed alone decides the market",
+    )
+    serve.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        help="a market day in TOML or YAML: gaps, halts, fast markets, refused symbols, "
+        "stream outages, bar files (see connecttrade_mock.scenario)",
+    )
+    serve.add_argument(
+        "--bars",
+        action="append",
+        default=[],
+        metavar="[SYMBOL=]FILE",
+        help="replay a symbol's prices from OHLCV bars (CSV, or Parquet with pyarrow); "
+        "SYMBOL= when the file has no symbol column; repeatable",
     )
     serve.add_argument("--order-rate", type=float, default=10.0, help="orders/s per user")
     serve.add_argument(
@@ -72,9 +95,31 @@ def start_moment(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def scenario_from(path: Path | None, bar_files: Sequence[str]) -> Scenario | None:
+    """The scenario of ``--scenario`` with the bars of each ``--bars`` added."""
+    scenario = load_scenario(path) if path is not None else None
+    bars: list[ReplayBar] = []
+    for spec in bar_files:
+        symbol, _, file = spec.rpartition("=")
+        try:
+            bars.extend(read_bar_file(Path(file), symbol or None))
+        except BarFileError as exc:
+            raise ScenarioError(f"--bars {spec}: {exc}") from exc
+    if not bars:
+        return scenario
+    if scenario is None:
+        return Scenario("--bars", bars=tuple(bars))
+    return replace(scenario, bars=(*scenario.bars, *bars))
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
+    scenario = scenario_from(args.scenario, args.bars)
+    seed = args.seed
+    if seed is None:
+        seed = scenario.seed if scenario is not None and scenario.seed is not None else 42
     return Settings(
-        seed=args.seed,
+        seed=seed,
+        scenario=scenario,
         clock_mode=ClockMode(args.clock),
         clock_start=args.start,
         db_path=args.db,
@@ -94,8 +139,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     from connecttrade_mock.server import server_config  # noqa: PLC0415
 
     logging.basicConfig(level=args.log_level.upper())
-    settings = settings_from(args)
-    app = create_app(settings)
+    try:
+        settings = settings_from(args)
+        app = create_app(settings)
+    except ScenarioError as exc:  # a file the user wrote: say what is wrong, no traceback
+        raise SystemExit(f"connecttrade-mock: {exc}") from None
     config = server_config(app, host=args.host, port=args.port, log_level=args.log_level)
     if settings.speedups:
         speedups.before_serving()  # the loaded books stay out of full collections

@@ -19,6 +19,10 @@ each a command-line option or an ini option (``pytest.ini``, ``[tool.pytest.ini_
 
 With both fixed, a suite sees the same market on every run, whatever the date, the time
 zone or the machine: the clock is manual, so time moves only by ``control.advance``.
+
+``--mock-broker-scenario`` / ``mock_broker_scenario`` names a scenario file (TOML or YAML,
+``connecttrade_mock.scenario``) laid over every test's market; a test can load its own with
+``mock_broker.control.load_scenario(path)``, until the next test's reset.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from connecttrade_mock.scenario import Scenario
     from connecttrade_mock.testing import Credentials, MockControl, MockServer
 
 __all__ = ["MockBrokerFixture", "mock_broker", "mock_broker_server"]
@@ -43,6 +49,10 @@ _START_HELP = (
 )
 
 
+_SCENARIO_HELP = (
+    "a scenario file (TOML or YAML: gaps, halts, fast markets, refused symbols, stream "
+    "outages, bar files) laid over every test's market; a relative path is from rootdir"
+)
 _SPEEDUPS_HELP = (
     "serve the session's mock with its speed-only code (connecttrade_mock.fast); "
     "default: off, stock uvicorn"
@@ -59,12 +69,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mock-broker-speedups", action="store_true", default=None, help=_SPEEDUPS_HELP
     )
     parser.addini("mock_broker_speedups", _SPEEDUPS_HELP, type="bool", default=False)
+    group.addoption("--mock-broker-scenario", default=None, help=_SCENARIO_HELP)
+    parser.addini("mock_broker_scenario", _SCENARIO_HELP, default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # A bad seed or start stops the run before any test, as a usage error.
     _seed(config)
     _start(config)
+    _scenario(config)
 
 
 def _seed(config: pytest.Config) -> int:
@@ -97,6 +110,23 @@ def _start(config: pytest.Config) -> datetime | None:
         return parse_start(text)
     except ValueError as exc:
         raise pytest.UsageError(f"mock broker start: {exc}") from None
+
+
+def _scenario(config: pytest.Config) -> Scenario | None:
+    """The scenario file from the command line, else the ini file, else None."""
+    from connecttrade_mock.scenario import ScenarioError, load_scenario  # noqa: PLC0415
+
+    given = config.getoption("--mock-broker-scenario")
+    text = str(given if given is not None else config.getini("mock_broker_scenario")).strip()
+    if not text:
+        return None
+    path = Path(text)
+    if not path.is_absolute():
+        path = Path(config.rootpath) / path
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise pytest.UsageError(f"mock broker scenario: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +168,9 @@ def mock_broker_server(pytestconfig: pytest.Config) -> Iterator[MockServer]:
     from connecttrade_mock.simulator import Settings  # noqa: PLC0415
     from connecttrade_mock.testing import MockServer  # noqa: PLC0415
 
+    scenario = _scenario(pytestconfig)
     settings = Settings(
+        scenario=scenario,
         seed=_seed(pytestconfig),
         clock_mode=ClockMode.MANUAL,
         clock_start=_start(pytestconfig),

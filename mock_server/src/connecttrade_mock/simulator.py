@@ -21,6 +21,7 @@ from connecttrade_mock.clock import ClockMode, Session, VirtualClock
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.market.market import Market
 from connecttrade_mock.market.quote import Quote
+from connecttrade_mock.scenario import Scenario, lay_over
 
 __all__ = ["DEMO", "MarketAdapter", "Settings", "Simulator"]
 
@@ -59,6 +60,8 @@ class Settings:
     # The speed-only code of connecttrade_mock.fast (connecttrade_mock.speedups): off by
     # default, on for `connecttrade-mock serve` and the benchmarks. Answers are the same.
     speedups: bool = False
+    # A market day laid over the seeded walk (connecttrade_mock.scenario), kept on reset.
+    scenario: Scenario | None = None
 
 
 class MarketAdapter:
@@ -102,6 +105,9 @@ class MarketAdapter:
         contract = OptionContract.parse(option_symbol)
         return contract.expiry if contract is not None else None
 
+    def halted(self, symbol: str, at: datetime) -> bool:
+        return self.market.halted(symbol, at)
+
 
 class Simulator:
     """Owns the state of one mock broker and everything that changes it."""
@@ -120,8 +126,13 @@ class Simulator:
 
     def _build(self, seed: int, start: datetime | None) -> None:
         self.seed = seed
+        scenario = self.settings.scenario
+        if start is None and scenario is not None:
+            start = scenario.start
         self.clock = VirtualClock(self.settings.clock_mode, start=start)
         self.market = Market(seed, self.clock)
+        if scenario is not None:
+            lay_over(scenario, self.market)
         self.store = Store(keeps_changes=self.db is not None)  # only a database reads them
         self.ids = IdFactory(seed)
         self.engine = Engine(
@@ -131,7 +142,18 @@ class Simulator:
             lambda: self.clock.forced_session,
             self.values,
         )
+        if scenario is not None:
+            self.engine.refusal = scenario.refusal
         self.engine.step(self.clock.now())
+
+    def outage(self, stream: str) -> datetime | None:
+        """When the scenario's outage of ``stream`` (brokerage, market-data) ends, if one
+        is on now."""
+        scenario = self.settings.scenario
+        if scenario is None:
+            return None
+        found = scenario.outage(stream, self.clock.now())
+        return found.end if found is not None else None
 
     def _bootstrap(self) -> None:
         """Create the demo tenant: one platform, one user, two funded paper accounts."""

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -63,6 +64,23 @@ class MockControl:
 
     def reset(self, seed: int | None = None) -> dict[str, Any]:
         return dict(self._call("POST", "/reset", {} if seed is None else {"seed": seed}))
+
+    def load_scenario(
+        self, scenario: str | Path, *, format: str | None = None, seed: int | None = None
+    ) -> dict[str, Any]:
+        """Reset with a scenario laid over the market: a file's path (its bar files are
+        read relative to it) or a scenario's text (``format`` toml, the default, or yaml)."""
+        body: dict[str, Any] = {}
+        if isinstance(scenario, Path):
+            body["text"] = scenario.read_text(encoding="utf-8")
+            body["base"] = str(scenario.resolve().parent)
+            yaml_file = scenario.suffix.lower() in (".yaml", ".yml")
+            body["format"] = format or ("yaml" if yaml_file else "toml")
+        else:
+            body["text"], body["format"] = scenario, format or "toml"
+        if seed is not None:
+            body["seed"] = seed
+        return dict(self._call("POST", "/scenario", body))
 
     def advance(self, seconds: float) -> dict[str, Any]:
         return dict(self._call("POST", "/clock/advance", {"seconds": seconds}))

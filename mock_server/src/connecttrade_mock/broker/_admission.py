@@ -127,6 +127,13 @@ class _Admission(_EngineCore):
         self._work(order)
         return order
 
+    def _roots(self, order: Order) -> list[str]:
+        """The listed symbols an order trades: its own, or its options' underlyings."""
+        symbols = [order.symbol] if order.symbol else [leg.symbol for leg in order.legs]
+        if order.instrument == "STK":
+            return symbols
+        return [self.market.underlying_of(s) or s for s in symbols]
+
     def _take_outcome(self, order: Order) -> str | None:
         if self.forced_outcome is not None:
             outcome, self.forced_outcome = self.forced_outcome, None
@@ -156,6 +163,11 @@ class _Admission(_EngineCore):
         scripted outcome, permissions, symbols, account rules, session, price, money."""
         if order.scenario == Outcome.REJECT:
             return self.forced_reason or "rejected by broker (scenario)"
+        if self.refusal is not None:
+            for root in self._roots(order):
+                refused = self.refusal(root, self._now)
+                if refused is not None:
+                    return refused
         broker = lookup(order.broker)
         assert broker is not None
         if order.instrument in ("OPT", "MLEG_OPT") and not broker.options:

@@ -55,6 +55,8 @@ class _EngineCore(abc.ABC):
         self.listeners: list[Listener] = []
         self.forced_outcome: Outcome | None = None
         self.forced_reason: str | None = None
+        # A scenario's refused symbols: the broker's words for (symbol, now), or None.
+        self.refusal: Callable[[str, datetime], str | None] | None = None
         self._forced_session = forced_session  # the control API's override, held by the clock
         self._now = NEVER
         self._today: TradingDay | None = None  # the calendar day of _now (see _calendar)

@@ -29,6 +29,12 @@ from connecttrade_mock.lifecycle import (
 class _Matching(_EngineCore):
     """Matching against the market and booking fills (positions, cash, transactions)."""
 
+    def _halted(self, order: Order) -> bool:
+        """Whether a symbol of the order is halted: it waits, as at a broker, for the
+        reopening (a scenario's halt; see connecttrade_mock.scenario)."""
+        symbols = [order.symbol] if order.symbol else [leg.symbol for leg in order.legs]
+        return any(self.market.halted(symbol, self._now) for symbol in symbols)
+
     def _may_trade_now(self, order: Order) -> bool:
         session = self.session()
         if order.order_tif in ("DAY+", "GTC+"):
@@ -54,7 +60,11 @@ class _Matching(_EngineCore):
             return
         if order.order_tif in ("OPEN", "CLOSE"):
             return  # waits for its auction (handled above when the moment comes)
-        if self._may_trade_now(order) and not self._filled_this_second(order):
+        if (
+            self._may_trade_now(order)
+            and not self._filled_this_second(order)
+            and not self._halted(order)
+        ):
             self._fill_at_market(order)
         self._cancel_unfilled_immediate(order)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from connecttrade_mock.clock import Session
 from connecttrade_mock.contract.errors import ContractError
 from connecttrade_mock.contract.spec import Contract
 from connecttrade_mock.market.instrument import UnknownSymbol
+from connecttrade_mock.scenario import ScenarioError, parse_scenario
 from connecttrade_mock.wire.records import decimal_text, quote_json, time_text
 
 if TYPE_CHECKING:
@@ -55,6 +57,19 @@ def _reset(mock: MockBroker, body: dict[str, Any]) -> Any:
     # JSON Schema counts 7.0 as the integer 7; the seed must be the int, or ids and prices
     # (derived from the seed's text) would differ from a reset with 7.
     mock.reset(None if seed is None else int(seed))
+    return _state(mock, body)
+
+
+def _load_scenario(mock: MockBroker, body: dict[str, Any]) -> Any:
+    try:
+        base = Path(body["base"]) if "base" in body else None
+        scenario = parse_scenario(
+            body["text"], body.get("format", "toml"), base=base, source="scenario"
+        )
+        seed = body.get("seed")
+        mock.reset(None if seed is None else int(seed), scenario)
+    except ScenarioError as exc:
+        raise ApiError(400, str(exc)) from None
     return _state(mock, body)
 
 
@@ -164,6 +179,7 @@ def _stream_settings(mock: MockBroker, body: dict[str, Any]) -> Any:
 HANDLERS: dict[str, Handler] = {
     "get_state": _state,
     "reset": _reset,
+    "load_scenario": _load_scenario,
     "advance_clock": _advance,
     "set_session": _session,
     "set_quote": _set_quote,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -35,6 +35,7 @@ from connecttrade_mock.http.answers import CACHED_READS, AnswerCache, Stamp
 from connecttrade_mock.http.faults import Faults
 from connecttrade_mock.http.operations import OPERATIONS, ORDER_OPERATIONS, Call
 from connecttrade_mock.http.ratelimit import RateLimiter
+from connecttrade_mock.scenario import Scenario, ScenarioError
 from connecttrade_mock.simulator import Settings, Simulator
 from connecttrade_mock.streams.hub import StreamHub
 from connecttrade_mock.wire.encoding import dumps
@@ -57,6 +58,7 @@ class MockBroker:
 
     def __init__(self, settings: Settings | None = None, contract: Contract | None = None) -> None:
         self.settings = settings or Settings()
+        self._started_with = self.settings  # what a reset returns to
         self.contract = contract or Contract.load()
         self.sim = Simulator(self.settings)
         self.faults = Faults()
@@ -86,8 +88,21 @@ class MockBroker:
             (k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()
         ]
 
-    def reset(self, seed: int | None = None) -> None:
-        self.sim.reset(seed)
+    def reset(self, seed: int | None = None, scenario: Scenario | None = None) -> None:
+        """Start again from the demo tenant, with ``scenario`` laid over the market (else
+        the scenario the mock was started with, if any); the seed defaults to the
+        scenario's, else the mock's."""
+        chosen = scenario if scenario is not None else self._started_with.scenario
+        if seed is None and scenario is not None:
+            seed = scenario.seed
+        previous, self.settings = self.settings, replace(self.settings, scenario=chosen)
+        self.sim.settings = self.settings
+        try:
+            self.sim.reset(seed)
+        except ScenarioError:  # bars or events the market refuses: keep the mock usable
+            self.settings = self.sim.settings = previous
+            self.sim.reset()
+            raise
         self.faults.clear()
         self.faults.reseed(self.sim.seed)
         self.limiter = RateLimiter(self.settings.order_rate_per_second)

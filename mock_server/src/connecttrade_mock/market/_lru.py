@@ -25,3 +25,6 @@ class _LRU(Generic[K, V]):
             if len(self._data) > self._size:
                 self._data.popitem(last=False)
             return value
+
+    def clear(self) -> None:
+        self._data.clear()

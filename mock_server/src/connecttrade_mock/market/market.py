@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import threading
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
@@ -66,6 +66,7 @@ from connecttrade_mock.market._units import (
     _SECONDS_PER_YEAR,
 )
 from connecttrade_mock.market._universe import _SPECS, _Spec
+from connecttrade_mock.market.events import Boundary, PriceEvent, Step
 from connecttrade_mock.market.instrument import (
     AssetClass,
     Instrument,
@@ -83,6 +84,7 @@ from connecttrade_mock.market.quote import (
     Quote,
     Trade,
 )
+from connecttrade_mock.market.replay import ReplaySeries
 
 __all__ = [
     "MAX_BARS",
@@ -106,8 +108,15 @@ class _Pin:
 @dataclass(frozen=True, slots=True)
 class _Override:
     at: int  # grid second from which it applies
-    pin: _Pin | None  # a pinned quote, or None for the walk shifted by ``shift``
+    pin: _Pin | None  # a pinned quote, or None for the walk as ``scale * walk + shift``
     shift: float = 0.0
+    scale: float = 1.0  # > 1 in a fast market: the walk's moves, amplified
+    spread: int = 1  # the quote's width in multiples of the symbol's usual spread
+    halted: bool = False  # a trading halt: the pin holds and nothing prints
+
+    def level(self, raw: float) -> float:
+        """The log price this override makes of the walk's ``raw`` log price."""
+        return self.scale * raw + self.shift
 
 
 def _grid(moment: datetime) -> int:
@@ -149,6 +158,8 @@ class Market:
         self._seconds: _LRU[tuple[str, int], list[_Node]] = _LRU(8192)
         self._trades: _LRU[tuple[str, int], list[tuple[int, int]]] = _LRU(8192)
         self._overrides: dict[str, list[_Override]] = {}
+        self._halts: dict[str, list[tuple[int, int]]] = {}  # [start, end) grid seconds
+        self._replays: dict[str, ReplaySeries] = {}
         self._option_pins: dict[str, _Pin] = {}
         # The last quote computed per symbol and the second it is for: a second's quote is
         # a pure function of (seed, symbol, second, overrides), and reads ask for it often.
@@ -283,6 +294,10 @@ class Market:
         return value
 
     def _day(self, spec: _Spec, day: int) -> _Node:
+        replay = self._replays.get(spec.instrument.symbol)
+        if replay is not None:
+            return replay.node(_DAY, day)
+
         def make() -> _Node:
             profile = self._profile(spec.instrument.asset_class, day)
             unit = self._variance_unit(spec)
@@ -299,6 +314,10 @@ class Market:
         return self._days.get((spec.instrument.symbol, day), make)
 
     def _hours_of(self, spec: _Spec, day: int) -> list[_Node]:
+        replay = self._replays.get(spec.instrument.symbol)
+        if replay is not None and replay.covers(_HOUR):
+            return replay.children(_DAY, day, _HOUR)
+
         def make() -> list[_Node]:
             minutes = self._profile(spec.instrument.asset_class, day).minutes
             hours = [minutes[h * 60 : h * 60 + 60] for h in range(24)]
@@ -314,6 +333,10 @@ class Market:
         return self._hours.get((spec.instrument.symbol, day), make)
 
     def _minutes_of(self, spec: _Spec, hour: int) -> list[_Node]:
+        replay = self._replays.get(spec.instrument.symbol)
+        if replay is not None and replay.covers(_MINUTE):
+            return replay.children(_HOUR, hour, _MINUTE)
+
         def make() -> list[_Node]:
             day, index = divmod(hour, 24)
             profile = self._profile(spec.instrument.asset_class, day)
@@ -363,7 +386,7 @@ class Market:
                 unit=self._variance_unit(spec),
                 rng=self._rng(spec, "second", minute),
             )
-            for second, size in self._minute_trades(spec, minute):
+            for second, size in self._printed(spec, minute):
                 point = points[second % 60]
                 points[second % 60] = point._replace(volume=size)
             return points
@@ -417,8 +440,8 @@ class Market:
         override = self._override_at(spec.instrument.symbol, second)
         if override is not None and override.pin is not None:
             return override.pin.last
-        shift = override.shift if override is not None else 0.0
-        return self._price(spec, self._raw(spec, second) + shift)
+        raw = self._raw(spec, second)
+        return self._price(spec, override.level(raw) if override is not None else raw)
 
     def _segments(
         self, symbol: str, start: int, end: int
@@ -439,7 +462,8 @@ class Market:
         opens, highs, lows, closes, volume = [], [], [], [], 0
         for lo, hi, override in self._segments(spec.instrument.symbol, start, end):
             nodes = list(self._collect(spec, lo, hi))
-            volume += sum(n.volume for n in nodes)
+            if override is None or not override.halted:
+                volume += sum(n.volume for n in nodes)
             if override is not None and override.pin is not None:
                 last = override.pin.last
                 opens.append(last)
@@ -447,11 +471,11 @@ class Market:
                 lows.append(last)
                 closes.append(last)
                 continue
-            shift = override.shift if override is not None else 0.0
-            opens.append(self._price(spec, nodes[0].open + shift))
-            highs.append(self._price(spec, max(n.high for n in nodes) + shift))
-            lows.append(self._price(spec, min(n.low for n in nodes) + shift))
-            closes.append(self._price(spec, nodes[-1].close + shift))
+            at = override.level if override is not None else _same
+            opens.append(self._price(spec, at(nodes[0].open)))
+            highs.append(self._price(spec, at(max(n.high for n in nodes))))  # scale > 0
+            lows.append(self._price(spec, at(min(n.low for n in nodes))))
+            closes.append(self._price(spec, at(nodes[-1].close)))
         return opens[0], max(highs), min(lows), closes[-1], volume
 
     def _size(self, spec: _Spec | None, increments: int) -> Decimal:
@@ -508,39 +532,59 @@ class Market:
             return Quote(
                 instrument.symbol, moment, pin.bid, pin.ask, bid_size, ask_size, pin.last, last_size
             )
-        shift = override.shift if override is not None else 0.0
-        value = Decimal(repr(math.exp(self._raw(spec, second) + shift)))
-        tick = instrument.tick_for(value)
-        width = spec.spread_ticks * tick
+        raw = self._raw(spec, second)
+        if override is None:
+            bid, ask = self._spread_around(spec, raw, 1)
+        else:
+            bid, ask = self._spread_around(spec, override.level(raw), override.spread)
+        return Quote(instrument.symbol, moment, bid, ask, bid_size, ask_size, last, last_size)
+
+    def _spread_around(self, spec: _Spec, level: float, widen: int) -> tuple[Decimal, Decimal]:
+        """The bid and ask of a quote whose mid is the log price ``level``."""
+        value = Decimal(repr(math.exp(level)))
+        tick = spec.instrument.tick_for(value)
+        width = spec.spread_ticks * widen * tick
         bid = max(_round_to(value - width / 2, tick), tick)
-        return Quote(
-            instrument.symbol, moment, bid, bid + width, bid_size, ask_size, last, last_size
-        )
+        return bid, bid + width
+
+    def _printed(self, spec: _Spec, minute: int) -> list[tuple[int, int]]:
+        """The trades a minute printed: its walk's trades but those inside a halt."""
+        trades = self._minute_trades(spec, minute)
+        halts = self._halts.get(spec.instrument.symbol)
+        if not halts or not trades:
+            return trades
+        return [t for t in trades if not any(lo <= t[0] < hi for lo, hi in halts)]
 
     def _last_trade(self, spec: _Spec, second: int) -> tuple[int, int] | None:
         minute = second // 60
-        current = [t for t in self._minute_trades(spec, minute) if t[0] <= second]
+        current = [t for t in self._printed(spec, minute) if t[0] <= second]
         if current:
             return current[-1]
         hour = minute // 60
         for m in range(minute - 1, hour * 60 - 1, -1):
-            if self._minute(spec, m).volume > 0:
-                return self._minute_trades(spec, m)[-1]
+            if self._minute(spec, m).volume > 0 and (printed := self._printed(spec, m)):
+                return printed[-1]
         day = hour // 24
         for h in range(hour - 1, day * 24 - 1, -1):
-            if self._hours_of(spec, day)[h % 24].volume > 0:
-                return self._last_in_hour(spec, h)
+            if self._hours_of(spec, day)[h % 24].volume > 0 and (
+                found := self._last_in_hour(spec, h)
+            ):
+                return found
         for d in range(day - 1, day - _LAST_TRADE_LOOKBACK_DAYS, -1):
             if self._day(spec, d).volume > 0:
                 for h in range(d * 24 + 23, d * 24 - 1, -1):
-                    if self._hours_of(spec, d)[h % 24].volume > 0:
-                        return self._last_in_hour(spec, h)
+                    if self._hours_of(spec, d)[h % 24].volume > 0 and (
+                        found := self._last_in_hour(spec, h)
+                    ):
+                        return found
         return None
 
-    def _last_in_hour(self, spec: _Spec, hour: int) -> tuple[int, int]:
+    def _last_in_hour(self, spec: _Spec, hour: int) -> tuple[int, int] | None:
         minutes = self._minutes_of(spec, hour)
-        m = max(i for i, node in enumerate(minutes) if node.volume > 0)
-        return self._minute_trades(spec, hour * 60 + m)[-1]
+        for index in range(59, -1, -1):
+            if minutes[index].volume > 0 and (printed := self._printed(spec, hour * 60 + index)):
+                return printed[-1]
+        return None
 
     def depth(self, symbol: str, levels: int = 10) -> Depth:
         """Level 2 now: ``levels`` price levels a side, the first at the quote's bid and ask."""
@@ -590,7 +634,7 @@ class Market:
                 if self._hours_of(spec, hour // 24)[hour % 24].volume == 0:
                     minute = (hour + 1) * 60  # an hour without trades
                     continue
-                for second, size in self._minute_trades(spec, minute):
+                for second, size in self._printed(spec, minute):
                     if lo <= second < hi and len(found) < limit:
                         found.append(self._trade(spec, second, size))
                 minute += 1
@@ -609,7 +653,7 @@ class Market:
                 if last is None:
                     break
                 minute = last[0] // 60
-                for second, size in reversed(self._minute_trades(spec, minute)):
+                for second, size in reversed(self._printed(spec, minute)):
                     if second <= cursor and len(found) < n:
                         found.append(self._trade(spec, second, size))
                 cursor = minute * 60 - 1
@@ -804,6 +848,99 @@ class Market:
             self._quotes.pop(symbol, None)
             self._revision += 1
 
+    # ---- scenarios and replay --------------------------------------------------------
+
+    def replay(self, series: ReplaySeries) -> None:
+        """Drive ``series.symbol`` from its bars instead of the walk (see ``replay``)."""
+        with self._lock:
+            spec = self._spec(series.symbol)
+            if spec.instrument.asset_class is AssetClass.OPTION:  # pragma: no cover - guard
+                raise ValueError("options follow their underlying; replay the underlying")
+            self._replays[series.symbol] = series
+            # The path itself changed: every node computed from the walk may be stale.
+            for cache in (self._days, self._hours, self._minutes, self._seconds, self._trades):
+                cache.clear()
+            self._opens.pop(series.symbol, None)
+            self._forget(series.symbol)
+
+    def schedule(self, events: Sequence[PriceEvent]) -> None:
+        """Lay scripted price events (gaps, halts, fast markets) over the path.
+
+        Each symbol's events are applied in time order, each from the price the path has
+        at that moment, so the path stays continuous except where an event says it jumps.
+        They replace overrides set for a moment at or after the symbol's first event.
+        """
+        with self._lock:
+            by_symbol: dict[str, list[tuple[int, int, Boundary]]] = {}
+            for order, event in enumerate(events):
+                self._spec(event.symbol)  # refuses unknown symbols before changing anything
+                for boundary in event.boundaries():
+                    by_symbol.setdefault(event.symbol, []).append(
+                        (boundary.second, order, boundary)
+                    )
+            for symbol, steps in by_symbol.items():
+                self._lay(self._spec(symbol), [b for _s, _o, b in sorted(steps, key=_by_time)])
+
+    def _lay(self, spec: _Spec, steps: Sequence[Boundary]) -> None:
+        symbol = spec.instrument.symbol
+        first = steps[0].second
+        overrides = [o for o in self._overrides.get(symbol, []) if o.at < first]
+        self._overrides[symbol] = overrides
+        self._forget(symbol)
+        halts = [h for h in self._halts.get(symbol, []) if h[1] <= first]
+        current = overrides[-1] if overrides else _Override(first, None)
+        reopen, halted_from = 0.0, 0
+        for step in steps:
+            second, raw, pin = step.second, self._raw(spec, step.second), current.pin
+            level = math.log((pin.bid + pin.ask) / 2) if pin is not None else current.level(raw)
+            scale, spread = current.scale, current.spread
+            if step.step is Step.GAP:
+                if pin is not None:
+                    reopen += step.jump  # news during a halt shows at the reopening
+                else:
+                    level += step.jump
+            elif step.step is Step.FAST_START:
+                scale, spread = step.factor, step.widen
+            elif step.step is Step.FAST_END:
+                scale, spread = 1.0, 1
+            elif step.step is Step.HALT_START and pin is None:
+                bid, ask = self._spread_around(spec, level, spread)
+                last = self._trade_price(spec, second - 1)
+                pin, halted_from = _Pin(bid, ask, min(max(last, bid), ask)), second
+            elif step.step is Step.HALT_END and pin is not None:
+                level, pin, reopen = level + reopen + step.jump, None, 0.0
+                halts.append((halted_from, second))
+            if pin is not None:
+                current = _Override(second, pin, scale=scale, spread=spread, halted=True)
+            else:
+                current = _Override(second, None, level - scale * raw, scale, spread)
+            if overrides and overrides[-1].at == second:
+                overrides[-1] = current  # one override per moment: the last word holds
+            else:
+                overrides.append(current)
+            self._quotes.pop(symbol, None)  # _trade_price above must see the new overrides
+        self._halts[symbol] = halts
+        self._forget(symbol)
+
+    def _forget(self, symbol: str) -> None:
+        """Drop what was read through ``symbol``'s old overrides (the walk itself holds)."""
+        self._quotes.pop(symbol, None)
+        self._bands.pop(symbol, None)
+        self._revision += 1
+
+    def halted(self, symbol: str, at: datetime | None = None) -> bool:
+        """Whether trading in ``symbol`` (an option: its underlying) is halted now or at ``at``."""
+        if not self._halts:
+            return False  # the common case: no scenario halts anything
+        halts = self._halts.get(symbol)
+        if halts is None:
+            contract = OptionContract.parse(symbol) if symbol not in _SPECS else None
+            halts = self._halts.get(contract.root) if contract is not None else None
+            if halts is None:
+                return False
+        second = _grid(self._now(at))
+        return any(lo <= second < hi for lo, hi in halts)
+
     def reference_price(self, symbol: str, at: datetime | None = None) -> Decimal:
         """The previous regular-session close, or the latest pinned last if set since, as
         of now or ``at``.
@@ -857,6 +994,14 @@ class Market:
             band = _band(spec.instrument, self._reference(spec, key[0]))
             self._bands[symbol] = (key, band)
             return band
+
+
+def _by_time(step: tuple[int, int, Boundary]) -> tuple[int, int]:
+    return step[0], step[1]  # by moment, then by the order the events were given
+
+
+def _same(level: float) -> float:
+    return level
 
 
 def _band(instrument: Instrument, reference: Decimal) -> tuple[Decimal, Decimal]:

@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from connecttrade_mock.broker.engine import Engine
@@ -101,8 +102,21 @@ class StreamHub:
         session = StreamSession(protocol, self.settings, self._monotonic())
         self.sessions[session_id] = session
         self._listen_while_open()
+        back_at = self.sim.outage(kind.value)
+        if back_at is not None:  # a scenario's outage: the API is down, come back later
+            session.end(CloseCode.SERVICE_RESTART, _outage_reason(back_at))
+            return session
         self._offer(session, protocol.welcome(self.settings.auth_timeout_seconds))
         return session
+
+    def enforce_outages(self) -> None:
+        """End the sessions of an API a scenario has taken down (1012, try again)."""
+        for session in list(self.sessions.values()):
+            if session.ending is not None:
+                continue
+            back_at = self.sim.outage(session.protocol.kind.value)
+            if back_at is not None:
+                session.end(CloseCode.SERVICE_RESTART, _outage_reason(back_at))
 
     def close(self, session: StreamSession) -> None:
         """Forget a session whose connection is gone."""
@@ -237,6 +251,7 @@ class StreamHub:
             await asyncio.sleep(self.settings.market_data_interval_ms / 1000)
             try:
                 self.sim.sync()
+                self.enforce_outages()
                 self.pump()
             except Exception:
                 log.exception("market data pump failed")
@@ -289,3 +304,7 @@ class StreamHub:
     def _wake_all(self) -> None:
         for session in self.sessions.values():
             session.wakeup.set()
+
+
+def _outage_reason(back_at: datetime) -> str:
+    return f"stream outage (scenario) until {back_at.isoformat()}"
