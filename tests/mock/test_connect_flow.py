@@ -12,6 +12,7 @@ import pytest
 from mock_api import Api
 
 from connecttrade_mock.broker.brokers import BROKERS
+from connecttrade_mock.http.connect_page import DEMO_PASSWORD
 
 REDIRECT = "https://app.example.com/callback"
 
@@ -61,7 +62,7 @@ def login_page(api: Api, broker: str, connection_type: str = "trade") -> str:
 
 
 def log_in(
-    api: Api, path: str, broker: str, password: str = "demo", login: str = "alice"
+    api: Api, path: str, broker: str, password: str = DEMO_PASSWORD, login: str = "alice"
 ) -> httpx2.Response:
     """The login step's POST, as the login form sends it."""
     response: httpx2.Response = api.client.post(
@@ -111,8 +112,8 @@ def test_a_trade_link_lists_read_only_brokers_as_unavailable(api: Api) -> None:
     links = Form(page).links
     assert f"{path}?broker=FIDELITY" not in links
     assert f"{path}?broker=WEBULL" in links
-    assert "Fidelity</span><span class=\"tags\">Read-only: no trading access" in page
-    assert "Alpaca</span><span class=\"tags\">Already connected" in page
+    assert 'Fidelity</span><span class="tags">Read-only: no trading access' in page
+    assert 'Alpaca</span><span class="tags">Already connected' in page
 
 
 def test_trade_connection_to_read_only_broker_is_refused(api: Api) -> None:
@@ -128,9 +129,7 @@ def test_trade_connection_to_read_only_broker_is_refused(api: Api) -> None:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_read_only_broker_picked_on_a_trade_link_stays_on_the_list(
-    api: Api, method: str
-) -> None:
+def test_read_only_broker_picked_on_a_trade_link_stays_on_the_list(api: Api, method: str) -> None:
     """Picking a read-only broker on a trade link (by URL or by a scripted form) shows the
     broker list again with the reason, and links nothing."""
     path = api.connect_request("TRADESTATION")
@@ -376,7 +375,8 @@ def test_unknown_link_page_offers_the_way_back(api: Api) -> None:
     that sent the user (the Referer), or says to go back to the app."""
     page = api.client.get("/connect/cr_nope", headers={"referer": "https://app.example.com/x"})
     assert page.status_code == 404
-    assert '<a href="https://app.example.com/x">Return to the app (app.example.com)</a>' in page.text
+    back = '<a href="https://app.example.com/x">Return to the app (app.example.com)</a>'
+    assert back in page.text
     plain = api.client.post("/connect/cr_nope", data={"decision": "approve"})
     assert plain.status_code == 404
     assert "Go back to the app that sent you here" in plain.text
@@ -434,7 +434,15 @@ def test_login_linked_to_another_user_is_refused_on_the_login_page(api: Api) -> 
         {"step": "login", "password": "\u2603" * 1000},
         {"decision": "\u2603"},
     ],
-    ids=["unknown-broker", "long-login", "markup", "odd-account", "odd-ticket", "odd-pw", "unicode"],
+    ids=[
+        "unknown-broker",
+        "long-login",
+        "markup",
+        "odd-account",
+        "odd-ticket",
+        "odd-pw",
+        "unicode",
+    ],
 )
 def test_odd_forms_never_crash(api: Api, form: dict[str, str]) -> None:
     """Whatever the form holds, the answer is a 303 back to the platform or a 400 page

@@ -122,10 +122,7 @@ def brokers_page(
             f" · Requested by {_e(request.client_id)}" if broker.code == request.broker else ""
         )
         if choice.unavailable is None:
-            name = (
-                f'<a href="{_action(request)}?broker={broker.code}">{_e(broker.name)}'
-                '<span class="sr-only">: log in</span></a>'
-            )
+            name = f'<a href="{_action(request)}?broker={broker.code}">{_e(broker.name)}</a>'
             tags = f"{_offers(broker)}{requested}"
         else:
             name = f'<span class="unavailable">{_e(broker.name)}</span>'
@@ -186,7 +183,7 @@ def _account_option(account: LoginAccount, chosen: str) -> str:
     return (
         f'<label class="account"><input type="radio" name="account" value="{account.key}"'
         f'{checked}><span><span class="title">{account.title}</span>'
-        f'<span class="number"><span aria-hidden="true">••••</span>'
+        f'<span class="number"><span aria-hidden="true">•••• </span>'
         f'<span class="sr-only">number ending in </span>{_e(account.last_four)}</span>'
         f'<span class="balance">Cash {_money(account.cash)}</span></span></label>'
     )
