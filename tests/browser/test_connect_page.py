@@ -148,6 +148,7 @@ def test_the_flow_completes_with_javascript_off(
     page.get_by_role("link", name="Webull", exact=True).click()
     page.get_by_label("Webull username").fill("nojs")
     page.get_by_label("Password").fill("demo")
+    shoot(page, "login")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Webull offers no paper accounts.")).to_be_visible()
     expect(page.get_by_role("radio", name=re.compile("^Individual margin"))).to_be_checked()
@@ -261,3 +262,14 @@ def test_used_expired_and_unknown_links_offer_the_way_back(
     no_serious_axe_issue(page)
     page.get_by_role("link", name=re.compile("^Return to the app")).click()
     page.wait_for_url(f"{links.app}/start")
+
+
+def test_the_axe_check_sees_a_serious_issue(page: Page) -> None:
+    """The axe-core check is not blind: an unlabelled field and a low-contrast text on a
+    page are reported as serious or critical."""
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Bad</title></head><body><main>'
+        '<p style="color:#bbb;background:#fff">faint</p><input type="text"></main></body></html>'
+    )
+    found = {p["id"] for p in axe_problems(page)}
+    assert {"label", "color-contrast"} <= found, found
