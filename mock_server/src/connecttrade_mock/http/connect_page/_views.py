@@ -45,7 +45,8 @@ def _page(title: str, body: str, status: int, *, script: bool = False) -> HTMLRe
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(title)} - Connect a brokerage account</title>
 <style>{_asset("connect.css")}</style></head>
-<body><header class="banner">Connect Trade mock broker: nothing here touches a real account.</header>
+<body><header class="banner">
+Connect Trade mock broker: nothing here touches a real account.</header>
 <main id="main">{body}</main>{tail}</body></html>""",
         status_code=status,
         headers={"cache-control": "no-store"},
