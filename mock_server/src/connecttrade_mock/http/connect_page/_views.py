@@ -1,5 +1,6 @@
 """The HTML of the connect pages, rendered on the server: every step is a plain form that
-works without JavaScript, with labels, a visible focus ring and errors next to the field."""
+works without JavaScript, with labels, a visible focus ring, and an error box that takes
+the focus and that the field in error points to."""
 
 from __future__ import annotations
 
@@ -70,13 +71,12 @@ def _header(request: ConnectionRequest, step: int, heading: str) -> str:
     )
 
 
-def _errors(message: str | None, field: str | None = None) -> str:
+def _errors(message: str | None) -> str:
     """The error box, focused on load so that keyboard and screen-reader users land on it."""
     if message is None:
         return ""
-    target = f' data-field="{_e(field)}"' if field else ""
     return (
-        f'<div class="errors" id="errors" role="alert" tabindex="-1" autofocus{target}>'
+        f'<div class="errors" id="errors" role="alert" tabindex="-1" autofocus>'
         f"<p><strong>There is a problem:</strong> {_e(message)}</p></div>"
     )
 
@@ -159,7 +159,7 @@ def login_page(
     password_attrs = invalid if error and field == "password" else ""
     body = f"""{_header(request, 2, f"Log in to {broker.name}")}
 <p class="hint">Demo login: any username, password <code>{DEMO_PASSWORD}</code>.
-Any other password is refused.</p>{_errors(error, field)}
+Any other password is refused.</p>{_errors(error)}
 <form method="post" action="{_action(request)}">
 <input type="hidden" name="step" value="login">
 <input type="hidden" name="broker" value="{broker.code}">
@@ -227,7 +227,7 @@ def accounts_page(
     body = f"""{_header(request, 3, "Choose an account")}
 <p>Logged in to {_e(broker.name)} as <strong>{_e(login)}</strong>.
 <a href="{_action(request)}?broker={broker.code}">Log in as someone else</a></p>
-{_errors(error, "account")}
+{_errors(error)}
 <form method="post" action="{_action(request)}">
 <input type="hidden" name="broker" value="{broker.code}">
 <input type="hidden" name="login" value="{_e(login)}">
