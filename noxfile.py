@@ -29,6 +29,7 @@ CODEGEN_CONFIG = ROOT / "openapi" / "codegen.yaml"
 STAMP = ROOT / "openapi" / "codegen.stamp.json"
 GENERATED = ROOT / "generated_client"
 JUNIT_REPORT = ROOT / ".nox" / "junit.xml"
+BROWSER_JUNIT_REPORT = ROOT / ".nox" / "junit-browser.xml"
 LOCK = ROOT / "uv.lock"
 BOOTSTRAP = ROOT / ".ci" / "bootstrap.txt"
 # The distributions, as `tests_latest` installs them from their folders (ranges, no lock).
@@ -63,6 +64,7 @@ nox.options.sessions = [
     "codegen_check",
     "contract_cli",
     "docs",
+    "browser",
     "tests",
 ]
 
@@ -381,6 +383,51 @@ def tests(session: nox.Session) -> None:
     _install(session, "packages", "tests")
     # The JUnit report lets .ci/run close with one plain "N passed, N failed" line.
     session.run("pytest", f"--junitxml={JUNIT_REPORT}", *session.posargs)
+
+
+# Debian's package: Playwright drives it and never downloads a browser of its own.
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _ensure_chromium(session: nox.Session) -> None:
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0:
+        session.error("chromium is missing: install it (Debian: apt-get install -y chromium)")
+    started = time.perf_counter()
+    apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-q", external=True, env=apt_env)
+    # Without recommends: the browser and a font, not the desktop (printing, sound, perl).
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        "chromium",
+        "fonts-liberation",
+        external=True,
+        env=apt_env,
+    )
+    session.log(f"chromium installed in {time.perf_counter() - started:.0f} s")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """The connect page in headless Chromium: each step, no JavaScript, keyboard, axe-core."""
+    _install(session, "packages", "browser")
+    _ensure_chromium(session)
+    session.run(
+        "pytest",
+        "tests/browser",
+        f"--junitxml={BROWSER_JUNIT_REPORT}",
+        # xunit1 keeps each test's <properties>: the paths of its screenshots.
+        "-o",
+        "junit_family=xunit1",
+        *session.posargs,
+        # Playwright must use /usr/bin/chromium; a download attempt would fail offline.
+        env={"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1", "CONNECTTRADE_CHROMIUM": str(CHROMIUM)},
+    )
 
 
 def _unlocked_tests(session: nox.Session, resolution: str) -> None:

@@ -1,4 +1,5 @@
-"""Print one closing line, `tests: N passed, N failed, N skipped`, from a JUnit XML report."""
+"""Print one closing line, `tests: N passed, N failed, N skipped`, from JUnit XML reports
+(the suite's, and the browser session's where it ran)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 
-def main(report: Path) -> int:
-    root = ET.parse(report).getroot()  # noqa: S314 - our own pytest report, not untrusted input
-    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+def main(*reports: Path) -> int:
+    suites: list[ET.Element] = []
+    for report in reports:
+        root = ET.parse(report).getroot()  # noqa: S314 - our own pytest report, not untrusted
+        suites += [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
     total = sum(int(s.get("tests", 0)) for s in suites)
     failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
     skipped = sum(int(s.get("skipped", 0)) for s in suites)
@@ -19,4 +22,4 @@ def main(report: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    sys.exit(main(*(Path(arg) for arg in sys.argv[1:])))

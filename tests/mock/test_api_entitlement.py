@@ -38,12 +38,20 @@ def test_read_only_broker_cannot_trade(api: Api) -> None:
     assert "SCHWAB is a read-only broker" in response.json()["message"]
 
 
-def test_trade_connection_to_read_only_broker_still_cannot_trade(api: Api) -> None:
-    """Asking for a trade connection to a read-only broker does not open order entry."""
-    connection = api.connect("FIDELITY", "trade", account="live")
-    account = api.account_of(connection)
-    response = api.place(account_id=account, broker="FIDELITY")
-    assert response.status_code == 401
+def test_trade_connection_to_read_only_broker_is_refused_up_front(api: Api) -> None:
+    """Asking for a trade connection to a read-only broker is a 400 on POST /connections:
+    order entry never opens there (tests/mock/test_connect_flow.py has the page's side)."""
+    response = api.request(
+        "POST",
+        "/connections",
+        json={
+            "connection_type": "trade",
+            "broker": "FIDELITY",
+            "redirect_url": "https://app.example.com/callback",
+        },
+    )
+    assert response.status_code == 400
+    assert "read-only broker" in response.json()["message"]
 
 
 def test_broker_must_match_the_account(api: Api) -> None:

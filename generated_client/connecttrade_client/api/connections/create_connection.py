@@ -83,8 +83,9 @@ def sync_detailed(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 409 if the account
-    is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
+    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
+    account is already linked to another user of the platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.
@@ -116,8 +117,9 @@ def sync(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 409 if the account
-    is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
+    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
+    account is already linked to another user of the platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.
@@ -144,8 +146,9 @@ async def asyncio_detailed(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 409 if the account
-    is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
+    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
+    account is already linked to another user of the platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.
@@ -175,8 +178,9 @@ async def asyncio(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 409 if the account
-    is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
+    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
+    account is already linked to another user of the platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.

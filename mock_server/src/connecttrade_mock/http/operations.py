@@ -136,6 +136,13 @@ def create_connection(call: Call) -> tuple[int, Json]:
     broker = lookup(body["broker"])
     if broker is None:
         raise ApiError(400, f"broker: {body['broker']!r} is not a known broker code")
+    if body["connection_type"] == "trade" and broker.read_only:
+        # Refused up front, not downgraded: the app learns now, not at its first order.
+        raise ApiError(
+            400,
+            f"connection_type: {broker.code} is a read-only broker (no order entry); "
+            "ask for connection_type 'readonly'",
+        )
     user = call.the_user
     existing = [c for c in call.sim.store.connections_of(user.key) if c.broker == broker.code]
     if existing:
