@@ -165,7 +165,7 @@ class _EngineCore(abc.ABC):
         """See _admission.py."""
 
     @abc.abstractmethod
-    def _band_problem(self, order: Order) -> str | None:
+    def _price_problem(self, order: Order) -> str | None:
         """Part of admission (_admission.py)."""
 
     @abc.abstractmethod
@@ -174,6 +174,14 @@ class _EngineCore(abc.ABC):
 
     @abc.abstractmethod
     def _notional_quantity(self, order: Order) -> Decimal:
+        """See _reserves.py."""
+
+    @abc.abstractmethod
+    def _estimated_price(self, order: Order) -> Decimal:
+        """See _reserves.py."""
+
+    @abc.abstractmethod
+    def _multiplier(self, order: Order) -> Decimal:
         """See _reserves.py."""
 
     @abc.abstractmethod

@@ -261,7 +261,9 @@ def _render_order(order: Order) -> dict[str, Any]:
         if order.legs
         else (),
         "status": order.status.value,
-        "broker_status": broker.broker_status(order.status) if broker else order.status.value,
+        "broker_status": (
+            broker.broker_status(order.status, queued=order.queued) if broker else order.status.value
+        ),
         "reject_reason": order.reject_reason,
         "filled_qty": quantity_text(filled) if fills else "0",
         "remaining_qty": None if remaining is None else quantity_text(remaining),
