@@ -210,13 +210,11 @@ def test_fills_through_the_api_reconcile(name: str, data: st.DataObject) -> None
     steps = data.draw(trades(market))
     with TestClient(create_app(mock_settings())) as client:
         api = Api(client)
-        held = Decimal(0)
-        for index, (buying, quantity, bid) in enumerate(steps):
-            if not buying and held > 0:
-                quantity = min(quantity, held)
-            elif not buying and market.instrument != "STK":
-                buying = True
-            held += quantity if buying else -quantity
+        holding = Decimal(0)
+        for index, (wants_to_buy, wanted, bid) in enumerate(steps):
+            buying = wants_to_buy or (holding <= 0 and market.instrument != "STK")
+            quantity = wanted if buying or holding <= 0 else min(wanted, holding)
+            holding += quantity if buying else -quantity
             api.pin(market.symbol, str(bid), str(bid + CENT * 2))
             cash = api.cash()
             order = api.placed(

@@ -271,9 +271,7 @@ def test_extended_hours_orders_must_be_limit_orders(api: Api) -> None:
 @pytest.mark.parametrize("quantity", ["0.5", "0.001", "1.5"])
 def test_option_contracts_trade_in_whole_numbers(api: Api, quantity: str) -> None:
     """No broker takes a fraction of an option contract."""
-    order = api.placed(
-        instrument="OPT", symbol=CALL_100, side="BUY_TO_OPEN", order_qty=quantity
-    )
+    order = api.placed(instrument="OPT", symbol=CALL_100, side="BUY_TO_OPEN", order_qty=quantity)
     rejected(order, "qty must be integer for options orders")
 
 

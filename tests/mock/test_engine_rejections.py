@@ -47,8 +47,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("naked-call", {"instrument": "OPT", "symbol": CALL_100, "side": "SELL_TO_OPEN"}, "naked"),
     ("hard-to-borrow", {"symbol": "BACpL", "side": "SELL_SHORT"}, "not shortable"),
-    ("fractional-contract", {"instrument": "OPT", "symbol": CALL_100, "order_qty": "0.5",
-     "side": "BUY_TO_OPEN"}, "integer"),
+    (
+        "fractional-contract",
+        {"instrument": "OPT", "symbol": CALL_100, "order_qty": "0.5", "side": "BUY_TO_OPEN"},
+        "integer",
+    ),
     ("fractional-share-at-tradier", {"account_id": CASH, "order_qty": "0.5"}, "fractional"),
     ("tiny-fraction-of-a-share", {"order_qty": "0.000000001"}, "cost basis must be >= 1"),
     ("unknown-symbol", {"symbol": "QQQQ"}, "unknown symbol"),

@@ -26,7 +26,6 @@ from connecttrade_mock.lifecycle import (
     OrderStatus,
 )
 
-
 _CENT = Decimal("0.01")
 _SUB_DOLLAR_TICK = Decimal("0.0001")
 # Limit order price protection: a limit more than 10% through the touch is refused.
@@ -285,9 +284,7 @@ class _Admission(_EngineCore):
         if self._waits_for_open(order) and (
             tif not in _QUEUED_TIFS or broker.off_hours_market is OffHoursMarket.REJECT
         ):
-            return words.market_when_shut.format(
-                session=self.session().value.replace("_", "-")
-            )
+            return words.market_when_shut.format(session=self.session().value.replace("_", "-"))
         return None
 
     def _waits_for_open(self, order: Order) -> bool:
@@ -349,7 +346,7 @@ class _Admission(_EngineCore):
         stock and no long position in it."""
         side = order.side
         symbol = order.symbol
-        if symbol is None or order.instrument in _OPTIONS and side not in SELLING_SIDES:
+        if symbol is None or (order.instrument in _OPTIONS and side not in SELLING_SIDES):
             return None
         cash_account = account.account_type == "cash"
         if side == "SELL_SHORT":

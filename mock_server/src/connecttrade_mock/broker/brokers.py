@@ -275,7 +275,9 @@ _GENERIC_WORDS = Words(
     fractional_contracts="order_qty {quantity}: options and futures trade in whole contracts",
     no_fractional="fractional shares are not offered at {broker} (order_qty {quantity})",
     fractional_increment="order_qty {quantity}: fractional quantities go in steps of {increment}",
-    fractional_minimum="a fractional share order must be worth at least {minimum} (this is {value})",
+    fractional_minimum=(
+        "a fractional share order must be worth at least {minimum} (this is {value})"
+    ),
     no_notional="notional (dollar amount) orders are not offered at {broker}",
     notional_minimum="order_notional {notional} is below the minimum of {minimum}",
     market_when_shut="market orders are not accepted while the market is {session}",
@@ -584,9 +586,7 @@ def _row(broker: Broker) -> str:
     notional = "—" if broker.notional_min is None else f"from {_money(broker.notional_min)}"
     if broker.trading:
         off_hours = (
-            "queued for the open"
-            if broker.off_hours_market is OffHoursMarket.QUEUE
-            else "rejected"
+            "queued for the open" if broker.off_hours_market is OffHoursMarket.QUEUE else "rejected"
         )
         levels = f"0-{broker.option_levels}"
         short = "margin, easy to borrow" if broker.short_selling else "—"

@@ -265,7 +265,9 @@ def _render_order(order: Order) -> dict[str, Any]:
         else (),
         "status": order.status.value,
         "broker_status": (
-            broker.broker_status(order.status, queued=order.queued) if broker else order.status.value
+            broker.broker_status(order.status, queued=order.queued)
+            if broker
+            else order.status.value
         ),
         "reject_reason": order.reject_reason,
         "filled_qty": quantity_text(filled) if fills else "0",
