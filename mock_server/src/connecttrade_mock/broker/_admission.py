@@ -12,7 +12,13 @@ from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker._engine_core import _EngineCore
 from connecttrade_mock.broker._engine_support import CUTOFFS, SELLING_SIDES, ZERO, _next_weekday
 from connecttrade_mock.broker.borrow import easy_to_borrow
-from connecttrade_mock.broker.brokers import Broker, OffHoursMarket, lookup, options_level
+from connecttrade_mock.broker.brokers import (
+    Broker,
+    OffHoursMarket,
+    Words,
+    lookup,
+    options_level,
+)
 from connecttrade_mock.broker.errors import ApiError
 from connecttrade_mock.broker.outcome import SCENARIO_SYMBOLS, Outcome
 from connecttrade_mock.broker.state import (
@@ -42,6 +48,11 @@ def _on_tick(price: Decimal) -> bool:
     if isinstance(exponent, int) and exponent >= -2:
         return True  # at most two places: on the tick at any price
     return price % (_CENT if price >= 1 else _SUB_DOLLAR_TICK) == 0
+
+
+def _sub_penny(words: Words, field: str, price: Decimal) -> str:
+    tick = _CENT if price >= 1 else _SUB_DOLLAR_TICK
+    return words.sub_penny.format(field=field, price=price, increment=tick)
 
 
 def _is_put(option_symbol: str) -> bool:
@@ -208,7 +219,7 @@ class _Admission(_EngineCore):
             or self._session_problem(broker, order)
             or self._options_problem(broker, account, order)
             or self._selling_problem(broker, account, order)
-            or self._price_problem(order)
+            or self._price_problem(order, broker)
         )
         if problem is not None:
             return problem
@@ -281,7 +292,7 @@ class _Admission(_EngineCore):
                     return words.no_extended_hours.format(broker=broker.name)
                 if order.order_type != "LMT":
                     return words.extended_hours_limit_only.format(tif=tif)
-        if self._waits_for_open(order) and (
+        if order.queued and (  # set by place() from _waits_for_open, one session read
             tif not in _QUEUED_TIFS or broker.off_hours_market is OffHoursMarket.REJECT
         ):
             return words.market_when_shut.format(session=self.session().value.replace("_", "-"))
@@ -400,21 +411,22 @@ class _Admission(_EngineCore):
             return words.hard_to_borrow.format(symbol=order.symbol)
         return None
 
-    def _price_problem(self, order: Order) -> str | None:
+    def _price_problem(self, order: Order, broker: Broker | None = None) -> str | None:
         """Stock prices in Reg NMS Rule 612 increments; a marketable limit priced far
         through the market is refused (limit order price protection), and so is a market
         order whose touch is outside the limit-up/limit-down band. Resting orders priced
         anywhere away from the market are accepted, as at every broker."""
         if order.instrument != "STK" or order.symbol is None:
             return None
-        broker = lookup(order.broker)
-        assert broker is not None
+        if broker is None:
+            broker = lookup(order.broker)
+            assert broker is not None
         words = broker.words
         limit, stop = order.order_limit_price, order.stop_price
-        for field, price in (("order_limit_price", limit), ("stop_price", stop)):
-            if price is not None and not _on_tick(price):
-                tick = _CENT if price >= 1 else _SUB_DOLLAR_TICK
-                return words.sub_penny.format(field=field, price=price, increment=tick)
+        if limit is not None and not _on_tick(limit):
+            return _sub_penny(words, "order_limit_price", limit)
+        if stop is not None and not _on_tick(stop):
+            return _sub_penny(words, "stop_price", stop)
         if order.order_type == "LMT" and limit is not None and order.side is not None:
             quote = self._quote(order.symbol)
             if order.side in accounting.BUY_SIDES:
@@ -427,8 +439,8 @@ class _Admission(_EngineCore):
                     side="bid", price=limit, touch=quote.bid, collar=_COLLAR_TEXT
                 )
         elif order.order_type == "MKT" and order.side is not None:
-            if not self._may_trade_now(order):
-                return None  # queued for the open: protected when it is sent
+            if order.queued:
+                return None  # held for the open: the band of that moment applies then
             quote = self._quote(order.symbol)
             buying = order.side in accounting.BUY_SIDES
             touch = quote.ask if buying else quote.bid
