@@ -10,11 +10,14 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from mock_api import CALL_100, CALL_110, CASH, MARGIN, PUT_90, Api
+from mock_api import CALL_100, CALL_110, CASH, MARGIN, PUT_90, Api, settings
+from starlette.testclient import TestClient
 
+from connecttrade_mock.app import create_app
 from connecttrade_mock.broker.brokers import BROKERS, OffHoursMarket
 from connecttrade_mock.broker.state import Account, Connection
 from connecttrade_mock.simulator import DEMO
@@ -523,3 +526,29 @@ def test_buying_power_reserve_is_held_until_the_cancel_is_confirmed(api: Api) ->
     api.advance(1)
     assert api.order(order)["status"] == "cancelled"
     assert engine.balance_figures(account).open_orders_reserved == 0
+
+
+def test_a_queued_market_order_survives_a_restart_and_fills_at_the_open(tmp_path: Path) -> None:
+    """The broker holds a queued order, not the process: a mock restarted on the same
+    database still shows it queued and sends it at the open."""
+    path = tmp_path / "queued.db"
+    with TestClient(create_app(settings(db_path=path))) as client:
+        api = Api(client)
+        api.advance(7 * 3600)  # Wednesday 17:00 New York
+        order = api.placed()
+        assert (order["status"], order["broker_status"]) == ("pending", "accepted")
+    with TestClient(create_app(settings(db_path=path))) as client:
+        api = Api(client)
+        assert api.order(order)["broker_status"] == "accepted"
+        api.advance(16.5 * 3600 + 1)  # Thursday 9:30:01
+        assert api.order(order)["status"] == "filled"
+
+
+@pytest.mark.parametrize(
+    "order", [{"order_qty": "0.5"}, {"order_qty": None, "order_notional": "50.00"}],
+    ids=["fraction", "notional"],
+)  # fmt: skip
+def test_fractional_shares_cannot_be_sold_short(api: Api, order: dict[str, Any]) -> None:
+    """Shares are borrowed whole: Alpaca refuses a fractional or dollar-amount short."""
+    rejected(api.placed(side="SELL_SHORT", **order), "fractional orders cannot be sold short")
+    rejected(api.placed(side="SELL", **order), "fractional orders cannot be sold short")

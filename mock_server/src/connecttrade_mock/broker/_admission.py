@@ -407,6 +407,12 @@ class _Admission(_EngineCore):
         held = self._position_qty(account.account_id, order.symbol)
         if held > 0:
             return words.short_while_long.format(symbol=order.symbol, held=held)
+        quantity = order.order_qty
+        if order.order_notional is not None or (
+            quantity is not None and quantity != quantity.to_integral_value()
+        ):
+            # Borrowed shares are whole: no broker lends a fraction of one.
+            return words.fractional_short.format(quantity=quantity)
         if not easy_to_borrow(order.symbol):
             return words.hard_to_borrow.format(symbol=order.symbol)
         return None

@@ -228,6 +228,7 @@ class Words:
     no_short_selling: str  # broker
     hard_to_borrow: str  # symbol
     short_while_long: str  # symbol, held
+    fractional_short: str  # quantity
     options_level: str  # what, needed, level
     sub_penny: str  # field, price, increment
     limit_collar: str  # side, price, touch, collar
@@ -257,6 +258,7 @@ _GENERIC_WORDS = Words(
     short_while_long=(
         "cannot sell {symbol} short while holding {held} long; sell the position first"
     ),
+    fractional_short="fractional shares cannot be sold short (order_qty {quantity})",
     options_level=(
         "options approval level {level} does not permit {what}; it needs level {needed}"
     ),
@@ -297,6 +299,7 @@ _ALPACA_WORDS = replace(
     ),
     hard_to_borrow="asset {symbol} is not shortable",
     short_while_long="cannot open a short sell while a long position is held in {symbol}",
+    fractional_short="fractional orders cannot be sold short",
     options_level=(
         "account not eligible to trade {what} (options trading level {level}, "
         "level {needed} required)"
