@@ -552,3 +552,14 @@ def test_fractional_shares_cannot_be_sold_short(api: Api, order: dict[str, Any])
     """Shares are borrowed whole: Alpaca refuses a fractional or dollar-amount short."""
     rejected(api.placed(side="SELL_SHORT", **order), "fractional orders cannot be sold short")
     rejected(api.placed(side="SELL", **order), "fractional orders cannot be sold short")
+
+
+def test_crypto_cannot_be_sold_short(api: Api) -> None:
+    """Crypto is bought and sold, never borrowed: a short sale, or a sell of more than is
+    held, is refused even in a margin account."""
+    crypto = {"instrument": "CRYPTO", "symbol": "BTC/USD", "order_tif": "GTC"}
+    rejected(api.placed(side="SELL_SHORT", order_qty="0.01", **crypto), "cannot be sold short")
+    rejected(
+        api.placed(side="SELL", order_qty="0.01", **crypto),
+        "insufficient qty available for order (requested: 0.01, available: 0)",
+    )
