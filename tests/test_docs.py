@@ -143,8 +143,13 @@ def test_broker_behaviour_tables_are_the_mocks_brokers() -> None:
     def mark(flag: bool) -> str:
         return "yes" if flag else "—"
 
-    assert _table_rows(capabilities) == [
-        [b.code, b.name, *map(mark, (b.trading, b.options, b.futures, b.crypto, b.paper))]
+    # The capability table sits between the broker-table markers (rendered from the table:
+    # tests/mock/test_broker_rules_table.py); its columns name what the broker allows.
+    table = capabilities.split("<!-- broker-table:start -->")[1].split("<!-- broker-table:end -->")[
+        0
+    ]
+    assert [[row[0], row[1], row[2], row[9], row[10], row[11]] for row in _table_rows(table)] == [
+        [b.code, b.name, *map(mark, (b.paper, b.crypto, b.futures, b.read_only))]
         for b in brokers.values()
     ]
     assert _table_rows(vocabulary) == [

@@ -51,6 +51,7 @@ NOT_SURFACED: dict[str, str] = {
     "TransactionPage.prev_cursor": "the SDK pages forward only (it follows next_cursor)",
     "Deleted.id": "delete_user/delete_connection return None: the id is the one passed in",
     "Deleted.deleted": "always true on a 2xx answer; a failed delete is an error instead",
+    "Account.options_level": "optional and not known from the live API: read it from extra",
 }
 
 #: Answer schemas the SDK reads without a result type of their own (see NOT_SURFACED).

@@ -179,9 +179,13 @@ def test_terminal_orders_refuse_changes(
     [
         ({"order_limit_price": "96.00", "order_qty": "1", "stop_price": "101.00"}, "stop"),
         ({"order_notional": "500.00"}, "notional"),
-        ({"order_qty": "0.5", "order_limit_price": "130.00"}, "order_limit_price"),
+        (
+            {"order_qty": "0.5", "order_limit_price": "130.00"},
+            "order_limit_price: limit price 130.00 is more than 10% through the market",
+        ),
+        ({"order_limit_price": "95.005"}, "order_limit_price: invalid order_limit_price 95.005"),
     ],
-    ids=["stop-on-limit", "notional-on-qty", "outside-band"],
+    ids=["stop-on-limit", "notional-on-qty", "limit-price-protection", "reg-nms-612"],
 )
 def test_replace_with_impossible_changes_is_a_409(
     api: Api, changes: dict[str, str], fragment: str

@@ -187,7 +187,8 @@ def test_indexed_engine_does_what_scanning_every_open_order_does(seed: int) -> N
     assert snapshot(indexed) == snapshot(scanning)
     states = {o.status.value for o in indexed.store.orders.values()}
     # The session reached the paths the indexes shortcut, or it proved little.
-    assert {"working", "filled", "expired", "cancelled", "rejected"} <= states
+    assert {"filled", "expired", "cancelled", "rejected"} <= states
+    assert states & {"working", "partially_filled"}  # some orders rested in the indexes
     assert any(o.fills and o.is_open for o in indexed.store.orders.values()) or (
         "partially_filled" in states
     )

@@ -26,20 +26,34 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("insufficient-buying-power-margin", {"order_qty": "25000"}, "insufficient buying power"),
     (
-        "limit-above-circuit-band",
+        "buy-limit-far-through-the-ask",
         {"order_type": "LMT", "order_limit_price": "111.00"},
-        "price outside the circuit band",
+        "limit order price protection",
     ),
     (
-        "limit-below-circuit-band",
-        {"order_type": "LMT", "order_limit_price": "89.00"},
-        "price outside the circuit band",
+        "short-limit-far-through-the-bid",
+        {"side": "SELL_SHORT", "order_type": "LMT", "order_limit_price": "89.00"},
+        "limit order price protection",
     ),
     (
-        "stop-outside-circuit-band",
-        {"order_type": "STP", "stop_price": "150.00"},
-        "price outside the circuit band",
+        "sub-penny-stop",
+        {"order_type": "STP", "stop_price": "150.005"},
+        "sub-penny increment",
     ),
+    (
+        "market-order-outside-the-luld-band",
+        {"symbol": "KO"},
+        "market order price protection",
+    ),
+    ("naked-call", {"instrument": "OPT", "symbol": CALL_100, "side": "SELL_TO_OPEN"}, "naked"),
+    ("hard-to-borrow", {"symbol": "BACpL", "side": "SELL_SHORT"}, "not shortable"),
+    (
+        "fractional-contract",
+        {"instrument": "OPT", "symbol": CALL_100, "order_qty": "0.5", "side": "BUY_TO_OPEN"},
+        "integer",
+    ),
+    ("fractional-share-at-tradier", {"account_id": CASH, "order_qty": "0.5"}, "fractional"),
+    ("tiny-fraction-of-a-share", {"order_qty": "0.000000001"}, "cost basis must be >= 1"),
     ("unknown-symbol", {"symbol": "QQQQ"}, "unknown symbol"),
     (
         "unknown-option-root",
@@ -54,9 +68,9 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("short-sale-cash-account", {"account_id": CASH, "side": "SELL_SHORT"}, "short sale"),
     ("sell-unheld-cash-account", {"account_id": CASH, "side": "SELL"}, "short sale"),
     (
-        "notional-sell-unheld-cash-account",
+        "notional-order-at-tradier",
         {"account_id": CASH, "side": "SELL", "order_qty": None, "order_notional": "1000.00"},
-        "short sale",
+        "notional (dollar amount) orders are not offered at Tradier",
     ),
     (
         "notional-too-small",
@@ -109,6 +123,7 @@ def test_rejection_reason(api: Api, fields: dict[str, Any], reason: str) -> None
     """The order is answered 201 with status rejected and a reject_reason naming why, and
     leaves the account's cash and open orders untouched."""
     api.pin("AAPL", "100.00", "100.10", "100.05")
+    api.pin("KO", "80.00", "80.10", "70.00")  # the touch beyond the LULD band of 63-77
     account = fields.get("account_id", "acc_demo_margin")
     cash = api.cash(account)
     response = api.place(**fields)
@@ -123,12 +138,23 @@ def test_rejection_reason(api: Api, fields: dict[str, Any], reason: str) -> None
 
 
 @pytest.mark.parametrize("session", ["closed", "pre_market", "after_hours"])
-def test_market_order_while_not_regular_is_rejected(api: Api, session: str) -> None:
-    """A plain market order outside the regular session is rejected, naming the session."""
+def test_market_order_while_not_regular_is_queued_not_rejected(api: Api, session: str) -> None:
+    """A DAY market order outside the regular session is not refused at Alpaca: it is held
+    for the open (the rule itself is tested in test_broker_rules.py)."""
     api.session(session)
     order = api.placed()
+    assert (order["status"], order["broker_status"]) == ("pending", "accepted")
+    assert order["reject_reason"] is None
+
+
+@pytest.mark.parametrize("session", ["closed", "pre_market", "after_hours"])
+def test_ioc_market_order_while_not_regular_is_rejected(api: Api, session: str) -> None:
+    """An IOC market order cannot wait for the open: outside the regular session it is
+    rejected, naming the session."""
+    api.session(session)
+    order = api.placed(order_tif="IOC")
     assert order["status"] == "rejected"
-    assert order["reject_reason"].startswith("market order while the market is")
+    assert order["reject_reason"].startswith("market orders are not accepted while the market is")
 
 
 def test_forced_reason_is_the_reject_reason(api: Api) -> None:

@@ -185,17 +185,22 @@ def test_a_pin_within_the_second_moves_fills_and_balances_at_once(driver: Driver
 
 
 def test_a_pinned_last_moves_the_circuit_band_at_once(driver: Driver) -> None:
-    """The circuit band kept for the day follows a pin's last price the moment it is made."""
+    """The circuit band kept for the day follows a pin's last price the moment it is made:
+    a market order whose touch is beyond the band is refused (market order price
+    protection) until a pin moves the last price, and the band with it."""
     driver.pin("99.90", "100.00")
     _low, high = driver.sim.market.circuit_band("AAPL")
     outside = (high * Decimal("1.05")).quantize(Decimal("0.01"))
-    refused = driver.place(order_limit_price=str(outside))
+    last = Decimal("99.95")
+    driver.sim.market.set_quote("AAPL", outside, outside + Decimal("0.10"), last)
+    driver.sim.sync()
+    refused = driver.place(order_type="MKT")
     assert status(refused) == "rejected"
-    assert "circuit band" in (refused.reject_reason or "")
+    assert "market order price protection" in (refused.reject_reason or "")
     driver.sim.market.set_quote("AAPL", outside, outside + Decimal("0.10"), outside)
     driver.sim.sync()
-    accepted = driver.place(order_limit_price=str(outside))
-    assert status(accepted) != "rejected", accepted.reject_reason
+    accepted = driver.place(order_type="MKT")
+    assert status(accepted) == "filled", accepted.reject_reason
 
 
 def test_option_quotes_are_asked_for_again_at_every_new_moment(

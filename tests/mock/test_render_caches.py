@@ -143,6 +143,7 @@ def _changes(order: Order) -> dict[str, Callable[[], None]]:
         "scenario": put("scenario", "fill"),
         "partial_steps_left": put("partial_steps_left", 2),
         "last_fill_at": put("last_fill_at", order.created_at + later),
+        "queued": put("queued", True),
         "version": put("version", order.version + 1),
     }
 

@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .account import Account
+from .account_options_level import AccountOptionsLevel
 from .account_ref import AccountRef
 from .account_type import AccountType
 from .balance import Balance
@@ -47,6 +48,7 @@ from .user_token import UserToken
 
 __all__ = (
     "Account",
+    "AccountOptionsLevel",
     "AccountRef",
     "AccountType",
     "Balance",

@@ -6,8 +6,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.account_options_level import AccountOptionsLevel
 from ..models.account_type import AccountType
 from ..models.broker_code import BrokerCode
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Account")
 
@@ -30,6 +32,9 @@ class Account:
         is_paper (bool): Simulated (paper) account.
         can_trade (bool): False for read-only brokers and `readonly` connections.
         currency (str):
+        options_level (AccountOptionsLevel | Unset): Options approval level the broker granted the account: 0 none, 1
+            covered calls and cash-secured puts, 2 long calls and puts, 3 spreads, 4 uncovered (naked) writing. Orders
+            beyond the level are rejected. Optional: not every broker reports it.
     """
 
     account_id: str
@@ -41,6 +46,7 @@ class Account:
     is_paper: bool
     can_trade: bool
     currency: str
+    options_level: AccountOptionsLevel | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +68,10 @@ class Account:
 
         currency = self.currency
 
+        options_level: str | Unset = UNSET
+        if not isinstance(self.options_level, Unset):
+            options_level = self.options_level.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -77,6 +87,8 @@ class Account:
                 "currency": currency,
             }
         )
+        if options_level is not UNSET:
+            field_dict["options_level"] = options_level
 
         return field_dict
 
@@ -101,6 +113,13 @@ class Account:
 
         currency = d.pop("currency")
 
+        _options_level = d.pop("options_level", UNSET)
+        options_level: AccountOptionsLevel | Unset
+        if isinstance(_options_level, Unset):
+            options_level = UNSET
+        else:
+            options_level = AccountOptionsLevel(_options_level)
+
         account = cls(
             account_id=account_id,
             account_number=account_number,
@@ -111,6 +130,7 @@ class Account:
             is_paper=is_paper,
             can_trade=can_trade,
             currency=currency,
+            options_level=options_level,
         )
 
         account.additional_properties = d

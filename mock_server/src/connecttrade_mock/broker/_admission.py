@@ -11,7 +11,14 @@ from typing import Any
 from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker._engine_core import _EngineCore
 from connecttrade_mock.broker._engine_support import CUTOFFS, SELLING_SIDES, ZERO, _next_weekday
-from connecttrade_mock.broker.brokers import lookup
+from connecttrade_mock.broker.borrow import easy_to_borrow
+from connecttrade_mock.broker.brokers import (
+    Broker,
+    OffHoursMarket,
+    Words,
+    lookup,
+    options_level,
+)
 from connecttrade_mock.broker.errors import ApiError
 from connecttrade_mock.broker.outcome import SCENARIO_SYMBOLS, Outcome
 from connecttrade_mock.broker.state import (
@@ -24,6 +31,33 @@ from connecttrade_mock.lifecycle import (
     OrderEvent,
     OrderStatus,
 )
+
+_CENT = Decimal("0.01")
+_SUB_DOLLAR_TICK = Decimal("0.0001")
+# Limit order price protection: a limit more than 10% through the touch is refused.
+_COLLAR_UP, _COLLAR_DOWN, _COLLAR_TEXT = Decimal("1.10"), Decimal("0.90"), "10%"
+_OPTIONS = frozenset({"OPT", "MLEG_OPT"})
+_CONTRACTS = frozenset({"OPT", "MLEG_OPT", "FUT"})
+_EXTENDED_TIFS = frozenset({"DAY+", "GTC+"})
+_QUEUED_TIFS = frozenset({"DAY", "GTC"})  # what a broker holds for the open (not IOC/FOK)
+
+
+def _on_tick(price: Decimal) -> bool:
+    """Reg NMS Rule 612: $0.01 increments at $1.00 and above, $0.0001 below."""
+    exponent = price.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:
+        return True  # at most two places: on the tick at any price
+    return price % (_CENT if price >= 1 else _SUB_DOLLAR_TICK) == 0
+
+
+def _sub_penny(words: Words, field: str, price: Decimal) -> str:
+    tick = _CENT if price >= 1 else _SUB_DOLLAR_TICK
+    return words.sub_penny.format(field=field, price=price, increment=tick)
+
+
+def _is_put(option_symbol: str) -> bool:
+    """An OCC symbol's right: the letter before the eight strike digits."""
+    return len(option_symbol) > 9 and option_symbol[-9] == "P"
 
 
 class _Admission(_EngineCore):
@@ -116,11 +150,17 @@ class _Admission(_EngineCore):
         )
         order.expires_at = self._expiry(order)
         order.scenario = self._take_outcome(order)
+        order.queued = self._waits_for_open(order)  # a refusal below makes it moot
         self.store.add(order)
         self._emit_order(order)
         reason = self._rejection(account, order)
         if reason is not None:
             self._reject(order, reason)
+            return order
+        if order.queued:
+            # Held by the broker until the next regular open (``pending``; its broker_status
+            # says it is queued), then sent and filled by the sweep (``_matching._work``).
+            self._emit_balance(account)
             return order
         self._apply(order, OrderEvent.ACCEPT)
         self._emit_balance(account)
@@ -160,7 +200,9 @@ class _Admission(_EngineCore):
 
     def _rejection(self, account: Account, order: Order) -> str | None:
         """Why the broker refuses the order, or None. Order of checks follows a broker's:
-        scripted outcome, permissions, symbols, account rules, session, price, money."""
+        scripted outcome, permissions, symbols, quantity, session, options approval,
+        account rules, price, money. Every rule reads the broker's row of the table of
+        broker behaviour (``brokers.py``) and words its refusal the broker's way."""
         if order.scenario == Outcome.REJECT:
             return self.forced_reason or "rejected by broker (scenario)"
         if self.refusal is not None:
@@ -184,51 +226,21 @@ class _Admission(_EngineCore):
             return f"unknown symbol {order.symbol}"
         elif order.instrument == "OPT" and self._expired(order.symbol):
             return f"option {order.symbol} has expired"
-        cash_account = account.account_type == "cash"
-        if cash_account and order.side == "SELL_TO_OPEN":
-            return "options not permitted: uncovered short options in a cash account"
-        if cash_account and any(leg.action == "SELL_TO_OPEN" for leg in order.legs):
-            return "options not permitted: multi-leg spreads need a margin account"
-        if cash_account and order.side == "SELL_SHORT":
-            return "short sale not allowed in a cash account"
-        if cash_account and order.side in SELLING_SIDES and order.symbol is not None:
-            # What the account holds, less what resting sells already promised, is all a
-            # cash account may sell (notional sells count at the bid).
-            selling = (
-                order.order_qty if order.order_qty is not None else self._notional_quantity(order)
-            )
-            held = max(self._position_qty(account.account_id, order.symbol), ZERO)
-            self._sync_orders()
-            committed = sum(
-                (
-                    o.remaining_qty or ZERO
-                    for o in self._reserves.sellers(account.account_id, order.symbol)
-                    if o is not order
-                ),
-                ZERO,
-            )
-            if selling > held - committed:
-                promised = f", {committed} of it in open sell orders" if committed else ""
-                return (
-                    f"short sale not allowed in a cash account: selling {selling} "
-                    f"{order.symbol}, holding {held}{promised}"
-                )
+        problem = (
+            self._quantity_problem(broker, order)
+            or self._session_problem(broker, order)
+            or self._options_problem(broker, account, order)
+            or self._selling_problem(broker, account, order)
+            or self._price_problem(order, broker)
+        )
+        if problem is not None:
+            return problem
         if (
             order.order_notional is not None
             and order.symbol is not None
             and self._notional_quantity(order) <= 0
         ):
             return f"order_notional {order.order_notional} is too small to trade any {order.symbol}"
-        if (
-            order.scenario is None
-            and order.order_type == "MKT"
-            and order.order_tif not in ("OPEN", "CLOSE")  # auction orders wait for their moment
-            and not self._may_trade_now(order)
-        ):
-            return f"market order while the market is {self.session().value.replace('_', '-')}"
-        band_problem = self._band_problem(order)
-        if band_problem is not None:
-            return band_problem
         cost = self._reserve(account, order)
         if cost > 0:
             available = accounting.available_for_orders(
@@ -240,6 +252,224 @@ class _Admission(_EngineCore):
                 return (
                     f"insufficient buying power: order needs {cost.quantize(Decimal('0.01'))}, "
                     f"available {max(available, ZERO).quantize(Decimal('0.01'))}"
+                )
+        return None
+
+    def _quantity_problem(self, broker: Broker, order: Order) -> str | None:
+        """Contracts trade whole; a fraction of a share, or a dollar amount, only where the
+        broker offers it, in its steps and from its minimum."""
+        quantity = order.order_qty
+        words = broker.words
+        if order.instrument in _CONTRACTS:
+            if quantity is not None and quantity != quantity.to_integral_value():
+                return words.fractional_contracts.format(quantity=quantity)
+            return None
+        if order.instrument != "STK":
+            return None
+        if quantity is not None:
+            if quantity == quantity.to_integral_value():
+                return None  # whole shares: what nearly every order is, decided at once
+            fractional = broker.fractional
+            if fractional is None:
+                return words.no_fractional.format(broker=broker.name, quantity=quantity)
+            if quantity % fractional.increment:
+                return words.fractional_increment.format(
+                    quantity=quantity, increment=fractional.increment
+                )
+            value = quantity * self._estimated_price(order)
+            if value < fractional.min_value:
+                return words.fractional_minimum.format(
+                    value=value.quantize(_CENT), minimum=fractional.min_value
+                )
+            return None
+        notional = order.order_notional
+        if notional is not None:
+            if broker.notional_min is None:
+                return words.no_notional.format(broker=broker.name)
+            if notional < broker.notional_min:
+                return words.notional_minimum.format(notional=notional, minimum=broker.notional_min)
+        return None
+
+    def _session_problem(self, broker: Broker, order: Order) -> str | None:
+        """Extended hours are for equity limit orders at brokers that offer them; a market
+        order while the market is shut is queued for the open or refused, as the broker
+        documents (the queueing itself is done by :meth:`place`)."""
+        words = broker.words
+        tif = order.order_tif
+        if tif in _EXTENDED_TIFS:
+            if order.instrument in _OPTIONS:
+                return words.options_extended_hours.format(tif=tif)
+            if order.instrument == "STK":
+                if not broker.extended_hours:
+                    return words.no_extended_hours.format(broker=broker.name)
+                if order.order_type != "LMT":
+                    return words.extended_hours_limit_only.format(tif=tif)
+        if order.queued and (  # set by place() from _waits_for_open, one session read
+            tif not in _QUEUED_TIFS or broker.off_hours_market is OffHoursMarket.REJECT
+        ):
+            return words.market_when_shut.format(session=self.session().value.replace("_", "-"))
+        return None
+
+    def _waits_for_open(self, order: Order) -> bool:
+        """A market order that cannot trade in the session now (auction orders wait for
+        their moment anyway; scripted outcomes ignore the clock)."""
+        return (
+            order.order_type == "MKT"
+            and order.scenario is None
+            and order.order_tif not in ("OPEN", "CLOSE")
+            and not self._may_trade_now(order)
+        )
+
+    def _options_problem(self, broker: Broker, account: Account, order: Order) -> str | None:
+        """Options approval levels: 1 covered calls and cash-secured puts, 2 long options,
+        3 spreads, 4 uncovered (naked) writing; closing trades need none."""
+        if order.instrument not in _OPTIONS:
+            return None
+        cash_account = account.account_type == "cash"
+        if order.instrument == "MLEG_OPT":
+            writes = any(leg.action == "SELL_TO_OPEN" for leg in order.legs)
+            if cash_account and writes:
+                return "options not permitted: multi-leg spreads need a margin account"
+            needed, what = (3, "spreads") if writes else (2, "long options")
+        elif order.side == "BUY_TO_OPEN":
+            needed, what = 2, "long options"
+        elif order.side == "SELL_TO_OPEN":
+            assert order.symbol is not None
+            if _is_put(order.symbol):
+                needed, what = 1, "cash-secured puts"
+                if cash_account:
+                    return "options not permitted: uncovered short options in a cash account"
+            elif self._covered(account, order):
+                needed, what = 1, "covered calls"
+            else:
+                if cash_account:
+                    return "options not permitted: uncovered short options in a cash account"
+                needed, what = 4, "uncovered (naked) calls"
+        else:
+            return None
+        level = options_level(broker.code, account.account_type, account.options_level)
+        if needed > level:
+            return broker.words.options_level.format(what=what, needed=needed, level=level)
+        return None
+
+    def _covered(self, account: Account, order: Order) -> bool:
+        """Whether the account holds the 100 shares per contract a written call needs."""
+        assert order.symbol is not None
+        underlying = self.market.underlying_of(order.symbol)
+        if underlying is None:
+            return False
+        shares = self._position_qty(account.account_id, underlying)
+        return shares >= (order.order_qty or ZERO) * self._multiplier(order)
+
+    def _selling_problem(self, broker: Broker, account: Account, order: Order) -> str | None:
+        """A sell sells what is held (less what open sells already promised). Beyond that,
+        a cash account is refused; a plain SELL with nothing held opens a short only where
+        the broker has no separate short side, and is otherwise refused with a pointer to
+        SELL_SHORT. A short needs a margin account, a broker that lends, an easy-to-borrow
+        stock and no long position in it."""
+        side = order.side
+        symbol = order.symbol
+        if symbol is None or (order.instrument in _OPTIONS and side not in SELLING_SIDES):
+            return None
+        cash_account = account.account_type == "cash"
+        if side == "SELL_SHORT":
+            if cash_account:
+                return "short sale not allowed in a cash account"
+            if order.instrument != "STK":
+                return f"{symbol} cannot be sold short"
+            return self._borrow_problem(broker, account, order)
+        if side not in SELLING_SIDES:
+            return None
+        # What the account holds, less what resting sells already promised, is all it may
+        # sell (notional sells count at the bid).
+        selling = order.order_qty if order.order_qty is not None else self._notional_quantity(order)
+        held = self._position_qty(account.account_id, symbol)
+        self._sync_orders()
+        committed = sum(
+            (
+                o.remaining_qty or ZERO
+                for o in self._reserves.sellers(account.account_id, symbol)
+                if o is not order
+            ),
+            ZERO,
+        )
+        available = max(held, ZERO) - committed
+        if selling <= available:
+            return None
+        if cash_account:
+            promised = f", {committed} of it in open sell orders" if committed else ""
+            return (
+                f"short sale not allowed in a cash account: selling {selling} "
+                f"{symbol}, holding {max(held, ZERO)}{promised}"
+            )
+        words = broker.words
+        if side == "SELL" and order.instrument == "STK" and held <= 0:
+            if broker.sell_opens_short:
+                return self._borrow_problem(broker, account, order)
+            return words.sell_without_position.format(symbol=symbol, requested=selling)
+        return words.sell_more_than_held.format(
+            symbol=symbol, requested=selling, available=max(available, ZERO)
+        )
+
+    def _borrow_problem(self, broker: Broker, account: Account, order: Order) -> str | None:
+        assert order.symbol is not None
+        words = broker.words
+        if not broker.short_selling:
+            return words.no_short_selling.format(broker=broker.name)
+        held = self._position_qty(account.account_id, order.symbol)
+        if held > 0:
+            return words.short_while_long.format(symbol=order.symbol, held=held)
+        quantity = order.order_qty
+        if order.order_notional is not None or (
+            quantity is not None and quantity != quantity.to_integral_value()
+        ):
+            # Borrowed shares are whole: no broker lends a fraction of one.
+            return words.fractional_short.format(quantity=quantity)
+        if not easy_to_borrow(order.symbol):
+            return words.hard_to_borrow.format(symbol=order.symbol)
+        return None
+
+    def _price_problem(self, order: Order, broker: Broker | None = None) -> str | None:
+        """Stock prices in Reg NMS Rule 612 increments; a marketable limit priced far
+        through the market is refused (limit order price protection), and so is a market
+        order whose touch is outside the limit-up/limit-down band. Resting orders priced
+        anywhere away from the market are accepted, as at every broker."""
+        if order.instrument != "STK" or order.symbol is None:
+            return None
+        if broker is None:
+            broker = lookup(order.broker)
+            assert broker is not None
+        words = broker.words
+        limit, stop = order.order_limit_price, order.stop_price
+        if limit is not None and not _on_tick(limit):
+            return _sub_penny(words, "order_limit_price", limit)
+        if stop is not None and not _on_tick(stop):
+            return _sub_penny(words, "stop_price", stop)
+        if order.order_type == "LMT" and limit is not None and order.side is not None:
+            quote = self._quote(order.symbol)
+            if order.side in accounting.BUY_SIDES:
+                if limit > quote.ask * _COLLAR_UP:
+                    return words.limit_collar.format(
+                        side="ask", price=limit, touch=quote.ask, collar=_COLLAR_TEXT
+                    )
+            elif limit < quote.bid * _COLLAR_DOWN:
+                return words.limit_collar.format(
+                    side="bid", price=limit, touch=quote.bid, collar=_COLLAR_TEXT
+                )
+        elif order.order_type == "MKT" and order.side is not None:
+            if order.queued:
+                return None  # held for the open: the band of that moment applies then
+            quote = self._quote(order.symbol)
+            buying = order.side in accounting.BUY_SIDES
+            touch = quote.ask if buying else quote.bid
+            low, high = self._circuit_band(order.symbol)
+            if not low <= touch <= high:
+                return words.market_protection.format(
+                    side="ask" if buying else "bid",
+                    touch=touch,
+                    low=low,
+                    high=high,
+                    symbol=order.symbol,
                 )
         return None
 
@@ -266,19 +496,6 @@ class _Admission(_EngineCore):
     def _expired(self, option_symbol: str) -> bool:
         expiry = self.market.expiry_of(option_symbol)
         return expiry is not None and expiry < self._trading_day()
-
-    def _band_problem(self, order: Order) -> str | None:
-        limit, stop = order.order_limit_price, order.stop_price
-        if order.symbol is None or (limit is None and stop is None):
-            return None
-        low, high = self._circuit_band(order.symbol)
-        for name, price in (("limit", limit), ("stop", stop)):
-            if price is not None and not low <= price <= high:
-                return (
-                    f"price outside the circuit band: {name} {price} is outside "
-                    f"{low}-{high} for {order.symbol}"
-                )
-        return None
 
     def _circuit_band(self, symbol: str) -> tuple[Decimal, Decimal]:
         """The limit prices the broker accepts now. A listed symbol's band is kept for the

@@ -112,11 +112,11 @@ class _Amending(_EngineCore):
             triggered=original.triggered,
         )
         replacement.expires_at = self._expiry(replacement)
-        band_problem = self._band_problem(replacement)
-        if band_problem is not None:
+        price_problem = self._price_problem(replacement)
+        if price_problem is not None:
             # The replacement would be refused by the broker: the order stays as it was.
-            field = "stop_price" if ": stop " in band_problem else "order_limit_price"
-            raise ApiError(409, f"{field}: {band_problem}")
+            field = "stop_price" if "stop_price" in price_problem else "order_limit_price"
+            raise ApiError(409, f"{field}: {price_problem}")
         self._apply(original, OrderEvent.REPLACE_REQUEST)
         original.pending_replacement_id = replacement.order_id
         self.store.add(replacement)

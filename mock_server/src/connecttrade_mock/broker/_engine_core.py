@@ -12,6 +12,7 @@ from typing import Any
 
 from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker._engine_support import NEVER
+from connecttrade_mock.broker.brokers import Broker
 from connecttrade_mock.broker.engine_event import EngineEvent, Listener
 from connecttrade_mock.broker.ids import IdFactory
 from connecttrade_mock.broker.market_port import MarketPort, QuoteView
@@ -167,7 +168,7 @@ class _EngineCore(abc.ABC):
         """See _admission.py."""
 
     @abc.abstractmethod
-    def _band_problem(self, order: Order) -> str | None:
+    def _price_problem(self, order: Order, broker: Broker | None = None) -> str | None:
         """Part of admission (_admission.py)."""
 
     @abc.abstractmethod
@@ -176,6 +177,14 @@ class _EngineCore(abc.ABC):
 
     @abc.abstractmethod
     def _notional_quantity(self, order: Order) -> Decimal:
+        """See _reserves.py."""
+
+    @abc.abstractmethod
+    def _estimated_price(self, order: Order) -> Decimal:
+        """See _reserves.py."""
+
+    @abc.abstractmethod
+    def _multiplier(self, order: Order) -> Decimal:
         """See _reserves.py."""
 
     @abc.abstractmethod

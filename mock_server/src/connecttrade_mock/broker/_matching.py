@@ -23,6 +23,7 @@ from connecttrade_mock.clock import (
 )
 from connecttrade_mock.lifecycle import (
     OrderEvent,
+    OrderStatus,
 )
 
 
@@ -60,12 +61,11 @@ class _Matching(_EngineCore):
             return
         if order.order_tif in ("OPEN", "CLOSE"):
             return  # waits for its auction (handled above when the moment comes)
-        if (
-            self._may_trade_now(order)
-            and not self._filled_this_second(order)
-            and not self._halted(order)
-        ):
-            self._fill_at_market(order)
+        if self._may_trade_now(order):
+            if order.queued and order.status is OrderStatus.PENDING:
+                self._apply(order, OrderEvent.ACCEPT)  # the open came: the broker sends it
+            if not self._filled_this_second(order) and not self._halted(order):
+                self._fill_at_market(order)
         self._cancel_unfilled_immediate(order)
 
     def _cancel_unfilled_immediate(self, order: Order) -> None:

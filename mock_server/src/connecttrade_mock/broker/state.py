@@ -108,6 +108,9 @@ class Account:
     can_trade: bool
     cash: Decimal
     balance_version: int = 0
+    options_level: int | None = None
+    """The options approval level (0-4) the broker granted; ``None``: the broker's default
+    for the account type (``Broker.default_options_level``)."""
 
     @property
     def user_key(self) -> UserKey:
@@ -168,6 +171,8 @@ class Order:
     scenario: str | None = None
     partial_steps_left: int = 0
     last_fill_at: datetime | None = None
+    queued: bool = False
+    """A market order sent while the market was shut, held for the next regular open."""
     version: int = 1
 
     @property

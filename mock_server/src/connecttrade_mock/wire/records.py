@@ -11,7 +11,7 @@ from typing import Any
 
 from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.broker.accounting import BalanceFigures
-from connecttrade_mock.broker.brokers import lookup
+from connecttrade_mock.broker.brokers import lookup, options_level
 from connecttrade_mock.broker.state import Account, Connection, Order, Position, Transaction, User
 from connecttrade_mock.market.quote import Quote
 from connecttrade_mock.wire.encoding import Rendered
@@ -116,6 +116,9 @@ def account_json(account: Account) -> dict[str, Any]:
         "is_paper": account.is_paper,
         "can_trade": account.can_trade,
         "currency": "USD",
+        "options_level": str(
+            options_level(account.broker, account.account_type, account.options_level)
+        ),
     }
 
 
@@ -261,7 +264,11 @@ def _render_order(order: Order) -> dict[str, Any]:
         if order.legs
         else (),
         "status": order.status.value,
-        "broker_status": broker.broker_status(order.status) if broker else order.status.value,
+        "broker_status": (
+            broker.broker_status(order.status, queued=order.queued)
+            if broker
+            else order.status.value
+        ),
         "reject_reason": order.reject_reason,
         "filled_qty": quantity_text(filled) if fills else "0",
         "remaining_qty": None if remaining is None else quantity_text(remaining),
