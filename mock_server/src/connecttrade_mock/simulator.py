@@ -18,7 +18,7 @@ from connecttrade_mock.broker.persistence import Database
 from connecttrade_mock.broker.state import Account, Client, Connection, Store, User
 from connecttrade_mock.broker.value_maker import ValueMaker
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
-from connecttrade_mock.lifecycle import CANCELLABLE, REPLACEABLE
+from connecttrade_mock.lifecycle import OrderStatus
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.market.market import Market
 from connecttrade_mock.market.quote import Quote
@@ -52,6 +52,9 @@ class DemoTenant:
 
 
 DEMO = DemoTenant()
+
+# Open orders on their way out: a cancel or a replace of them is pending.
+_LEAVING = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +220,9 @@ class Simulator:
     def keep_spare_order(self) -> None:
         """Place a working order on the demo margin account unless one is there to cancel
         or replace already (see ``DemoTenant``)."""
+        # A pending replacement counts: it works once the broker confirms the replace.
         open_orders = self.store.open_orders_of(DEMO.margin_account_id)
-        if any(o.status in CANCELLABLE and o.status in REPLACEABLE for o in open_orders):
+        if any(o.status not in _LEAVING for o in open_orders):
             return
         self.engine.place(
             (DEMO.client_id, DEMO.user_id),
