@@ -462,8 +462,9 @@ def contract_plain(session: nox.Session) -> None:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             accounts = json.load(answer)
-        session.log(f"after the run, GET /accounts as demo-user: {answer.status}, {len(accounts)} accounts")
-        if len(accounts) != 2:
+        count = len(accounts)
+        session.log(f"after the run, GET /accounts as demo-user: {answer.status}, {count} accounts")
+        if count != 2:
             session.error("the demo user lost its accounts during the run")
     finally:
         server.terminate()

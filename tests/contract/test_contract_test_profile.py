@@ -178,10 +178,15 @@ def test_the_contracts_order_examples_are_accepted(api: TestClient) -> None:
     schemas = SPEC["components"]["schemas"]
     bodies = [
         *schemas["PlaceOrderRequest"]["examples"],
-        *(schemas[name]["examples"][0] for name in (
-            "OptionOrderRequest", "FutureOrderRequest", "CryptoOrderRequest",
-            "MultiLegOrderRequest",
-        )),
+        *(
+            schemas[name]["examples"][0]
+            for name in (
+                "OptionOrderRequest",
+                "FutureOrderRequest",
+                "CryptoOrderRequest",
+                "MultiLegOrderRequest",
+            )
+        ),
     ]
     for body in bodies:
         answer = api.post("/orders", json=body, headers=USER)

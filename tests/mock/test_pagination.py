@@ -244,7 +244,8 @@ def test_transaction_cursor_with_other_filters_continues_from_its_position(
     last = first["transactions"][-1]["transaction_id"]
     newest_first = ids(api.ok("/transactions", limit=500)["transactions"], "transaction_id")
     older = set(newest_first[newest_first.index(last) + 1 :])
-    cash = ids(api.ok("/transactions", limit=500, account_id=CASH)["transactions"], "transaction_id")
+    cash_page = api.ok("/transactions", limit=500, account_id=CASH)
+    cash = ids(cash_page["transactions"], "transaction_id")
     page = api.ok("/transactions", limit=2, account_id=CASH, cursor=first["next_cursor"])
     assert ids(page["transactions"], "transaction_id") == [t for t in cash if t in older][:2]
 
