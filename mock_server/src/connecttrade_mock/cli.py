@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="the demo user cannot be deleted or have its secret rotated, nor its two "
-        "connections be deleted (409); it has a spare connection to delete instead",
+        "connections be deleted (409); a spare connection and a spare working order, "
+        "renewed when used up, are there to delete, cancel and replace instead",
     )
     serve.add_argument(
         "--no-validate-responses",
