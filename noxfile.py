@@ -63,6 +63,7 @@ nox.options.sessions = [
     "spec",
     "codegen_check",
     "contract_cli",
+    "contract_plain",
     "docs",
     "browser",
     "tests",
@@ -504,6 +505,68 @@ def contract_cli(session: nox.Session) -> None:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+# The command docs/contract.md gives for a user's CI, run as written: no schemathesis.toml
+# (st runs in an empty directory, so it finds none), no hooks, every phase and check.
+PLAIN_RUN_HEADERS = [
+    "client-id:demo-client",
+    "client-secret:demo-secret",
+    "user-id:demo-user",
+    "user-secret:demo-user-secret",
+]
+
+
+@nox.session
+def contract_plain(session: nox.Session) -> None:
+    """`st run openapi/openapi.json --checks all` as a user's CI runs it, against
+    `connecttrade-mock serve --profile contract-test`; then the demo user still works."""
+    _install(session, "packages", "tests")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+        [
+            str(Path(session.bin) / "connecttrade-mock"),
+            "serve",
+            "--profile",
+            "contract-test",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+    )
+    try:
+        _wait_for(session, server, base_url)
+        headers = [arg for header in PLAIN_RUN_HEADERS for arg in ("-H", header)]
+        with tempfile.TemporaryDirectory() as empty, session.chdir(empty):
+            session.run("st", "run", str(SPEC), "--url", base_url, *headers, "--checks", "all")
+        # The run may call every operation as the demo user: it must leave it usable.
+        request = urllib.request.Request(  # noqa: S310 - the local mock
+            f"{base_url}/accounts",
+            headers=dict(header.split(":", 1) for header in PLAIN_RUN_HEADERS),
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            accounts = json.load(answer)
+        count = len(accounts)
+        session.log(f"after the run, GET /accounts as demo-user: {answer.status}, {count} accounts")
+        if count != 2:
+            session.error("the demo user lost its accounts during the run")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def _wait_for(session: nox.Session, server: subprocess.Popen[bytes], base_url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base_url}/_mock/state", timeout=1)  # noqa: S310
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                session.error("the mock broker did not start")
+            time.sleep(0.2)
 
 
 @nox.session(default=False)

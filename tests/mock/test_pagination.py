@@ -12,6 +12,7 @@ from mock_api import settings as mock_settings
 from starlette.testclient import TestClient
 
 from connecttrade_mock.app import create_app
+from connecttrade_mock.http import cursor_at
 
 ALL_TIME = "2000-01-01T00:00:00Z"
 SCENARIO = {"fill": "ZVZZT", "hold": "ZAZZT", "reject": "ZXZZT"}
@@ -208,19 +209,24 @@ def test_cursors_walk_both_accounts_both_ways(
 
 @pytest.mark.parametrize(
     "change",
-    [{"status": "open"}, {"symbols": "ZVZZT"}, {"sort": "asc"}, {"account_id": MARGIN}],
-    ids=["status", "symbols", "sort", "account"],
+    [{"status": "open"}, {"symbols": "ZVZZT"}, {"account_id": MARGIN}],
+    ids=["status", "symbols", "account"],
 )
-def test_cursor_with_other_filters_is_a_400(
+def test_cursor_with_other_filters_continues_from_its_position(
     api: Api, mixed: dict[str, Any], change: dict[str, str]
 ) -> None:
-    """A cursor reused with different filters is refused with a 400 naming the cursor."""
-    params = {"status": "all", "limit": 2}
-    cursor = api.ok("/orders", **params)["next_cursor"]
+    """A cursor is a position, not a saved query: with other filters the page holds what
+    those filters select after the same order (so every cursor the contract allows has one
+    meaning, and a schema-valid request is never refused)."""
+    params: dict[str, Any] = {"status": "all", "limit": 2}
+    first = api.ok("/orders", **params)
+    cursor, last = first["next_cursor"], first["orders"][-1]["order_id"]
     assert cursor is not None
-    response = api.get("/orders", **{**params, **change}, cursor=cursor)
-    assert response.status_code == 400
-    assert "cursor" in response.json()["message"]
+    newest_first = ids(api.ok("/orders", status="all", limit=500)["orders"])
+    older = set(newest_first[newest_first.index(last) + 1 :])
+    selected = ids(api.ok("/orders", **{**params, **change, "limit": 500})["orders"])
+    page = api.ok("/orders", **{**params, **change}, cursor=cursor)
+    assert ids(page["orders"]) == [order for order in selected if order in older][:2]
 
 
 def test_cursor_with_another_limit_is_fine(api: Api, mixed: dict[str, Any]) -> None:
@@ -230,12 +236,31 @@ def test_cursor_with_another_limit_is_fine(api: Api, mixed: dict[str, Any]) -> N
     assert len(second["orders"]) == 5
 
 
-def test_transaction_cursor_with_other_filters_is_a_400(api: Api, mixed: dict[str, Any]) -> None:
-    """Transactions' cursors are bound to their filters too."""
-    cursor = api.ok("/transactions", limit=2)["next_cursor"]
-    response = api.get("/transactions", limit=2, account_id=CASH, cursor=cursor)
-    assert response.status_code == 400
-    assert "cursor" in response.json()["message"]
+def test_transaction_cursor_with_other_filters_continues_from_its_position(
+    api: Api, mixed: dict[str, Any]
+) -> None:
+    """Transactions' cursors are positions too."""
+    first = api.ok("/transactions", limit=2)
+    last = first["transactions"][-1]["transaction_id"]
+    newest_first = ids(api.ok("/transactions", limit=500)["transactions"], "transaction_id")
+    older = set(newest_first[newest_first.index(last) + 1 :])
+    cash_page = api.ok("/transactions", limit=500, account_id=CASH)
+    cash = ids(cash_page["transactions"], "transaction_id")
+    page = api.ok("/transactions", limit=2, account_id=CASH, cursor=first["next_cursor"])
+    assert ids(page["transactions"], "transaction_id") == [t for t in cash if t in older][:2]
+
+
+@pytest.mark.parametrize("path", ["/orders", "/transactions"])
+def test_a_cursor_past_either_end_is_an_empty_page(
+    api: Api, mixed: dict[str, Any], path: str
+) -> None:
+    """Any 12-character cursor is a position; one past the oldest item (newest first: after
+    sequence number 0) or before the newest has nothing to show."""
+    key, params = ("orders", {"status": "all"}) if path == "/orders" else ("transactions", {})
+    after_the_oldest = api.ok(path, **params, cursor=cursor_at(0))
+    before_the_newest = api.ok(path, **params, cursor=cursor_at(2**63, forward=False))
+    for page in (after_the_oldest, before_the_newest):
+        assert page == {key: [], "next_cursor": None, "prev_cursor": None}
 
 
 @pytest.mark.parametrize(
@@ -245,7 +270,8 @@ def test_transaction_cursor_with_other_filters_is_a_400(api: Api, mixed: dict[st
 )
 @pytest.mark.parametrize("path", ["/orders", "/transactions"])
 def test_bad_cursor_is_a_400(api: Api, path: str, cursor: str) -> None:
-    """A cursor the API did not issue is a 400 with a message, never a 500."""
+    """A cursor not of the cursor form (12 base64url characters) is a 400 with a message,
+    never a 500."""
     response = api.get(path, cursor=cursor)
     assert response.status_code == 400
     assert response.json()["message"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +14,34 @@ from connecttrade_mock.market.replay import BarFileError, ReplayBar, read_bar_fi
 from connecttrade_mock.scenario import Scenario, ScenarioError, load_scenario
 from connecttrade_mock.simulator import Settings
 
-__all__ = ["build_parser", "main", "scenario_from", "settings_from", "start_moment"]
+__all__ = [
+    "PROFILES",
+    "Profile",
+    "build_parser",
+    "main",
+    "scenario_from",
+    "settings_from",
+    "start_moment",
+]
+
+DEFAULT_ORDER_RATE = 10.0
+CONTRACT_TEST_ORDER_RATE = 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """``serve --profile NAME``: defaults for a purpose; flags given as well still win."""
+
+    protect_demo: bool = False
+    order_rate: float = DEFAULT_ORDER_RATE
+
+
+PROFILES: dict[str, Profile] = {
+    # What a contract test (`st run openapi.json ... --checks all`) needs: every operation
+    # may be called on the demo identity without locking the run out, and the order rate
+    # limit stays out of the way of a tool sending orders as fast as it can.
+    "contract-test": Profile(protect_demo=True, order_rate=CONTRACT_TEST_ORDER_RATE),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +92,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="replay a symbol's prices from OHLCV bars (CSV, or Parquet with pyarrow); "
         "SYMBOL= when the file has no symbol column; repeatable",
     )
-    serve.add_argument("--order-rate", type=float, default=10.0, help="orders/s per user")
+    serve.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=None,
+        help="contract-test: the same as --protect-demo --order-rate "
+        f"{CONTRACT_TEST_ORDER_RATE:g}, for a schemathesis run of every operation as the "
+        "demo user (docs/contract.md)",
+    )
+    serve.add_argument(
+        "--order-rate",
+        type=float,
+        default=None,
+        help=f"order calls per second per user before 429 (default {DEFAULT_ORDER_RATE:g})",
+    )
+    serve.add_argument(
+        "--protect-demo",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the demo user cannot be deleted or have its secret rotated, nor its two "
+        "connections be deleted (409); a spare connection and a spare working order, "
+        "renewed when used up, are there to delete, cancel and replace instead",
+    )
     serve.add_argument(
         "--no-validate-responses",
         action="store_true",
@@ -117,13 +165,15 @@ def settings_from(args: argparse.Namespace) -> Settings:
     seed = args.seed
     if seed is None:
         seed = scenario.seed if scenario is not None and scenario.seed is not None else 42
+    profile = PROFILES[args.profile] if args.profile else Profile()
     return Settings(
         seed=seed,
         scenario=scenario,
         clock_mode=ClockMode(args.clock),
         clock_start=args.start,
         db_path=args.db,
-        order_rate_per_second=args.order_rate,
+        order_rate_per_second=profile.order_rate if args.order_rate is None else args.order_rate,
+        protect_demo=profile.protect_demo if args.protect_demo is None else args.protect_demo,
         validate_responses=not args.no_validate_responses,
         cache_answers=not args.no_answer_cache,
         speedups=args.speedups,

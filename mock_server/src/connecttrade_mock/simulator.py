@@ -18,6 +18,7 @@ from connecttrade_mock.broker.persistence import Database
 from connecttrade_mock.broker.state import Account, Client, Connection, Store, User
 from connecttrade_mock.broker.value_maker import ValueMaker
 from connecttrade_mock.clock import ClockMode, Session, VirtualClock
+from connecttrade_mock.lifecycle import OrderStatus
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.market.market import Market
 from connecttrade_mock.market.quote import Quote
@@ -38,11 +39,23 @@ class DemoTenant:
     cash_account_id: str = "acc_demo_cash"
     margin_connection_id: str = "conn_demo_alpaca"
     cash_connection_id: str = "conn_demo_tradier"
+    # With Settings.protect_demo: a read-only login with no accounts, there to be deleted
+    # (each deletion links a new one, `conn_demo_spare_<id>`), so a run that calls every
+    # operation finds a connection it may delete without losing the two above.
+    spare_connection_id: str = "conn_demo_spare"
+    spare_broker: str = "SCHWAB"
+    # With Settings.protect_demo: the margin account always has a working order to cancel
+    # or replace (a GTC buy of a scenario symbol that never fills); see keep_spare_order.
+    spare_order_symbol: str = "ZAZZT"
+    spare_order_limit: str = "9.90"
     margin_funding: Decimal = Decimal("1000000.00")
     cash_funding: Decimal = Decimal("250000.00")
 
 
 DEMO = DemoTenant()
+
+# Open orders on their way out: a cancel or a replace of them is pending.
+_LEAVING = frozenset({OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_REPLACE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,10 @@ class Settings:
     clock_start: datetime | None = None
     db_path: Path | None = None
     order_rate_per_second: float = 10.0
+    # The demo user and its two connections refuse deletion and secret rotation (409), so a
+    # tool that calls every operation (a contract test) cannot lock itself out; see
+    # http/demo_tenant.py and `serve --profile contract-test`.
+    protect_demo: bool = False
     validate_responses: bool = True
     # Give a read's encoded answer again while nothing it shows changed (http/answers.py).
     cache_answers: bool = True
@@ -203,6 +220,46 @@ class Simulator:
             )
             self.store.add(account)
             self.engine.deposit(account, funding, "Initial paper funding")
+        if self.settings.protect_demo:
+            self.link_spare_connection(DEMO.spare_connection_id)
+            self.keep_spare_order()
+
+    def link_spare_connection(self, connection_id: str | None = None) -> Connection:
+        """Link a disposable connection for the demo user (see ``DemoTenant``); a new id
+        unless ``connection_id`` is given."""
+        spare = Connection(
+            connection_id or self.ids.new(DEMO.spare_connection_id),
+            DEMO.client_id,
+            DEMO.user_id,
+            DEMO.spare_broker,
+            "readonly",
+            f"{DEMO.user_id}@{DEMO.spare_broker.lower()}",
+            self.clock.now(),
+        )
+        self.store.add(spare)
+        return spare
+
+    def keep_spare_order(self) -> None:
+        """Place a working order on the demo margin account unless one is there to cancel
+        or replace already (see ``DemoTenant``)."""
+        # A pending replacement counts: it works once the broker confirms the replace.
+        open_orders = self.store.open_orders_of(DEMO.margin_account_id)
+        if any(o.status not in _LEAVING for o in open_orders):
+            return
+        self.engine.place(
+            (DEMO.client_id, DEMO.user_id),
+            {
+                "account_id": DEMO.margin_account_id,
+                "broker": "ALPACA",
+                "cl_order_id": self.ids.new("spare"),
+                "symbol": DEMO.spare_order_symbol,
+                "side": "BUY",
+                "order_type": "LMT",
+                "order_limit_price": DEMO.spare_order_limit,
+                "order_tif": "GTC",
+                "order_qty": "1",
+            },
+        )
 
     # ------------------------------------------------------------------ persistence
     def _meta(self) -> dict[str, Any]:

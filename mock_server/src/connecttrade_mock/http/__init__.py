@@ -20,9 +20,10 @@ from connecttrade_mock.http.operations import (
     Handler,
 )
 from connecttrade_mock.http.pagination import (
+    CURSOR_PATTERN,
     CursorError,
     Page,
-    fingerprint,
+    cursor_at,
     paginate,
 )
 from connecttrade_mock.http.ratelimit import (
@@ -31,6 +32,7 @@ from connecttrade_mock.http.ratelimit import (
 
 __all__ = [
     "CACHED_READS",
+    "CURSOR_PATTERN",
     "OPERATIONS",
     "AnswerCache",
     "Call",
@@ -42,6 +44,6 @@ __all__ = [
     "RateLimiter",
     "Stamp",
     "connect_routes",
-    "fingerprint",
+    "cursor_at",
     "paginate",
 ]

@@ -23,9 +23,9 @@ from connecttrade_mock.broker.state import (
     Order,
     User,
 )
-from connecttrade_mock.http.pagination import CursorError, Page, fingerprint, paginate
+from connecttrade_mock.http.pagination import CursorError, Page, paginate
 from connecttrade_mock.lifecycle import OPEN, TERMINAL, OrderStatus
-from connecttrade_mock.simulator import Simulator
+from connecttrade_mock.simulator import DEMO, Simulator
 from connecttrade_mock.wire.records import (
     account_json,
     balance_json,
@@ -117,14 +117,31 @@ def _platform_user(call: Call) -> User:
     return user
 
 
+_DEMO_USER = (DEMO.client_id, DEMO.user_id)
+_DEMO_CONNECTIONS = frozenset({DEMO.margin_connection_id, DEMO.cash_connection_id})
+
+
+def _refuse_if_demo_user(call: Call, user: User, what: str) -> None:
+    """With ``protect_demo`` the documented demo user stays as documented: a run that
+    authenticates as it (a contract test calling every operation) cannot lock itself out."""
+    if call.sim.settings.protect_demo and user.key == _DEMO_USER:
+        raise ApiError(
+            409,
+            f"user_id: {user.user_id} is the protected demo user of this mock: {what}; "
+            "create a user of your own with POST /users to try this",
+        )
+
+
 def delete_user(call: Call) -> tuple[int, Json]:
     user = _platform_user(call)
+    _refuse_if_demo_user(call, user, "it cannot be deleted")
     call.sim.store.remove_user(user)
     return 200, {"id": user.user_id, "deleted": True}
 
 
 def rotate_user_secret(call: Call) -> tuple[int, Json]:
     user = _platform_user(call)
+    _refuse_if_demo_user(call, user, "its secret cannot be rotated")
     user.secret = call.sim.ids.secret("us")
     call.sim.store.touch(user)
     return 200, _credentials(user)
@@ -190,7 +207,21 @@ def list_connections(call: Call) -> tuple[int, Json]:
 
 def delete_connection(call: Call) -> tuple[int, Json]:
     connection = _connection(call)
+    protected = call.sim.settings.protect_demo and connection.user_key == _DEMO_USER
+    if protected and connection.connection_id in _DEMO_CONNECTIONS:
+        spares = [
+            c.connection_id
+            for c in call.sim.store.connections_of(_DEMO_USER)
+            if c.connection_id.startswith(DEMO.spare_connection_id)
+        ]
+        raise ApiError(
+            409,
+            f"connection_id: {connection.connection_id} is a protected connection of the demo "
+            f"user: it cannot be deleted; its spare connection {', '.join(spares)} may be",
+        )
     call.sim.store.remove_connection(connection)
+    if protected and connection.connection_id.startswith(DEMO.spare_connection_id):
+        call.sim.link_spare_connection()  # the demo user always has one to delete
     return 200, {"id": connection.connection_id, "deleted": True}
 
 
@@ -280,7 +311,6 @@ def list_transactions(call: Call) -> tuple[int, Json]:
             descending=call.query.get("sort", "desc") == "desc",
             limit=int(str(call.query.get("limit", 50))),
             cursor=call.text("cursor"),
-            filters_print=fingerprint(_filters(call)),
         )
     except CursorError as exc:
         raise ApiError(400, str(exc)) from None
@@ -296,10 +326,6 @@ def _day_after(day: date | None) -> datetime | None:
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-def _filters(call: Call) -> dict[str, object]:
-    return {k: v for k, v in call.query.items() if k not in ("cursor", "limit")}
 
 
 # ---------------------------------------------------------------------- orders
@@ -319,6 +345,7 @@ def modify_order(call: Call) -> tuple[int, Json]:
     order = call.sim.engine.modify(
         call.the_user.key, call.path["account_id"], call.path["order_id"], call.payload
     )
+    _keep_spare_order(call)
     return 200, rendered_order(order)
 
 
@@ -326,7 +353,14 @@ def cancel_order(call: Call) -> tuple[int, Json]:
     order = call.sim.engine.cancel(
         call.the_user.key, call.path["account_id"], call.path["order_id"]
     )
+    _keep_spare_order(call)
     return 200, rendered_order(order)
+
+
+def _keep_spare_order(call: Call) -> None:
+    """With ``protect_demo``, the demo user keeps a working order to cancel or replace."""
+    if call.sim.settings.protect_demo and call.the_user.key == _DEMO_USER:
+        call.sim.keep_spare_order()
 
 
 STATUS_GROUPS: dict[str, frozenset[OrderStatus]] = {
@@ -373,7 +407,6 @@ def list_orders(call: Call) -> tuple[int, Json]:
             descending=call.query.get("sort", "desc") == "desc",
             limit=int(str(call.query.get("limit", 50))),
             cursor=call.text("cursor"),
-            filters_print=fingerprint({**_filters(call), "start_time": start.isoformat()}),
         )
     except CursorError as exc:
         raise ApiError(400, str(exc)) from None

@@ -1,32 +1,44 @@
 """Keyset pagination over per-account lists kept in creation order.
 
 A page costs O(log n) to find its start plus the items it skips or returns: lists are
-bisected by time and by the cursor's sequence number, and merged lazily. Cursors are
-opaque, carry a fingerprint of the filters they were made under (reusing one with other
-filters is a 400), and work in both directions (``next_cursor`` / ``prev_cursor``).
+bisected by time and by the cursor's sequence number, and merged lazily.
+
+A cursor is a position, not a saved query: "after (or before) the item with sequence
+number N", 12 base64url characters (9 bytes: a direction flag, then N). Every string of
+that form is a cursor, so every cursor the contract's pattern allows has one meaning: with
+the filters of the page that issued it, the next (or previous) page; with other filters,
+the items those filters select from the same position on. A position past either end is an
+empty page. Cursors work in both directions (``next_cursor`` / ``prev_cursor``).
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import bisect
-import hashlib
 import heapq
 import itertools
-import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import re
+import struct
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-__all__ = ["CursorError", "Page", "fingerprint", "paginate"]
+__all__ = ["CURSOR_PATTERN", "CursorError", "Page", "cursor_at", "paginate"]
 
 T = TypeVar("T")
 
 
+CURSOR_PATTERN = "^[A-Za-z0-9_-]{12}$"
+"""Every cursor, as the contract's ``CursorQuery`` states it."""
+
+_CURSOR = re.compile(CURSOR_PATTERN)
+_LAYOUT = struct.Struct(">BQ")  # direction (bit 0: 1 = before), sequence number
+_BEFORE = 1
+
+
 class CursorError(ValueError):
-    """A cursor that is malformed or was made under different filters."""
+    """A cursor that is not of the cursor form (the contract's validation refuses it first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,29 +48,17 @@ class Page(Generic[T]):
     prev_cursor: str | None
 
 
-def fingerprint(filters: Mapping[str, Any]) -> str:
-    """A short digest of the filters a cursor belongs to."""
-    text = json.dumps({k: str(v) for k, v in sorted(filters.items())}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def cursor_at(seq: int, *, forward: bool = True) -> str:
+    """The cursor of the position after (``forward``) or before item ``seq``."""
+    raw = _LAYOUT.pack(0 if forward else _BEFORE, seq)
+    return base64.urlsafe_b64encode(raw).decode()  # 9 bytes: 12 characters, no padding
 
 
-def _encode(seq: int, forward: bool, print_: str) -> str:
-    raw = json.dumps({"s": seq, "d": "n" if forward else "p", "f": print_}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(text: str, print_: str) -> tuple[int, bool]:
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        data = json.loads(raw)
-        seq, direction, made_under = data["s"], data["d"], data["f"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise CursorError("cursor: not a cursor this API issued") from None
-    if not isinstance(seq, int) or direction not in ("n", "p"):
-        raise CursorError("cursor: not a cursor this API issued")
-    if made_under != print_:
-        raise CursorError("cursor: made under different filters; repeat the filters of its page")
-    return seq, direction == "n"
+def _decode(text: str) -> tuple[int, bool]:
+    if not _CURSOR.fullmatch(text):
+        raise CursorError("cursor: not a cursor (12 characters of A-Z, a-z, 0-9, '_' and '-')")
+    flags, seq = _LAYOUT.unpack(base64.urlsafe_b64decode(text))
+    return seq, not flags & _BEFORE
 
 
 def paginate(
@@ -72,7 +72,6 @@ def paginate(
     descending: bool,
     limit: int,
     cursor: str | None,
-    filters_print: str,
 ) -> Page[T]:
     """One page of the items of ``lists`` (each ascending by seq and by time) that match."""
     windows = []
@@ -102,7 +101,7 @@ def paginate(
         merged = runs[0] if len(runs) == 1 else heapq.merge(*runs, key=seq_of, reverse=not upward)
         return filter(matches, merged)
 
-    anchor, forward = (None, True) if cursor is None else _decode(cursor, filters_print)
+    anchor, forward = (None, True) if cursor is None else _decode(cursor)
     upward = descending != forward
     found = list(itertools.islice(walk(anchor, upward), limit + 1))
     page = found[:limit]
@@ -117,8 +116,8 @@ def paginate(
     has_prev = _any(walk(first_seq, not sort_up)) if forward else more_this_way
     return Page(
         page,
-        _encode(last_seq, True, filters_print) if has_next else None,
-        _encode(first_seq, False, filters_print) if has_prev else None,
+        cursor_at(last_seq) if has_next else None,
+        cursor_at(first_seq, forward=False) if has_prev else None,
     )
 
 
