@@ -102,6 +102,9 @@ class MarketAdapter:
         contract = OptionContract.parse(option_symbol)
         return contract.expiry if contract is not None else None
 
+    def unlisted_reason(self, symbol: str, at: datetime) -> str | None:
+        return self.market.unlisted_reason(symbol, at)
+
 
 class Simulator:
     """Owns the state of one mock broker and everything that changes it."""
