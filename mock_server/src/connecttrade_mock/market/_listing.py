@@ -18,17 +18,19 @@ Expirations (``SeriesRules`` per underlying, see ``_universe.py``)
 Strikes (a pure function of the price path: same seed, same listing)
     An expiration is listed around the money of its listing day and gains strikes as the
     underlying moves, never losing any, as the exchanges add series when the price trades
-    through the listed range. With ``lo`` and ``hi`` the lowest and highest daily marks
-    (the walk's price at each New York midnight) from the listing day to today:
+    through the listed range. With the lowest and highest daily marks (the walk's price
+    at each New York midnight):
 
-    - near the money, ``[lo * 0.9, hi * 1.1]``, every ``near`` step;
-    - further out, every ``far`` step, to ``[lo * 0.75, hi * 1.25]`` for weeklies and
-      short-term expirations and to ``[lo * 0.3, hi * 1.7]`` for monthlies and LEAPS,
-      whose ranges are wider, as on real chains.
+    - every ``far`` step, from the marks since the listing day: to 25% beyond them for
+      weeklies and short-term expirations, from 30% of the lowest to 170% of the highest
+      for monthlies and LEAPS, whose ranges are wider, as on real chains;
+    - every ``near`` step within 10% of the marks of the expiration's last 60 days
+      (before then a long-dated expiration has only ``far`` strikes, as LEAPS do).
 
     The steps follow the underlying's price on the listing day: under $25 $0.50 near and
     $1 far, under $100 $1 / $2.50, under $300 $2.50 / $5, under $1,000 $5 / $10, above
-    $10 / $25. The index ETFs list $1 strikes near the money and $5 further out.
+    $10 / $25. The index ETFs list $1 strikes near the money and $5 further out. A stock's
+    weekly has some 20-60 strikes, SPY's monthly a few hundred.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from connecttrade_mock.clock import NEW_YORK
 from connecttrade_mock.market._calendar import (
     business_day_on_or_before,
     is_business_day,
@@ -58,6 +59,7 @@ _LONG_FAR_LOW: Final = Decimal("0.3")
 _LONG_FAR_HIGH: Final = Decimal("1.7")
 _STRIKE_QUANTUM: Final = Decimal("0.001")
 _LONG_DATED: Final = frozenset({"monthly", "LEAPS"})
+_NEAR_WINDOW_DAYS: Final = 60
 # (below this price, near step, far step), cheapest first.
 _STEPS_BY_PRICE: Final = (
     (Decimal(25), Decimal("0.5"), Decimal(1)),
@@ -165,29 +167,48 @@ def _multiples(step: Decimal, low: Decimal, high: Decimal) -> list[Decimal]:
 
 
 def strike_grid(
-    rules: SeriesRules, listing_price: Decimal, lo: Decimal, hi: Decimal, *, long_dated: bool
+    rules: SeriesRules,
+    listing_price: Decimal,
+    marks: tuple[Decimal, Decimal],
+    near_marks: tuple[Decimal, Decimal] | None,
+    *,
+    long_dated: bool,
 ) -> tuple[Decimal, ...]:
-    """The strikes of one expiration, lowest first, for a listing-day price and the
-    lowest and highest marks since (see the module's rules)."""
+    """The strikes of one expiration, lowest first: the steps of its listing-day price,
+    the near step around ``near_marks`` (the lowest and highest marks of its last 60
+    days; None before then) and the far step around ``marks`` (those since listing)."""
     near, far = _steps(rules, listing_price)
-    strikes = set(_multiples(near, lo * (1 - _NEAR_BAND), hi * (1 + _NEAR_BAND)))
+    lo, hi = marks
     if long_dated:
-        strikes.update(_multiples(far, lo * _LONG_FAR_LOW, hi * _LONG_FAR_HIGH))
+        beyond = _multiples(far, lo * _LONG_FAR_LOW, hi * _LONG_FAR_HIGH)
     else:
-        strikes.update(_multiples(far, lo * (1 - _SHORT_FAR_BAND), hi * (1 + _SHORT_FAR_BAND)))
-    return tuple(sorted(strikes))
+        beyond = _multiples(far, lo * (1 - _SHORT_FAR_BAND), hi * (1 + _SHORT_FAR_BAND))
+    if near_marks is None:
+        return tuple(beyond)
+    near_lo, near_hi = near_marks
+    near_money = _multiples(near, near_lo * (1 - _NEAR_BAND), near_hi * (1 + _NEAR_BAND))
+    if not near_money:
+        return tuple(beyond)
+    # Inside the near band only the near step is listed (no $67.50 between $67 and $68).
+    outside = [k for k in beyond if k < near_money[0] or k > near_money[-1]]
+    return tuple(sorted([*near_money, *outside]))
 
 
 class _Range(NamedTuple):
     through: int  # the last grid day the marks were read for
     lo: float
     hi: float
+    first: float  # the mark of the first day (the listing day's sets the strike steps)
 
 
 class _Strikes(NamedTuple):
     through: int
     strikes: tuple[Decimal, ...]
     listed: frozenset[Decimal]
+
+
+def _decimals(marks: _Range) -> tuple[Decimal, Decimal]:
+    return Decimal(repr(marks.lo)), Decimal(repr(marks.hi))
 
 
 class OptionListing:
@@ -201,7 +222,7 @@ class OptionListing:
     def __init__(self, mark: Callable[[str, int], float]) -> None:
         self._mark = mark
         self._expirations: dict[str, tuple[date, tuple[date, ...]]] = {}
-        self._ranges: dict[tuple[str, date], _Range] = {}
+        self._ranges: dict[tuple[str, date, int], _Range] = {}
         self._strikes: dict[tuple[str, date], _Strikes] = {}
 
     def expirations(self, root: str, rules: SeriesRules, today: date) -> tuple[date, ...]:
@@ -221,33 +242,36 @@ class OptionListing:
         if reach is None or (expiry - today).days > reach.days:
             return None
         through = grid_day(min(today, expiry))
-        key = (root, expiry)
-        cached = self._strikes.get(key)
+        cached = self._strikes.get((root, expiry))
         if cached is not None and cached.through == through:
             return cached.strikes, cached.listed
         listing_day = grid_day(expiry - timedelta(days=reach.days))
-        marks = self._range(key, listing_day, through)
+        near_day = max(listing_day, grid_day(expiry) - _NEAR_WINDOW_DAYS)
+        marks = self._range(root, expiry, listing_day, through)
+        near = self._range(root, expiry, near_day, through) if through >= near_day else None
         strikes = strike_grid(
             rules,
-            Decimal(repr(self._mark(root, listing_day))),
-            Decimal(repr(marks.lo)),
-            Decimal(repr(marks.hi)),
+            Decimal(repr(marks.first)),
+            _decimals(marks),
+            _decimals(near) if near is not None else None,
             long_dated=reach.kind in _LONG_DATED,
         )
-        entry = self._strikes[key] = _Strikes(through, strikes, frozenset(strikes))
+        entry = self._strikes[(root, expiry)] = _Strikes(through, strikes, frozenset(strikes))
         return entry.strikes, entry.listed
 
-    def _range(self, key: tuple[str, date], first: int, through: int) -> _Range:
-        root = key[0]
+    def _range(self, root: str, expiry: date, first: int, through: int) -> _Range:
+        """The lowest and highest marks of grid days ``first`` to ``through``, extended
+        from what an earlier call read."""
+        key = (root, expiry, first)
         known = self._ranges.get(key)
         if known is None or known.through > through:
             mark = self._mark(root, first)
-            known = _Range(first, mark, mark)
+            known = _Range(first, mark, mark, mark)
         lo, hi = known.lo, known.hi
         for day in range(known.through + 1, through + 1):
             mark = self._mark(root, day)
             lo, hi = min(lo, mark), max(hi, mark)
-        found = self._ranges[key] = _Range(max(through, first), lo, hi)
+        found = self._ranges[key] = _Range(max(through, first), lo, hi, known.first)
         return found
 
     def problem(

@@ -161,7 +161,7 @@ class Market:
         # Circuit bands by symbol, for a trading day and revision (a pure function of both).
         self._bands: dict[str, tuple[tuple[date, int], tuple[Decimal, Decimal]]] = {}
         # What is listed: strikes follow each day's opening mark of the walk (never a pin).
-        self._listing = OptionListing(lambda symbol, day: math.exp(self._day_open(_SPECS[symbol], day)))
+        self._listing = OptionListing(self._mark)
         self._contracts: _LRU[str, tuple[OptionContract, SeriesRules] | None] = _LRU(4096)
         self._unlisted: _LRU[tuple[str, date, bool], str | None] = _LRU(4096)
 
@@ -286,6 +286,10 @@ class Market:
             known += step
             opens[known] = value
         return value
+
+    def _mark(self, symbol: str, day: int) -> float:
+        """The walk's price at the start of a grid day (what the option listing follows)."""
+        return math.exp(self._day_open(_SPECS[symbol], day))
 
     def _day(self, spec: _Spec, day: int) -> _Node:
         def make() -> _Node:
