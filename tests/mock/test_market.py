@@ -411,8 +411,7 @@ def test_stock_expiries_are_fridays_or_the_thursday_before_a_holiday() -> None:
     assert date(2025, 4, 17) in thursdays
     assert date(2025, 4, 18) not in expiries
     assert all(
-        e.weekday() == 3 and not _calendar.is_business_day(e + timedelta(days=1))
-        for e in thursdays
+        e.weekday() == 3 and not _calendar.is_business_day(e + timedelta(days=1)) for e in thursdays
     )
 
 

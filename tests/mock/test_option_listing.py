@@ -4,6 +4,7 @@ what the market says about a contract it does not list."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +29,13 @@ def make_market(seed: int = 42, start: datetime = START) -> tuple[Market, Virtua
 
 def occ(root: str, expiry: date, strike: str, right: str = "C") -> str:
     return OptionContract(root, expiry, OptionRight(right), Decimal(strike)).symbol
+
+
+def grid(spot: Decimal, *, long_dated: bool) -> tuple[Decimal, ...]:
+    """A stock's strikes when it has traded only at ``spot`` since listing."""
+    return _listing.strike_grid(
+        _listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=long_dated
+    )
 
 
 def new_york(day: date, hour: int, minute: int = 0) -> datetime:
@@ -146,7 +154,8 @@ def test_spy_and_qqq_expire_every_weekday() -> None:
         expiries = market.option_expiries(underlying)
         assert [e for e in expiries if e <= date(2026, 1, 19)] == two_weeks
         later = [e for e in expiries if date(2026, 1, 19) < e <= date(2026, 2, 16)]
-        assert later and all(e.weekday() == 4 for e in later)
+        assert later
+        assert all(e.weekday() == 4 for e in later)
 
 
 def test_iwm_expires_monday_wednesday_and_friday() -> None:
@@ -182,7 +191,8 @@ def test_expirations_roll_with_the_mock_clock() -> None:
     after = market.option_expiries("AAPL")
     assert {date(2026, 1, 9), date(2026, 1, 16)} <= set(before)
     assert after[0] == date(2026, 1, 23)
-    assert date(2026, 2, 27) in after and date(2026, 2, 27) not in before
+    assert date(2026, 2, 27) in after
+    assert date(2026, 2, 27) not in before
     assert set(before) - set(after) == {date(2026, 1, 9), date(2026, 1, 16)}
 
 
@@ -197,10 +207,11 @@ def test_strike_grid_spy_one_dollar() -> None:
     strikes = market.listed_strikes("SPY", expiry)
     spot = market.quote("SPY").mid
     near = [s for s in strikes if abs(s - spot) <= spot * Decimal("0.08")]
-    assert all(b - a == 1 for a, b in zip(near, near[1:], strict=False))
+    assert all(b - a == 1 for a, b in itertools.pairwise(near))
     assert len(near) > 90
     far = [s for s in strikes if abs(s - spot) > spot * Decimal("0.15")]
-    assert far and all(s % 5 == 0 for s in far)
+    assert far
+    assert all(s % 5 == 0 for s in far)
 
 
 @pytest.mark.parametrize(
@@ -217,21 +228,27 @@ def test_strike_increments_follow_the_price_level(price: str, near: str, far: st
     """A stock's strikes are $0.50 apart under $25, $1 under $100, $2.50 under $300, $5
     under $1,000 and $10 above near the money, one step coarser beyond 10% of it."""
     spot = Decimal(price)
-    strikes = _listing.strike_grid(_listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=False)
+    strikes = _listing.strike_grid(
+        _listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=False
+    )
     near_money = [s for s in strikes if abs(s - spot) <= spot * Decimal("0.09")]
     below = [s for s in strikes if s < spot * Decimal("0.89")]
     above = [s for s in strikes if s > spot * Decimal("1.11")]
     for side, step in ((near_money, near), (below, far), (above, far)):
         assert side
-        assert {b - a for a, b in zip(side, side[1:], strict=False)} == {Decimal(step)}
+        assert {b - a for a, b in itertools.pairwise(side)} == {Decimal(step)}
 
 
 def test_long_dated_expirations_list_a_wider_range() -> None:
     """A weekly reaches 25% either side of its range, a monthly or LEAPS from 30% of the
     low to 170% of the high: deep strikes exist only on the long-dated ones."""
     spot = Decimal(270)
-    weekly = _listing.strike_grid(_listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=False)
-    monthly = _listing.strike_grid(_listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=True)
+    weekly = _listing.strike_grid(
+        _listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=False
+    )
+    monthly = _listing.strike_grid(
+        _listing.STOCK, spot, (spot, spot), (spot, spot), long_dated=True
+    )
     assert (weekly[0], weekly[-1]) == (Decimal("205"), Decimal("335"))
     assert (monthly[0], monthly[-1]) == (Decimal("85"), Decimal("455"))
     assert set(weekly) <= set(monthly)
@@ -293,7 +310,12 @@ def test_strike_lookups_are_cached_per_expiry_and_day(monkeypatch: pytest.Monkey
     assert market.unlisted_reason(symbol) is None
     reads: list[int] = []
     real_mark = market._mark
-    monkeypatch.setattr(market, "_mark", lambda s, d: reads.append(d) or real_mark(s, d))
+
+    def counted(symbol: str, day: int) -> float:
+        reads.append(day)
+        return real_mark(symbol, day)
+
+    monkeypatch.setattr(market, "_mark", counted)
     market._listing._mark = market._mark  # the listing reads marks through this callable
     for strike in range(640, 700):
         market.unlisted_reason(occ("SPY", expiry, str(strike)))

@@ -14,7 +14,6 @@ from stream_client import Rest, StreamClient, authenticated_market_data
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.testing import MockServer
 
-
 _FRAME_SYMBOLS = 100  # the most symbols one subscribe frame may name
 
 

@@ -4,9 +4,9 @@ worked as usual. The mock's clock starts on Wednesday 2026-11-18, 10:00 New York
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 import pytest
