@@ -1,4 +1,5 @@
-"""The instrument universe: every listed symbol, its starting price, volatility and size."""
+"""The instrument universe: every listed symbol, its starting price, volatility and size,
+and for an optionable one how its options are listed (``_listing.SeriesRules``)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,12 @@ The price path
     extended hours less, and a closed equity market drifts little and prints no trades.
     Futures close at weekends; crypto trades around the clock.
 
+Options
+    Any well-formed contract on an optionable underlying has a Black-Scholes value (so an
+    expired one still marks the positions holding it), but only listed contracts trade:
+    ``_listing.py`` decides the expirations and strike grids, and ``unlisted_reason``
+    says why a contract is not listed, for the order engine and the quote stream.
+
 Control
     ``set_quote`` pins a symbol's quote from now until ``unpin``, after which the walk
     resumes from the pinned mid. Scenario symbols (ZVZZT ...) have zero volatility and sit
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 import math
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -782,7 +788,11 @@ class Market:
                 expiry = self._listed_expiries(underlying, moment)[0]
             strikes = self._strikes(underlying, expiry, moment)
             spot = self._quote(spec, moment).mid
-            atm = min(range(len(strikes)), key=lambda i: (abs(strikes[i] - spot), i))
+            above = bisect_left(strikes, spot)  # the first strike at or above the money
+            below_is_nearer = above > 0 and (
+                above == len(strikes) or spot - strikes[above - 1] <= strikes[above] - spot
+            )
+            atm = above - 1 if below_is_nearer else above
             chosen = strikes[max(atm - strikes_around, 0) : atm + strikes_around + 1]
             contracts = [
                 self._option_quote(OptionContract(underlying, expiry, right, strike).symbol, moment)
