@@ -47,7 +47,7 @@ CREDENTIALS: dict[str, Any] = {
     "user_secret": "demo-user-secret",
 }
 MARGIN = "acc_demo_margin"
-NEAR, FAR = "270115", "270219"
+NEAR, FAR = "260220", "260320"  # listed AAPL monthlies at the mock's default start
 
 
 def opt(right: str, strike: int, expiry: str = NEAR) -> str:
@@ -55,7 +55,7 @@ def opt(right: str, strike: int, expiry: str = NEAR) -> str:
     return f"AAPL{expiry}{right}{strike * 1000:08d}"
 
 
-SYMBOLS = [opt(r, k) for r in "CP" for k in (90, 95, 100, 105, 110)] + [opt("C", 100, FAR)]
+SYMBOLS = [opt(r, k) for r in "CP" for k in (260, 265, 270, 275, 280)] + [opt("C", 270, FAR)]
 
 Build = Callable[..., OrderRequest]
 
@@ -63,76 +63,76 @@ Build = Callable[..., OrderRequest]
 CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     (
         "bull_call_spread",
-        lambda **kw: strategies.bull_call_spread(opt("C", 100), opt("C", 105), **kw),
+        lambda **kw: strategies.bull_call_spread(opt("C", 270), opt("C", 275), **kw),
         ("debit",),
     ),
     (
         "bear_put_spread",
-        lambda **kw: strategies.bear_put_spread(opt("P", 100), opt("P", 95), **kw),
+        lambda **kw: strategies.bear_put_spread(opt("P", 270), opt("P", 265), **kw),
         ("debit",),
     ),
     (
         "bear_call_spread",
-        lambda **kw: strategies.bear_call_spread(opt("C", 100), opt("C", 105), **kw),
+        lambda **kw: strategies.bear_call_spread(opt("C", 270), opt("C", 275), **kw),
         ("credit",),
     ),
     (
         "bull_put_spread",
-        lambda **kw: strategies.bull_put_spread(opt("P", 100), opt("P", 95), **kw),
+        lambda **kw: strategies.bull_put_spread(opt("P", 270), opt("P", 265), **kw),
         ("credit",),
     ),
     (
         "long_straddle",
-        lambda **kw: strategies.long_straddle(opt("P", 100), opt("C", 100), **kw),
+        lambda **kw: strategies.long_straddle(opt("P", 270), opt("C", 270), **kw),
         ("debit",),
     ),
     (
         "long_strangle",
-        lambda **kw: strategies.long_strangle(opt("P", 95), opt("C", 105), **kw),
+        lambda **kw: strategies.long_strangle(opt("P", 265), opt("C", 275), **kw),
         ("debit",),
     ),
     (
         "iron_condor",
         lambda **kw: strategies.iron_condor(
-            opt("P", 90), opt("P", 95), opt("C", 105), opt("C", 110), **kw
+            opt("P", 260), opt("P", 265), opt("C", 275), opt("C", 280), **kw
         ),
         ("credit",),
     ),
     (
         "iron_butterfly",
         lambda **kw: strategies.iron_butterfly(
-            opt("P", 95), opt("P", 100), opt("C", 100), opt("C", 105), **kw
+            opt("P", 265), opt("P", 270), opt("C", 270), opt("C", 275), **kw
         ),
         ("credit",),
     ),
     (
         "butterfly",
-        lambda **kw: strategies.butterfly(opt("C", 100), opt("C", 105), opt("C", 110), **kw),
+        lambda **kw: strategies.butterfly(opt("C", 270), opt("C", 275), opt("C", 280), **kw),
         ("debit", "credit"),
     ),
     (
         "ratio_spread",
         # 2x1 nets a 1.20 debit at the pinned quotes, so a small debit limit rests.
-        lambda **kw: strategies.ratio_spread(opt("C", 100), opt("C", 105), ratio=(2, 1), **kw),
+        lambda **kw: strategies.ratio_spread(opt("C", 270), opt("C", 275), ratio=(2, 1), **kw),
         ("debit", "credit"),
     ),
     (
         "collar",
-        lambda **kw: strategies.collar(opt("P", 95), opt("C", 105), **kw),
+        lambda **kw: strategies.collar(opt("P", 265), opt("C", 275), **kw),
         ("debit", "credit"),
     ),
     (
         "calendar",
-        lambda **kw: strategies.calendar(opt("C", 100), opt("C", 100, FAR), **kw),
+        lambda **kw: strategies.calendar(opt("C", 270), opt("C", 270, FAR), **kw),
         ("debit",),
     ),
     (
         "multi_leg",
         lambda **kw: strategies.multi_leg(
             [
-                Leg(OptionSymbol.parse(opt("C", 100)), LegAction.BUY_TO_OPEN),
+                Leg(OptionSymbol.parse(opt("C", 270)), LegAction.BUY_TO_OPEN),
                 Leg(
-                    OptionSymbol.parse(opt("C", 105)),
+                    OptionSymbol.parse(opt("C", 275)),
                     LegAction.SELL_TO_OPEN,
                 ),
             ],
@@ -237,7 +237,7 @@ def test_iron_condor_repriced_from_a_3_credit_to_a_2_05_credit(client: Client) -
     credit with credit= stays a credit (-2.05) and keeps resting; limit_price=-2.05 and
     limit_price=2.05 are refused with a message pointing at credit=."""
     condor = strategies.iron_condor(
-        opt("P", 90), opt("P", 95), opt("C", 105), opt("C", 110), qty=1, credit=Decimal("3.00")
+        opt("P", 260), opt("P", 265), opt("C", 275), opt("C", 280), qty=1, credit=Decimal("3.00")
     )
     handle = client.orders.place(condor, account_id=MARGIN)
     assert handle.order.limit_price == Decimal("-3.00")
@@ -283,7 +283,7 @@ def test_async_client_keeps_the_credit(broker: MockBroker) -> None:
                 body = {"symbol": symbol, "bid": "1.00", "ask": "1.10"}
                 assert (await http.post("/_mock/quotes", json=body)).status_code == 200
             condor = strategies.iron_condor(
-                opt("P", 90), opt("P", 95), opt("C", 105), opt("C", 110), qty=1, credit="3.00"
+                opt("P", 260), opt("P", 265), opt("C", 275), opt("C", 280), qty=1, credit="3.00"
             )
             handle = await sdk.orders.place(condor, account_id=MARGIN)
             with pytest.raises(InvalidOrder):

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connecttrade_mock.clock import NEW_YORK, ClockMode, Session, VirtualClock
+from connecttrade_mock.market import _calendar
 from connecttrade_mock.market.instrument import AssetClass, OptionContract, UnknownSymbol
 from connecttrade_mock.market.market import Market
 from connecttrade_mock.market.options_math import OptionRight
@@ -397,13 +398,21 @@ def test_the_options_chain_lists_strikes_around_the_money() -> None:
     assert deltas == sorted(deltas, reverse=True)
 
 
-def test_expiries_are_fridays_ahead() -> None:
-    """Listed expiries are upcoming Fridays, weekly and monthly."""
+def test_stock_expiries_are_fridays_or_the_thursday_before_a_holiday() -> None:
+    """A stock's listed expiries are upcoming Fridays, weekly and monthly, or the Thursday
+    when the Friday is an exchange holiday (Good Friday 2025 moved April's monthly to
+    Thursday 17 April)."""
     market, clock = make_market()
     expiries = market.option_expiries("AAPL")
     assert len(expiries) >= 6
-    assert all(e.weekday() == 4 and e >= clock.trading_day() for e in expiries)
     assert expiries == sorted(expiries)
+    assert all(e >= clock.trading_day() for e in expiries)
+    thursdays = [e for e in expiries if e.weekday() != 4]
+    assert date(2025, 4, 17) in thursdays
+    assert date(2025, 4, 18) not in expiries
+    assert all(
+        e.weekday() == 3 and not _calendar.is_business_day(e + timedelta(days=1)) for e in thursdays
+    )
 
 
 @pytest.mark.parametrize("underlying", ["NOPE", "BTC/USD", "ZVZZT"], ids=str)

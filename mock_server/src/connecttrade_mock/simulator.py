@@ -125,6 +125,9 @@ class MarketAdapter:
     def halted(self, symbol: str, at: datetime) -> bool:
         return self.market.halted(symbol, at)
 
+    def unlisted_reason(self, symbol: str, at: datetime) -> str | None:
+        return self.market.unlisted_reason(symbol, at)
+
 
 class Simulator:
     """Owns the state of one mock broker and everything that changes it."""

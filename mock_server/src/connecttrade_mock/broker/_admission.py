@@ -11,6 +11,7 @@ from typing import Any
 from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker._engine_core import _EngineCore
 from connecttrade_mock.broker._engine_support import CUTOFFS, SELLING_SIDES, ZERO, _next_weekday
+from connecttrade_mock.broker._listing_rule import unlisted_contract
 from connecttrade_mock.broker.borrow import easy_to_borrow
 from connecttrade_mock.broker.brokers import (
     Broker,
@@ -226,6 +227,8 @@ class _Admission(_EngineCore):
             return f"unknown symbol {order.symbol}"
         elif order.instrument == "OPT" and self._expired(order.symbol):
             return f"option {order.symbol} has expired"
+        if (unlisted := unlisted_contract(self.market, order, self._now)) is not None:
+            return unlisted
         problem = (
             self._quantity_problem(broker, order)
             or self._session_problem(broker, order)

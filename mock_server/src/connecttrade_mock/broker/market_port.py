@@ -47,3 +47,6 @@ class MarketPort(Protocol):
     def halted(self, symbol: str, at: datetime) -> bool:
         """Whether trading in the symbol (an option: its underlying) is halted."""
         ...
+
+    # Why an option symbol is no listed contract at ``at``; None if it is, or is no option.
+    def unlisted_reason(self, symbol: str, at: datetime) -> str | None: ...

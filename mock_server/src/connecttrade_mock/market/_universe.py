@@ -1,10 +1,12 @@
-"""The instrument universe: every listed symbol, its starting price, volatility and size."""
+"""The instrument universe: every listed symbol, its starting price, volatility and size,
+and for an optionable one how its options are listed (``_listing.SeriesRules``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Final, NamedTuple
 
+from connecttrade_mock.market._listing import DAILY_INDEX_ETF, INDEX_ETF, STOCK, SeriesRules
 from connecttrade_mock.market._units import _CENT
 from connecttrade_mock.market.instrument import AssetClass, Instrument
 
@@ -18,6 +20,7 @@ class _Spec(NamedTuple):
     spread_ticks: int
     daily_volume: int  # in size increments, on a typical weekday
     lot: int  # typical displayed size, in size increments
+    options: SeriesRules | None = None  # how its options are listed; None: not optionable
 
 
 def _equity(
@@ -29,7 +32,7 @@ def _equity(
     *,
     spread: int = 1,
     lot: int = 100,
-    optionable: bool = True,
+    options: SeriesRules | None = STOCK,
     scenario: bool = False,
 ) -> _Spec:
     instrument = Instrument(
@@ -40,10 +43,10 @@ def _equity(
         size_increment=Decimal(1),
         multiplier=Decimal(1),
         volatility=Decimal(vol),
-        optionable=optionable,
+        optionable=options is not None,
         scenario=scenario,
     )
-    return _Spec(instrument, Decimal(price), spread, daily_volume, lot)
+    return _Spec(instrument, Decimal(price), spread, daily_volume, lot, options)
 
 
 def _future(
@@ -87,7 +90,7 @@ def _crypto(
 
 def _scenario(symbol: str) -> _Spec:
     return _equity(
-        symbol, "Scenario test symbol", "10.00", "0", 200_000, spread=2, optionable=False,
+        symbol, "Scenario test symbol", "10.00", "0", 200_000, spread=2, options=None,
         scenario=True,
     )  # fmt: skip
 
@@ -101,9 +104,12 @@ _UNIVERSE: Final = (
     _equity("AMZN", "Amazon.com, Inc.", "230.00", "0.33", 45_000_000),
     _equity("GOOGL", "Alphabet Inc. Class A", "280.00", "0.32", 35_000_000),
     _equity("META", "Meta Platforms, Inc.", "600.00", "0.38", 12_000_000),
-    _equity("SPY", "SPDR S&P 500 ETF Trust", "670.00", "0.16", 70_000_000),
-    _equity("QQQ", "Invesco QQQ Trust", "600.00", "0.20", 45_000_000),
-    _equity("IWM", "iShares Russell 2000 ETF", "240.00", "0.22", 30_000_000),
+    _equity("SPY", "SPDR S&P 500 ETF Trust", "670.00", "0.16", 70_000_000,
+            options=DAILY_INDEX_ETF),
+    _equity("QQQ", "Invesco QQQ Trust", "600.00", "0.20", 45_000_000,
+            options=DAILY_INDEX_ETF),
+    _equity("IWM", "iShares Russell 2000 ETF", "240.00", "0.22", 30_000_000,
+            options=INDEX_ETF),
     _equity("IBM", "International Business Machines", "300.00", "0.25", 4_000_000, spread=2),
     _equity("JPM", "JPMorgan Chase & Co.", "300.00", "0.24", 9_000_000),
     _equity("BAC", "Bank of America Corporation", "52.00", "0.27", 35_000_000),
@@ -113,9 +119,9 @@ _UNIVERSE: Final = (
     _equity("NFLX", "Netflix, Inc.", "110.00", "0.40", 30_000_000),
     _equity("AMD", "Advanced Micro Devices, Inc.", "240.00", "0.55", 50_000_000),
     _equity("BRK/B", "Berkshire Hathaway Inc. Class B", "500.00", "0.18", 4_000_000,
-            spread=3, optionable=False),
+            spread=3, options=None),
     _equity("BACpL", "Bank of America 7.25% Series L Preferred", "1250.00", "0.12", 3_000,
-            spread=40, lot=10, optionable=False),
+            spread=40, lot=10, options=None),
     _scenario("ZVZZT"),
     _scenario("ZWZZT"),
     _scenario("ZXZZT"),

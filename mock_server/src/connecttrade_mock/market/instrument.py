@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
-from connecttrade_mock.clock import (
-    NEW_YORK,
-)
+from connecttrade_mock.clock import NEW_YORK
 from connecttrade_mock.market._units import _OPTION_CLOSE, _SUB_DOLLAR_TICK
 from connecttrade_mock.market.options_math import OptionRight
 
@@ -19,6 +18,7 @@ __all__ = [
     "Instrument",
     "OptionContract",
     "UnknownSymbol",
+    "expiration_close",
 ]
 
 
@@ -42,6 +42,13 @@ class AssetClass(StrEnum):
 _OCC = re.compile(
     r"^(?P<root>[A-Z][A-Z0-9]{0,5}) *(?P<date>\d{6})(?P<right>[CP])(?P<strike>\d{8})$"
 )
+
+
+@lru_cache(maxsize=4096)
+def expiration_close(expiry: date) -> datetime:
+    """When options of an expiration date stop trading: 16:00 New York that day, in UTC
+    (cached: zone conversions are slow and every option order asks)."""
+    return datetime.combine(expiry, _OPTION_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +90,7 @@ class OptionContract:
     @property
     def expires_at(self) -> datetime:
         """The moment the contract stops trading: 16:00 New York on its expiry date (UTC)."""
-        return datetime.combine(self.expiry, _OPTION_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
+        return expiration_close(self.expiry)
 
 
 @dataclass(frozen=True, slots=True)

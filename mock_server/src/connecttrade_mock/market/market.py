@@ -22,6 +22,12 @@ The price path
     extended hours less, and a closed equity market drifts little and prints no trades.
     Futures close at weekends; crypto trades around the clock.
 
+Options
+    Any well-formed contract on an optionable underlying has a Black-Scholes value (so an
+    expired one still marks the positions holding it), but only listed contracts trade:
+    ``_listing.py`` decides the expirations and strike grids, and ``unlisted_reason``
+    says why a contract is not listed, for the order engine and the quote stream.
+
 Control
     ``set_quote`` pins a symbol's quote from now until ``unpin``, after which the walk
     resumes from the pinned mid. Scenario symbols (ZVZZT ...) have zero volatility and sit
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 import math
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -49,6 +55,7 @@ from connecttrade_mock.clock import (
     VirtualClock,
     is_weekday,
 )
+from connecttrade_mock.market._listing import OptionListing, SeriesRules
 from connecttrade_mock.market._lru import _LRU
 from connecttrade_mock.market._price_path import _allocate, _Node, _subdivide
 from connecttrade_mock.market._session_profile import _Minute, _minute_profile, _Profile
@@ -61,7 +68,6 @@ from connecttrade_mock.market._units import (
     _LAST_TRADE_LOOKBACK_DAYS,
     _MINUTE,
     _ONE_SECOND,
-    _OPTION_CLOSE,
     _OPTION_MULTIPLIER,
     _SECONDS_PER_YEAR,
 )
@@ -72,6 +78,7 @@ from connecttrade_mock.market.instrument import (
     Instrument,
     OptionContract,
     UnknownSymbol,
+    expiration_close,
 )
 from connecttrade_mock.market.options_math import OptionRight, black_scholes
 from connecttrade_mock.market.quote import (
@@ -170,6 +177,10 @@ class Market:
         self._today: TradingDay | None = None  # the New York day last asked about
         # Circuit bands by symbol, for a trading day and revision (a pure function of both).
         self._bands: dict[str, tuple[tuple[date, int], tuple[Decimal, Decimal]]] = {}
+        # What is listed: strikes follow each day's opening mark of the walk (never a pin).
+        self._listing = OptionListing(self._mark)
+        self._contracts: _LRU[str, tuple[OptionContract, SeriesRules] | None] = _LRU(4096)
+        self._unlisted: _LRU[tuple[str, date, bool], str | None] = _LRU(4096)
 
     # ---- symbols ---------------------------------------------------------------------
 
@@ -210,7 +221,7 @@ class Market:
         if contract is None:
             return None
         underlying = _SPECS.get(contract.root)
-        if underlying is None or not underlying.instrument.optionable:
+        if underlying is None or underlying.options is None:
             return None
         kind = contract.right.name.lower()
         return Instrument(
@@ -292,6 +303,10 @@ class Market:
             known += step
             opens[known] = value
         return value
+
+    def _mark(self, symbol: str, day: int) -> float:
+        """The walk's price at the start of a grid day (what the option listing follows)."""
+        return math.exp(self._day(_SPECS[symbol], day).open)  # replayed bars included
 
     def _day(self, spec: _Spec, day: int) -> _Node:
         replay = self._replays.get(spec.instrument.symbol)
@@ -740,56 +755,94 @@ class Market:
             greeks=valuation.greeks,
         )
 
+    def _series(self, underlying: str) -> tuple[_Spec, SeriesRules]:
+        spec = self._spec(underlying)
+        if spec.options is None:
+            raise UnknownSymbol(underlying)
+        return spec, spec.options
+
+    def _listed_expiries(self, underlying: str, moment: datetime) -> tuple[date, ...]:
+        _spec, rules = self._series(underlying)
+        today = moment.astimezone(NEW_YORK).date()
+        listed = self._listing.expirations(underlying, rules, today)
+        if listed and expiration_close(listed[0]) <= moment:
+            return listed[1:]  # today's expiration, once it stopped trading at 16:00
+        return listed
+
     def option_expiries(self, underlying: str) -> list[date]:
-        """Listed expiries: the next six Fridays and the next six monthly (third Friday)."""
+        """The expirations listed now, nearest first (``_listing.py`` has the rules):
+        monthlies, LEAPS, weeklies and, for some index ETFs, other weekdays' expirations,
+        a holiday's moved to the business day before."""
         with self._lock:
-            spec = self._spec(underlying)
-            if not spec.instrument.optionable:
-                raise UnknownSymbol(underlying)
-            now = self._clock.now()
-            today = now.astimezone(NEW_YORK).date()
-            expiries: set[date] = set()
-            day = today
-            while len(expiries) < 6:
-                if day.weekday() == 4 and _expiry_close(day) > now:
-                    expiries.add(day)
-                day += timedelta(days=1)
-            year, month = today.year, today.month
-            monthly = 0
-            while monthly < 6:
-                third_friday = _third_friday(year, month)
-                if _expiry_close(third_friday) > now:
-                    expiries.add(third_friday)
-                    monthly += 1
-                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-            return sorted(expiries)
+            return list(self._listed_expiries(underlying, self._now(None)))
+
+    def listed_strikes(self, underlying: str, expiry: date) -> tuple[Decimal, ...]:
+        """The strikes listed now for ``underlying``'s ``expiry``, lowest first (as of its
+        last trading day once it has passed); ``ValueError`` if it is no listed
+        expiration."""
+        with self._lock:
+            return self._strikes(underlying, expiry, self._now(None))
+
+    def _strikes(self, underlying: str, expiry: date, moment: datetime) -> tuple[Decimal, ...]:
+        _spec, rules = self._series(underlying)
+        today = moment.astimezone(NEW_YORK).date()
+        found = self._listing.strikes(underlying, rules, expiry, today)
+        if found is None:
+            raise ValueError(f"{expiry.isoformat()} is not a listed expiry of {underlying}")
+        return found[0]
+
+    def unlisted_reason(self, symbol: str, at: datetime | None = None) -> str | None:
+        """Why ``symbol`` is an option contract not listed now (or at ``at``): an expiry
+        that is no expiration day, not listed yet or passed, or a strike off the grid.
+        None for a listed contract and for any symbol that is not an option."""
+        with self._lock:
+            series = self._contracts.get(symbol, lambda: self._optionable(symbol))
+            if series is None:
+                return None
+            contract, rules = series
+            moment = self._now(at)
+            today = self._trading_day(at)
+            # The answer changes only with the day and at the contract's 16:00 close.
+            closed = moment >= expiration_close(contract.expiry)
+            return self._unlisted.get(
+                (symbol, today, closed),
+                lambda: self._listing.problem(contract, rules, moment, today),
+            )
+
+    def _optionable(self, symbol: str) -> tuple[OptionContract, SeriesRules] | None:
+        contract = OptionContract.parse(symbol)
+        spec = _SPECS.get(contract.root) if contract is not None else None
+        if contract is None or spec is None or spec.options is None:
+            return None
+        return contract, spec.options
 
     def options_chain(
         self, underlying: str, expiry: date | None = None, strikes_around: int = 5
     ) -> OptionChain:
-        """Calls and puts of one expiry (the nearest by default) at ``strikes_around``
-        strikes either side of the money."""
+        """Calls and puts of one listed expiry (the nearest by default) at the
+        ``strikes_around`` listed strikes either side of the one nearest the money.
+
+        ``ValueError`` if ``expiry`` is not listed (a passed one keeps its last strikes)."""
         if not 0 <= strikes_around <= 50:
             raise ValueError(f"strikes_around must be between 0 and 50, not {strikes_around}")
-        expiry = expiry if expiry is not None else self.option_expiries(underlying)[0]
         with self._lock:
-            spec = self._spec(underlying)
-            if not spec.instrument.optionable:
-                raise UnknownSymbol(underlying)
+            spec, _rules = self._series(underlying)
             moment = self._now(None)
+            if expiry is None:
+                expiry = self._listed_expiries(underlying, moment)[0]
+            strikes = self._strikes(underlying, expiry, moment)
             spot = self._quote(spec, moment).mid
-            step = _strike_step(spot)
-            atm = _round_to(spot, step)
-            contracts = []
-            for k in range(-strikes_around, strikes_around + 1):
-                strike = atm + k * step
-                if strike <= 0:
-                    continue
-                for right in OptionRight:
-                    contract = OptionContract(
-                        underlying, expiry, right, strike.quantize(Decimal("0.001"))
-                    )
-                    contracts.append(self._option_quote(contract.symbol, moment))
+            above = bisect_left(strikes, spot)  # the first strike at or above the money
+            below_is_nearer = above > 0 and (
+                above == len(strikes) or spot - strikes[above - 1] <= strikes[above] - spot
+            )
+            atm = above - 1 if below_is_nearer else above
+            chosen = strikes[max(atm - strikes_around, 0) : atm + strikes_around + 1]
+            contracts = [
+                self._option_quote(OptionContract(underlying, expiry, right, strike).symbol, moment)
+                for strike in chosen
+                for right in OptionRight
+            ]
             return OptionChain(underlying, expiry, moment, spot, tuple(contracts))
 
     # ---- control ---------------------------------------------------------------------
@@ -1014,24 +1067,3 @@ def _band(instrument: Instrument, reference: Decimal) -> tuple[Decimal, Decimal]
         ROUND_FLOOR,
     )
     return low, high
-
-
-def _expiry_close(day: date) -> datetime:
-    return datetime.combine(day, _OPTION_CLOSE, tzinfo=NEW_YORK).astimezone(UTC)
-
-
-def _third_friday(year: int, month: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(4 - first.weekday()) % 7 + 14)
-
-
-def _strike_step(spot: Decimal) -> Decimal:
-    if spot < 25:
-        return Decimal("0.5")
-    if spot < 100:
-        return Decimal(1)
-    if spot < 250:
-        return Decimal("2.5")
-    if spot < 1000:
-        return Decimal(5)
-    return Decimal(10)

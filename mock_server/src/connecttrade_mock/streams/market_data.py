@@ -251,6 +251,9 @@ class MarketDataProtocol(StreamProtocol):
             raise FrameError(
                 ErrorCode.UNKNOWN_SYMBOL, f"symbols: {symbol!r} is not a symbol of the market"
             )
+        unlisted = self._market.unlisted_reason(symbol)
+        if unlisted is not None:
+            raise FrameError(ErrorCode.UNKNOWN_SYMBOL, f"symbols: {unlisted}")
         asset = instrument.asset_class
         if channel is Channel.OPTIONS_CHAIN and not instrument.optionable:
             raise FrameError(ErrorCode.UNKNOWN_SYMBOL, f"symbols: {symbol!r} has no listed options")
