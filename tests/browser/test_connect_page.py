@@ -212,7 +212,7 @@ def test_read_only_broker_on_a_trade_link_is_refused(
         headers=mock_broker.credentials.headers(),
         json={"connection_type": "trade", "broker": "FIDELITY", "redirect_url": links.redirect},
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 401
     assert "read-only broker" in refused.json()["message"]
 
     page.goto(links.url("FIDELITY", "readonly"))

@@ -182,16 +182,6 @@ def _build_schema(max_examples: int) -> Any:
                         }
                     },
                 },
-                # Trade access at a read-only broker (SCHWAB, FIDELITY...) is a 400: the
-                # schema cannot say which broker codes take order entry.
-                {
-                    "include-operation-id": ["create_connection"],
-                    "checks": {
-                        "positive_data_acceptance": {
-                            "expected-statuses": ["2xx", 400, 401, 403, 404, 409, 429]
-                        }
-                    },
-                },
             ],
         }
     )

@@ -39,7 +39,8 @@ def test_read_only_broker_cannot_trade(api: Api) -> None:
 
 
 def test_trade_connection_to_read_only_broker_is_refused_up_front(api: Api) -> None:
-    """Asking for a trade connection to a read-only broker is a 400 on POST /connections:
+    """Asking for a trade connection to a read-only broker is a 401 (not entitled, as the
+    vendor answers entitlement issues) on POST /connections:
     order entry never opens there (tests/mock/test_connect_flow.py has the page's side)."""
     response = api.request(
         "POST",
@@ -50,7 +51,8 @@ def test_trade_connection_to_read_only_broker_is_refused_up_front(api: Api) -> N
             "redirect_url": "https://app.example.com/callback",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert "not entitled" in response.json()["message"]
     assert "read-only broker" in response.json()["message"]
 
 

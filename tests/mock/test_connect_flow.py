@@ -118,11 +118,12 @@ def test_a_trade_link_lists_read_only_brokers_as_unavailable(api: Api) -> None:
 
 def test_trade_connection_to_read_only_broker_is_refused(api: Api) -> None:
     """POST /connections for trade access at a read-only broker (Fidelity: no order entry)
-    is a 400 that says to ask for readonly; readonly access to it is granted."""
+    is a 401 (an entitlement issue, in the vendor's words) that says to ask for readonly;
+    readonly access to it is granted."""
     body = {"connection_type": "trade", "broker": "FIDELITY", "redirect_url": REDIRECT}
     refused = api.request("POST", "/connections", json=body)
-    assert refused.status_code == 400
-    assert "FIDELITY is a read-only broker" in refused.json()["message"]
+    assert refused.status_code == 401
+    assert "FIDELITY, a read-only broker" in refused.json()["message"]
     assert "readonly" in refused.json()["message"]
     granted = api.request("POST", "/connections", json={**body, "connection_type": "readonly"})
     assert granted.status_code == 200

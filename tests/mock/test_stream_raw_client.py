@@ -312,7 +312,7 @@ def test_an_options_chain_without_expiry_serves_the_nearest_and_rolls(
             (rolled,) = {contract["expiry"] for contract in chain["contracts"]}
             if rolled != nearest:
                 break
-        assert rolled == "2026-11-27"  # the next Friday
+        assert rolled == "2026-11-23"  # the next listed expiry: SPY lists every weekday
     finally:
         raw.close()
 

@@ -83,9 +83,10 @@ def sync_detailed(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
-    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
-    account is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 401 (not entitled,
+    as the vendor answers entitlement issues) if `connection_type` is `trade` at a read-only broker (no
+    order entry: ask for `readonly`). 409 if the account is already linked to another user of the
+    platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.
@@ -117,9 +118,10 @@ def sync(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
-    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
-    account is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 401 (not entitled,
+    as the vendor answers entitlement issues) if `connection_type` is `trade` at a read-only broker (no
+    order entry: ask for `readonly`). 409 if the account is already linked to another user of the
+    platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.
@@ -146,9 +148,10 @@ async def asyncio_detailed(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
-    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
-    account is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 401 (not entitled,
+    as the vendor answers entitlement issues) if `connection_type` is `trade` at a read-only broker (no
+    order entry: ask for `readonly`). 409 if the account is already linked to another user of the
+    platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.
@@ -178,9 +181,10 @@ async def asyncio(
     """Start linking a brokerage account
 
      Returns the URL to show the user. After the broker login the browser goes to
-    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 400 if
-    `connection_type` is `trade` at a read-only broker (no order entry: ask for `readonly`). 409 if the
-    account is already linked to another user of the platform.
+    `redirect_url?connection_id=...` or `redirect_url?error=...&error_details=...`. 401 (not entitled,
+    as the vendor answers entitlement issues) if `connection_type` is `trade` at a read-only broker (no
+    order entry: ask for `readonly`). 409 if the account is already linked to another user of the
+    platform.
 
     Args:
         body (CreateConnectionRequest): Ask for a URL where the user links a brokerage account.

@@ -155,10 +155,11 @@ def create_connection(call: Call) -> tuple[int, Json]:
         raise ApiError(400, f"broker: {body['broker']!r} is not a known broker code")
     if body["connection_type"] == "trade" and broker.read_only:
         # Refused up front, not downgraded: the app learns now, not at its first order.
+        # An entitlement issue, which the vendor's docs answer with 401 (as orders there).
         raise ApiError(
-            400,
-            f"connection_type: {broker.code} is a read-only broker (no order entry); "
-            "ask for connection_type 'readonly'",
+            401,
+            f"not entitled: connection_type trade at {broker.code}, a read-only broker (no "
+            "order entry); ask for connection_type 'readonly'",
         )
     user = call.the_user
     existing = [c for c in call.sim.store.connections_of(user.key) if c.broker == broker.code]
