@@ -168,8 +168,8 @@ def test_the_contracts_example_ids_exist_in_the_seeded_tenant(api: TestClient) -
     for name in ("AccountIdPath", "AccountIdQuery"):
         assert PARAMETERS[name]["example"] in accounts, name
     order_path = (
-        f"/accounts/{PARAMETERS['AccountIdPath']['example']}"
         f"/orders/{PARAMETERS['OrderIdPath']['example']}"
+        f"?account_id={PARAMETERS['AccountIdPath']['example']}"
     )
     assert api.get(order_path, headers=USER).status_code == 200
 

@@ -272,6 +272,11 @@ class FakeApi:
             return self._place(json.loads(request.content))
         if path == "/orders":
             return self._list_orders(request)
+        if path.startswith("/orders/") and method == "GET":  # GET /orders/{id}?account_id=
+            order = self.orders.get(path.rsplit("/", 1)[1])
+            if order is None or order["account_id"] != request.url.params.get("account_id"):
+                return _json(404, {"message": f"order {path.rsplit('/', 1)[1]} not found"})
+            return _json(200, order)
         if path.startswith("/accounts/") and "/orders/" in path:
             order_id = path.rsplit("/", 1)[1]
             order = self.orders.get(order_id)

@@ -110,7 +110,7 @@ class Api:
     def order(self, order: dict[str, Any]) -> dict[str, Any]:
         """The order as the API shows it now."""
         result: dict[str, Any] = self.ok(
-            f"/accounts/{order['account_id']}/orders/{order['order_id']}"
+            f"/orders/{order['order_id']}", account_id=order["account_id"]
         )
         return result
 

@@ -218,7 +218,9 @@ class Rest:
         return result
 
     def order(self, order_id: str, account_id: str = MARGIN) -> dict[str, Any]:
-        result: dict[str, Any] = self.call("GET", f"/accounts/{account_id}/orders/{order_id}")
+        result: dict[str, Any] = self.call(
+            "GET", f"/orders/{order_id}", params={"account_id": account_id}
+        )
         return result
 
     def modify(self, order: dict[str, Any], **changes: Any) -> dict[str, Any]:

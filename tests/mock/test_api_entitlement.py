@@ -77,7 +77,11 @@ def test_another_users_account_is_not_found(api: Api, other: Api) -> None:
 def test_another_users_order_is_not_found(api: Api, other: Api, method: str) -> None:
     """Another user's order is a 404 to read, cancel or modify, and stays untouched."""
     order = api.placed(symbol="ZAZZT")
-    path = f"/accounts/{MARGIN}/orders/{order['order_id']}"
+    path = (
+        f"/orders/{order['order_id']}?account_id={MARGIN}"
+        if method == "GET"
+        else f"/accounts/{MARGIN}/orders/{order['order_id']}"
+    )
     body = (
         {"new_cl_order_id": "x-1", "broker": "ALPACA", "order_qty": "2"}
         if method == "PATCH"
@@ -92,7 +96,7 @@ def test_another_users_order_is_not_found(api: Api, other: Api, method: str) -> 
 def test_order_of_one_account_is_not_found_under_another(api: Api) -> None:
     """An order id asked for under another of the user's accounts is a 404."""
     order = api.placed(symbol="ZAZZT")
-    response = api.get(f"/accounts/acc_demo_cash/orders/{order['order_id']}")
+    response = api.get(f"/orders/{order['order_id']}", account_id="acc_demo_cash")
     assert response.status_code == 404
 
 

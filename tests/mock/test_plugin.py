@@ -45,7 +45,7 @@ def test_mock_broker_fixture_serves_a_real_broker(pytester: pytest.Pytester) -> 
                 }).json()
                 assert resting["status"] == "working"
                 mock_broker.control.advance(24 * 3600)
-                path = f"/accounts/acc_demo_margin/orders/{resting['order_id']}"
+                path = f"/orders/{resting['order_id']}?account_id=acc_demo_margin"
                 assert http.get(path).json()["status"] == "expired"
                 positions = http.get("/positions").json()
                 assert [p["symbol"] for p in positions] == ["ZVZZT"]

@@ -388,7 +388,7 @@ def collect_orders(filters: OrderFilters) -> Operation[list[Order]]:
 
 
 def get_order(account_id: str, order_id: str) -> Operation[Order]:
-    kwargs = api_get_order._get_kwargs(account_id, order_id)
+    kwargs = api_get_order._get_kwargs(order_id, account_id=account_id)
     result = yield from_generated(kwargs, auth=Auth.USER, retry=Retry.SAFE)
     return parse.order(result.body)
 

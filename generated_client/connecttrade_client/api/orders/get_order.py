@@ -8,20 +8,27 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.order import Order
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
-    account_id: str,
     order_id: str,
+    *,
+    account_id: str,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["account_id"] = account_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/accounts/{account_id}/orders/{order_id}".format(
-            account_id=quote(str(account_id), safe=""),
+        "url": "/orders/{order_id}".format(
             order_id=quote(str(order_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -69,16 +76,22 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
 def sync_detailed(
-    account_id: str,
     order_id: str,
     *,
     client: AuthenticatedClient,
+    account_id: str,
 ) -> Response[Error | Order]:
     """Get an order
 
+     One order of the user, by its id, with the account it belongs to. Not a path under
+    `/accounts/{account_id}/orders/{order_id}`: there `DELETE` is the vendor's cancel, which leaves the
+    order readable (cancelled), so reading it from the same URI would break the REST meaning of DELETE
+    that HTTP tools check (schemathesis' use_after_free). The vendor documents no single-order read;
+    `GET /orders` lists the same orders.
+
     Args:
-        account_id (str):
         order_id (str):
+        account_id (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -89,8 +102,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        account_id=account_id,
         order_id=order_id,
+        account_id=account_id,
     )
 
     response = client.get_httpx_client().request(
@@ -101,16 +114,22 @@ def sync_detailed(
 
 
 def sync(
-    account_id: str,
     order_id: str,
     *,
     client: AuthenticatedClient,
+    account_id: str,
 ) -> Error | Order | None:
     """Get an order
 
+     One order of the user, by its id, with the account it belongs to. Not a path under
+    `/accounts/{account_id}/orders/{order_id}`: there `DELETE` is the vendor's cancel, which leaves the
+    order readable (cancelled), so reading it from the same URI would break the REST meaning of DELETE
+    that HTTP tools check (schemathesis' use_after_free). The vendor documents no single-order read;
+    `GET /orders` lists the same orders.
+
     Args:
-        account_id (str):
         order_id (str):
+        account_id (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,23 +140,29 @@ def sync(
     """
 
     return sync_detailed(
-        account_id=account_id,
         order_id=order_id,
         client=client,
+        account_id=account_id,
     ).parsed
 
 
 async def asyncio_detailed(
-    account_id: str,
     order_id: str,
     *,
     client: AuthenticatedClient,
+    account_id: str,
 ) -> Response[Error | Order]:
     """Get an order
 
+     One order of the user, by its id, with the account it belongs to. Not a path under
+    `/accounts/{account_id}/orders/{order_id}`: there `DELETE` is the vendor's cancel, which leaves the
+    order readable (cancelled), so reading it from the same URI would break the REST meaning of DELETE
+    that HTTP tools check (schemathesis' use_after_free). The vendor documents no single-order read;
+    `GET /orders` lists the same orders.
+
     Args:
-        account_id (str):
         order_id (str):
+        account_id (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,8 +173,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        account_id=account_id,
         order_id=order_id,
+        account_id=account_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -158,16 +183,22 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    account_id: str,
     order_id: str,
     *,
     client: AuthenticatedClient,
+    account_id: str,
 ) -> Error | Order | None:
     """Get an order
 
+     One order of the user, by its id, with the account it belongs to. Not a path under
+    `/accounts/{account_id}/orders/{order_id}`: there `DELETE` is the vendor's cancel, which leaves the
+    order readable (cancelled), so reading it from the same URI would break the REST meaning of DELETE
+    that HTTP tools check (schemathesis' use_after_free). The vendor documents no single-order read;
+    `GET /orders` lists the same orders.
+
     Args:
-        account_id (str):
         order_id (str):
+        account_id (str):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,8 +210,8 @@ async def asyncio(
 
     return (
         await asyncio_detailed(
-            account_id=account_id,
             order_id=order_id,
             client=client,
+            account_id=account_id,
         )
     ).parsed

@@ -336,8 +336,9 @@ def place_order(call: Call) -> tuple[int, Json]:
 
 
 def get_order(call: Call) -> tuple[int, Json]:
+    # GET /orders/{order_id}?account_id=...: off the cancel's URI (see the contract).
     order = call.sim.engine.order_for(
-        call.the_user.key, call.path["account_id"], call.path["order_id"]
+        call.the_user.key, call.text("account_id") or "", call.path["order_id"]
     )
     return 200, rendered_order(order)
 
