@@ -285,3 +285,27 @@ def test_the_same_id_on_the_order_and_the_keyword_is_accepted(
         cl_order_id="ct-same",
     )
     assert handle.order.cl_order_id == "ct-same"
+
+
+def test_a_found_order_gets_a_handle_that_waits_and_cancels(mock_broker: Any) -> None:
+    """``orders.handle(order)``: an order found again after a restart (by client order id)
+    is followed and cancelled like one just placed."""
+    import connecttrade as ct
+
+    with ct.Client(base_url=mock_broker.base_url, **mock_broker.sdk_credentials) as client:
+        placed = client.orders.place(
+            ct.limit("ZAZZT", 1, "9.50", side="BUY", tif="GTC"),
+            account_id="acc_demo_margin",
+            cl_order_id="resume-handle-1",
+        )
+    with ct.Client(base_url=mock_broker.base_url, **mock_broker.sdk_credentials) as restarted:
+        found = restarted.orders.get_by_cl_order_id("resume-handle-1", account_id="acc_demo_margin")
+        assert found is not None
+        assert found.order_id == placed.order.order_id
+        handle = restarted.orders.handle(found)
+        cancelled: list[object] = []
+        handle.on(ct.OrderCancelled, cancelled.append, replay=False)
+        handle.cancel()
+        mock_broker.control.advance(1)
+        assert handle.wait(timeout=10).status == "cancelled"
+        assert len(cancelled) == 1

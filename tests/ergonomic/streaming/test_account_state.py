@@ -216,7 +216,8 @@ def test_a_new_sync_drops_updates_buffered_for_the_previous_one() -> None:
 
 def test_after_a_server_restart_the_snapshot_replaces_everything_held() -> None:
     """A restart (1012) may start versions over: the snapshot wins even at lower versions,
-    and entities it no longer lists are reported gone."""
+    what it changed is reported with its new value, and only what it no longer lists is
+    reported gone."""
     state = connecttrade.AccountState()
     state.apply(_update(order_update(seq=1, version=7, status="filled")))
     state.apply(_update(position_frame(seq=2, version=9, quantity="90")))
@@ -232,8 +233,29 @@ def test_after_a_server_restart_the_snapshot_replaces_everything_held() -> None:
     assert _held_position(state) == Decimal(5)
     assert _held_cash(state) == Decimal(1000)
     assert state.version_of("position", "acc_1/AAPL") == 1
-    gone = [(c.kind, c.value) for c in changes if c.value is None]
-    assert gone == [("order", None), ("position", None), ("balance", None)]
+    gone = [(c.kind, c.key) for c in changes if c.value is None]
+    assert gone == [("order", "ord_1")]  # not in the snapshot
+    assert sorted(c.kind for c in changes if c.value is not None) == ["balance", "position"]
     # The next sync merges by version again.
     state.begin_sync()
     assert state.finish_sync(_position_snapshot(0, quantity="1")) == []
+
+
+def test_a_server_restart_that_changed_nothing_reports_nothing() -> None:
+    """After a 1012 the view re-reads everything; a snapshot showing what the view already
+    held (versions started over or not) is no change: no listener hears of removals."""
+    state = connecttrade.AccountState()
+    position = parse.position({**POSITION, "version": "9", "quantity": "90"})
+    balance = parse.balance({**BALANCE, "version": "12", "cash": "1200"})
+    state.finish_sync(
+        connecttrade.AccountSnapshot(
+            account_ids=("acc_1",), positions=(position,), balances=(balance,)
+        )
+    )
+    state.begin_sync(restart=True)
+    same = connecttrade.AccountSnapshot(
+        account_ids=("acc_1",), positions=(position,), balances=(balance,)
+    )
+    assert state.finish_sync(same) == []
+    assert _held_position(state) == Decimal(90)
+    assert _held_cash(state) == Decimal(1200)

@@ -187,6 +187,11 @@ class AsyncOrders(_Resource):
         """One order."""
         return await self._driver.run(ops.get_order(account_id, order_id))
 
+    def handle(self, order: Order) -> AsyncOrderHandle:
+        """A handle on an order found again (``get``, ``list``, ``get_by_cl_order_id``):
+        ``wait``, ``events``, ``on``, ``cancel`` and ``modify`` as on a placed order's."""
+        return AsyncOrderHandle(order, self._driver)
+
     async def get_by_cl_order_id(
         self,
         cl_order_id: str,

@@ -184,6 +184,11 @@ class Orders(_Resource):
         """One order."""
         return self._driver.run(ops.get_order(account_id, order_id))
 
+    def handle(self, order: Order) -> OrderHandle:
+        """A handle on an order found again (``get``, ``list``, ``get_by_cl_order_id``):
+        ``wait``, ``events``, ``on``, ``cancel`` and ``modify`` as on a placed order's."""
+        return OrderHandle(order, self._driver)
+
     def get_by_cl_order_id(
         self,
         cl_order_id: str,

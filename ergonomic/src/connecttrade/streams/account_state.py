@@ -185,9 +185,11 @@ class AccountState:
 
     def finish_sync(self, snapshot: AccountSnapshot) -> list[AccountChange]:
         """Apply a snapshot taken after :meth:`begin_sync`, then the buffered updates."""
-        changes = self._forget_all() if self._restart else []
-        self._restart = False
-        changes += self._apply_snapshot(snapshot)
+        restarted, self._restart = self._restart, False
+        before = self._forget_all() if restarted else None
+        changes = self._apply_snapshot(snapshot)
+        if before is not None:
+            changes = _since(before, changes)
         buffered, self._buffer = self._buffer, []
         self._syncing = False
         for update in buffered:
@@ -196,25 +198,27 @@ class AccountState:
                 changes.append(change)
         return changes
 
-    def _forget_all(self) -> list[AccountChange]:
-        """Drop every entity and version (the server restarted); one change per entity."""
-        changes = [
-            AccountChange("order", o.account_id, o.order_id, None, None, "snapshot")
-            for o in self._orders.values()
-        ]
-        changes += [
-            AccountChange("position", account_id, symbol, None, None, "snapshot")
-            for account_id, symbol in self._positions
-        ]
-        changes += [
-            AccountChange("balance", account_id, account_id, None, None, "snapshot")
-            for account_id in self._balances
-        ]
+    def _forget_all(self) -> dict[tuple[str, str], AccountChange]:
+        """Drop every entity and version (the server restarted, so its versions may start
+        over); returns what was held, as the removal each would be, by (kind, key)."""
+        held: dict[tuple[str, str], AccountChange] = {}
+        for o in self._orders.values():
+            held["order", o.order_id] = AccountChange(
+                "order", o.account_id, o.order_id, o, None, "snapshot"
+            )
+        for (account_id, symbol), position in self._positions.items():
+            held["position", f"{account_id}\0{symbol}"] = AccountChange(
+                "position", account_id, symbol, position, None, "snapshot"
+            )
+        for account_id, balance in self._balances.items():
+            held["balance", account_id] = AccountChange(
+                "balance", account_id, account_id, balance, None, "snapshot"
+            )
         self._orders.clear()
         self._positions.clear()
         self._balances.clear()
         self._versions = _Versions()
-        return changes
+        return held
 
     def _apply(self, update: AccountUpdate) -> AccountChange | None:
         if isinstance(update, OrderUpdate):
@@ -290,3 +294,30 @@ class AccountState:
                     )
                 )
         return changes
+
+
+def _identity(change: AccountChange) -> tuple[str, str]:
+    if change.kind == "position":
+        return "position", f"{change.account_id}\0{change.key}"
+    return change.kind, change.key
+
+
+def _since(
+    held: dict[tuple[str, str], AccountChange], changes: list[AccountChange]
+) -> list[AccountChange]:
+    """What a snapshot after a server restart changed against what the view held: an
+    entity the snapshot shows as it was is no change, one it no longer lists is removed."""
+    result: list[AccountChange] = []
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        identity = _identity(change)
+        seen.add(identity)
+        before = held.get(identity)
+        if before is None or before.value != change.value:
+            result.append(change)
+    for identity, before in held.items():
+        if identity not in seen:
+            result.append(
+                AccountChange(before.kind, before.account_id, before.key, None, None, "snapshot")
+            )
+    return result

@@ -333,6 +333,10 @@ class LiveAccountView:
         self._generation += 1
         # Buffer from this moment: every update from now on is newer than the snapshot.
         self._state.begin_sync(restart=restart)
+        if restart:  # the server's versions may start over: trackers take the next state
+            for trackers in self._tracked.values():
+                for tracker in trackers:
+                    tracker.rebase()
         if self._sync_task is not None and not self._sync_task.done():
             self._sync_task.cancel()
         self._sync_task = asyncio.get_running_loop().create_task(self._sync())
