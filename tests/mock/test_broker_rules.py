@@ -563,3 +563,17 @@ def test_crypto_cannot_be_sold_short(api: Api) -> None:
         api.placed(side="SELL", order_qty="0.01", **crypto),
         "insufficient qty available for order (requested: 0.01, available: 0)",
     )
+
+
+def test_day_market_order_on_an_nyse_holiday_is_queued_for_the_next_open() -> None:
+    """Thanksgiving: the market is shut all day, so a DAY market order at Alpaca is queued
+    and fills at the next regular open (Friday 09:30), not on the holiday."""
+    thanksgiving = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # 10:00 New York
+    with TestClient(create_app(settings(clock_start=thanksgiving))) as client:
+        api = Api(client)
+        order = api.placed(symbol="AAPL")
+        assert order["status"] == "pending"
+        api.broker.sim.advance(6 * 3600)  # 16:00 on the holiday: still waiting
+        assert api.order(order)["status"] == "pending"
+        api.broker.sim.advance(17 * 3600 + 31 * 60)  # Friday 09:31
+        assert api.order(order)["status"] == "filled"

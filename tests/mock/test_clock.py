@@ -255,3 +255,19 @@ def test_a_naive_start_is_refused() -> None:
     """The clock's start must carry a time zone."""
     with pytest.raises(ValueError, match="naive"):
         VirtualClock(ClockMode.MANUAL, start=datetime(2025, 3, 7, 10), wall=FakeWall())
+
+
+def test_nyse_holidays_are_closed_all_day() -> None:
+    """Thanksgiving 2026 (Thursday 26 November) has no sessions; the day after opens at
+    09:30 as usual (its 13:00 early close is not modelled); a weekday's next open skips a
+    holiday."""
+    from connecttrade_mock.clock import TradingDay, VirtualClock, is_trading_day, session_at
+
+    thanksgiving = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # 10:00 New York
+    assert not is_trading_day(thanksgiving.date())
+    assert session_at(thanksgiving) is Session.CLOSED
+    assert TradingDay.of(thanksgiving).sessions == (Session.CLOSED,)
+    assert session_at(thanksgiving + timedelta(days=1)) is Session.REGULAR
+    wednesday_evening = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)
+    clock = VirtualClock(ClockMode.MANUAL, start=wednesday_evening)
+    assert clock.next_open() == datetime(2026, 11, 27, 14, 30, tzinfo=UTC)

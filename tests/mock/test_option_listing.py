@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from connecttrade_mock.clock import NEW_YORK, ClockMode, VirtualClock
-from connecttrade_mock.market import _calendar, _listing
+from connecttrade_mock import exchange_calendar as _calendar
+from connecttrade_mock.market import _listing
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.market.market import Market
 from connecttrade_mock.market.options_math import OptionRight

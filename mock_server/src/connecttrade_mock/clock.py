@@ -29,6 +29,8 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 from zoneinfo import ZoneInfo
 
+from connecttrade_mock.exchange_calendar import is_business_day
+
 __all__ = [
     "DEFAULT_START",
     "NEW_YORK",
@@ -38,6 +40,7 @@ __all__ = [
     "VirtualClock",
     "after_hours_close",
     "default_start",
+    "is_trading_day",
     "is_weekday",
     "parse_start",
     "regular_close",
@@ -79,8 +82,14 @@ class ClockMode(StrEnum):
 
 
 def is_weekday(day: date) -> bool:
-    """Monday to Friday (holidays are not modelled)."""
+    """Monday to Friday."""
     return day.weekday() < _SATURDAY
+
+
+def is_trading_day(day: date) -> bool:
+    """A weekday the NYSE is open: not a holiday of ``exchange_calendar`` (early closes
+    at 13:00 are not modelled: those days run the full session)."""
+    return is_business_day(day)
 
 
 @lru_cache(maxsize=4096)
@@ -113,7 +122,7 @@ def _require_aware(moment: datetime) -> datetime:
 def session_at(moment: datetime) -> Session:
     """The calendar session of an aware moment, from New York local time."""
     local = _require_aware(moment).astimezone(NEW_YORK)
-    if not is_weekday(local.date()):
+    if not is_trading_day(local.date()):
         return Session.CLOSED
     wall = local.time()
     if PRE_MARKET_OPEN <= wall < REGULAR_OPEN:
@@ -145,7 +154,7 @@ class TradingDay:
         day = _require_aware(moment).astimezone(NEW_YORK).date()
         starts = _at(day, clock_time(0))
         ends = _at(day + timedelta(days=1), clock_time(0))
-        if not is_weekday(day):
+        if not is_trading_day(day):
             return cls(day, starts, ends, (), (Session.CLOSED,))
         changes = tuple(
             _at(day, local)
@@ -179,7 +188,7 @@ def today_start(today: date | None = None) -> datetime:
     now if omitted), in UTC: the opt-in (``--start today``) for a clock whose date is
     the machine's. The market then differs from day to day for the same seed."""
     day = today if today is not None else datetime.now(NEW_YORK).date()
-    while not is_weekday(day):
+    while not is_trading_day(day):
         day -= timedelta(days=1)
     return _at(day, _DEFAULT_START_TIME)
 
@@ -325,7 +334,7 @@ class VirtualClock:
         now = self.now()
         day = now.astimezone(NEW_YORK).date()
         while True:
-            if is_weekday(day) and regular_open(day) > now:
+            if is_trading_day(day) and regular_open(day) > now:
                 return regular_open(day)
             day += timedelta(days=1)
 
@@ -334,7 +343,7 @@ class VirtualClock:
         now = self.now()
         day = now.astimezone(NEW_YORK).date()
         while True:
-            if is_weekday(day) and regular_close(day) > now:
+            if is_trading_day(day) and regular_close(day) > now:
                 return regular_close(day)
             day += timedelta(days=1)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker._engine_core import _EngineCore
-from connecttrade_mock.broker._engine_support import CUTOFFS, SELLING_SIDES, ZERO, _next_weekday
+from connecttrade_mock.broker._engine_support import CUTOFFS, SELLING_SIDES, ZERO, _next_trading_day
 from connecttrade_mock.broker._listing_rule import unlisted_contract
 from connecttrade_mock.broker.borrow import easy_to_borrow
 from connecttrade_mock.broker.brokers import (
@@ -28,6 +28,7 @@ from connecttrade_mock.broker.state import (
     Order,
     UserKey,
 )
+from connecttrade_mock.clock import is_trading_day
 from connecttrade_mock.lifecycle import (
     OrderEvent,
     OrderStatus,
@@ -187,17 +188,18 @@ class _Admission(_EngineCore):
         return None
 
     def _expiry(self, order: Order) -> datetime | None:
-        """When the order's time in force runs out: the next such moment of a weekday (an
-        order entered at the weekend or after the cut-off belongs to the next trading day)."""
+        """When the order's time in force runs out: the next such moment of a trading day
+        (an order entered at the weekend, on a holiday or after the cut-off belongs to the
+        next trading day)."""
         cutoff = CUTOFFS.get(order.order_tif)
         if cutoff is None:
             return None
         day = self._trading_day()
-        if day.weekday() < 5:
+        if is_trading_day(day):
             today = cutoff(day)
             if self._now < today:
                 return today
-        return cutoff(_next_weekday(day))
+        return cutoff(_next_trading_day(day))
 
     def _rejection(self, account: Account, order: Order) -> str | None:
         """Why the broker refuses the order, or None. Order of checks follows a broker's:

@@ -9,6 +9,7 @@ from operator import attrgetter
 
 from connecttrade_mock.clock import (
     after_hours_close,
+    is_trading_day,
     regular_close,
     regular_open,
 )
@@ -34,8 +35,8 @@ PARTIAL_STEPS = 3
 SELLING_SIDES = frozenset({"SELL", "SELL_TO_CLOSE"})
 
 
-def _next_weekday(day: date) -> date:
+def _next_trading_day(day: date) -> date:
     day += timedelta(days=1)
-    while day.weekday() >= 5:
+    while not is_trading_day(day):
         day += timedelta(days=1)
     return day

@@ -43,7 +43,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from connecttrade_mock.market._calendar import (
+from connecttrade_mock.exchange_calendar import (
     business_day_on_or_before,
     is_business_day,
     third_friday,

@@ -53,7 +53,7 @@ from connecttrade_mock.clock import (
     NEW_YORK,
     TradingDay,
     VirtualClock,
-    is_weekday,
+    is_trading_day,
 )
 from connecttrade_mock.market._listing import OptionListing, SeriesRules
 from connecttrade_mock.market._lru import _LRU
@@ -255,7 +255,7 @@ class Market:
         noon = (block_start + timedelta(hours=12)).astimezone(NEW_YORK)
         offset = noon.utcoffset()
         assert offset is not None
-        key = (asset_class, is_weekday(noon.date()), int(offset.total_seconds()))
+        key = (asset_class, is_trading_day(noon.date()), int(offset.total_seconds()))
         profile = self._profiles.get(key)
         if profile is None:
             profile = self._profiles[key] = _minute_profile(asset_class, block_start)
@@ -1015,7 +1015,7 @@ class Market:
 
     def _reference(self, spec: _Spec, today: date) -> Decimal:
         day = today - timedelta(days=1)
-        while not is_weekday(day):
+        while not is_trading_day(day):
             day -= timedelta(days=1)
         close = datetime.combine(day, time(16, 0), tzinfo=NEW_YORK)
         second = _grid(close) - 1
