@@ -53,9 +53,33 @@ _rendered: dict[str, _RenderedOrder] = {}
 _rendered_lock = threading.Lock()
 
 
+# The texts of decimals printed before, by value (one dict per way of printing). Equal
+# finite non-zero decimals print alike (each is quantized or normalized first, and equal
+# non-zero values share their sign); zeros are never kept (0 and -0 are equal but may
+# print "0.00" and "-0.00"), nor are infinities or NaNs.
+_TEXTS_KEPT = 4096
+_decimal_texts: dict[Decimal, str] = {}
+_quantity_texts: dict[Decimal, str] = {}
+_texts_lock = threading.Lock()
+
+
 def decimal_text(value: Decimal) -> str:
     """Cents when the value is whole cents (as brokers print money), else up to 9 places,
     never an exponent."""
+    try:
+        text = _decimal_texts.get(value)
+    except TypeError:  # a signalling NaN cannot be hashed: print it (and fail) as ever
+        text = None
+    if text is None:
+        text = _decimal_text(value)
+        if value and value.is_finite():
+            with _texts_lock:
+                _decimal_texts[value] = text
+                forget_oldest(_decimal_texts, _TEXTS_KEPT)
+    return text
+
+
+def _decimal_text(value: Decimal) -> str:
     value = value.quantize(NINE_PLACES)
     cents = value.quantize(CENTS)
     if value == cents:
@@ -65,6 +89,20 @@ def decimal_text(value: Decimal) -> str:
 
 def quantity_text(value: Decimal) -> str:
     """Quantities print without padding: 10, 2.5, 0.000123."""
+    try:
+        text = _quantity_texts.get(value)
+    except TypeError:  # a signalling NaN cannot be hashed: print it (and fail) as ever
+        text = None
+    if text is None:
+        text = _quantity_text(value)
+        if value and value.is_finite():
+            with _texts_lock:
+                _quantity_texts[value] = text
+                forget_oldest(_quantity_texts, _TEXTS_KEPT)
+    return text
+
+
+def _quantity_text(value: Decimal) -> str:
     text = format(value.quantize(NINE_PLACES).normalize(), "f")
     return "0" if text in ("-0", "") else text
 
