@@ -218,7 +218,7 @@ class _Admission(_EngineCore):
         if band_problem is not None:
             return band_problem
         cost = self._reserve(account, order)
-        if cost > 0:
+        if cost > ZERO:
             available = accounting.available_for_orders(
                 account,
                 self._valued_holdings(account),

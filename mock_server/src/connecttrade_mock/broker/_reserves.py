@@ -55,7 +55,7 @@ class _Reserves(_EngineCore):
         elif order.side is not None and order.symbol is not None:
             held = self._position_qty(account.account_id, order.symbol)
             buying = order.side in accounting.BUY_SIDES
-            if (buying and held < 0) or (not buying and held > 0):
+            if (buying and held < ZERO) or (not buying and held > ZERO):
                 return ZERO
             if not buying and order.side not in ("SELL_SHORT", "SELL_TO_OPEN", "SELL"):
                 return ZERO

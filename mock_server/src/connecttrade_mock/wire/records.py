@@ -13,6 +13,7 @@ from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.broker.accounting import BalanceFigures
 from connecttrade_mock.broker.brokers import lookup
 from connecttrade_mock.broker.state import Account, Connection, Order, Position, Transaction, User
+from connecttrade_mock.lifecycle import OrderStatus
 from connecttrade_mock.market.quote import Quote
 from connecttrade_mock.wire.encoding import Rendered
 
@@ -224,6 +225,8 @@ def order_json(order: Order) -> dict[str, Any]:
     }
 
 
+# Each status's text (an enum member's value is a property: a dict read is quicker).
+_STATUS_TEXT: dict[OrderStatus, str] = {status: status.value for status in OrderStatus}
 _ORDER_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Order)))
 
 
@@ -274,6 +277,7 @@ def _render_order(order: Order) -> dict[str, Any]:
     remaining = None if order_qty is None else order_qty - filled  # as Order.remaining_qty
     if remaining is not None and not order.is_open:
         remaining = _ZERO
+    status = _STATUS_TEXT[order.status]
     created_at = time_text(order.created_at)
     # A new order was created and last updated at the same moment (the same object).
     updated_at = created_at if order.updated_at is order.created_at else time_text(order.updated_at)
@@ -298,8 +302,8 @@ def _render_order(order: Order) -> dict[str, Any]:
         )
         if order.legs
         else (),
-        "status": order.status.value,
-        "broker_status": broker.broker_status(order.status) if broker else order.status.value,
+        "status": status,
+        "broker_status": broker.broker_status(order.status) if broker else status,
         "reject_reason": order.reject_reason,
         "filled_qty": quantity_text(filled) if fills else "0",
         "remaining_qty": None if remaining is None else quantity_text(remaining),
