@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import threading
+from collections.abc import Hashable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -39,13 +40,20 @@ _ZERO = Decimal(0)
 _RENDERED_LIMIT = 4096
 
 
+_NOTHING_CHECKED: frozenset[Hashable] = frozenset()
+
+
 class _RenderedOrder(Rendered):
     """An order's JSON with the order and the changing fields it was made from."""
 
     __slots__ = ("made_from", "order")
 
     def __init__(self, value: dict[str, Any], order: Order, made_from: tuple[object, ...]):
-        super().__init__(value)
+        # What Rendered.__init__ sets, set here (one made per placement: no second call).
+        self.value = value
+        self._encoded = None
+        self._fragment = None
+        self.checked = _NOTHING_CHECKED
         self.order = order
         self.made_from = made_from
 
