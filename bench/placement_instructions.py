@@ -29,6 +29,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.load import DEMO_HEADERS, order_body
+from bench.run import HOLDINGS
+from bench.targets import MOCK_START
+from connecttrade_mock import speedups as switch
+from connecttrade_mock.app import create_app
+from connecttrade_mock.clock import ClockMode
+from connecttrade_mock.simulator import DEMO, Settings
+
 __all__ = ["main"]
 
 WARM = 200  # placements before counting starts matter: caches, memos, the first book
@@ -36,13 +44,6 @@ _COLLECTED = re.compile(rb"Collected : (\d+)")
 
 
 async def _drive(placements: int, speedups: bool) -> None:
-    from bench.load import DEMO_HEADERS, order_body
-    from bench.run import HOLDINGS
-    from bench.targets import MOCK_START
-    from connecttrade_mock.app import create_app
-    from connecttrade_mock.clock import ClockMode
-    from connecttrade_mock.simulator import DEMO, Settings
-
     settings = Settings(
         clock_mode=ClockMode.MANUAL,
         clock_start=datetime.fromisoformat(MOCK_START),
@@ -51,8 +52,6 @@ async def _drive(placements: int, speedups: bool) -> None:
     )
     app = create_app(settings)
     if speedups:
-        from connecttrade_mock import speedups as switch
-
         switch.before_serving()
     engine = app.state.broker.sim.engine
     for number, (symbol, qty) in enumerate(HOLDINGS):
@@ -108,7 +107,7 @@ def _count(placements: int, speedups: bool, out: Path) -> int:
         *args,
     ]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    done = subprocess.run(command, env=env, capture_output=True, check=False)  # noqa: S603 - our own argv
     found = _COLLECTED.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise SystemExit(done.stderr.decode(errors="replace")[-2000:])
