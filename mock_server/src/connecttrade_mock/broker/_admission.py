@@ -247,7 +247,7 @@ class _Admission(_EngineCore):
         ):
             return f"order_notional {order.order_notional} is too small to trade any {order.symbol}"
         cost = self._reserve(account, order)
-        if cost > 0:
+        if cost > ZERO:
             available = accounting.available_for_orders(
                 account,
                 self._valued_holdings(account),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
+from typing import NamedTuple
 
 from connecttrade_mock.broker import accounting
 from connecttrade_mock.broker._engine_core import _EngineCore
@@ -13,6 +15,18 @@ from connecttrade_mock.broker.state import (
     Order,
     Position,
 )
+
+
+class _Valuation(NamedTuple):
+    """What an account's kept holdings were computed from, and when its last prices were
+    read (``stamp``: the market's revision and the end of the quoted second; None when a
+    position's quote follows the moment)."""
+
+    account_type: str
+    fields: tuple[tuple[object, ...], ...]
+    lasts: tuple[Decimal, ...]
+    stamp: tuple[int, datetime] | None
+    positions: tuple[Position, ...]
 
 
 class _Reserves(_EngineCore):
@@ -55,7 +69,7 @@ class _Reserves(_EngineCore):
         elif order.side is not None and order.symbol is not None:
             held = self._position_qty(account.account_id, order.symbol)
             buying = order.side in accounting.BUY_SIDES
-            if (buying and held < 0) or (not buying and held > 0):
+            if (buying and held < ZERO) or (not buying and held > ZERO):
                 return ZERO
             if not buying and order.side not in ("SELL_SHORT", "SELL_TO_OPEN", "SELL"):
                 return ZERO
@@ -92,15 +106,41 @@ class _Reserves(_EngineCore):
         everything it is a pure function of (the account type and each position's valued
         fields and last price), and computed afresh when any of them differs."""
         positions = tuple(self.store.positions_of(account.account_id))
-        lasts = tuple([self.last_price(position) for position in positions])
-        key = (account.account_type, tuple(map(VALUED_FIELDS, positions)), lasts)
         kept = self._holdings.get(account.account_id)
-        if kept is not None and kept[0] == key:
+        previous = kept[0] if kept is not None else None
+        # Listed symbols' quotes hold while the market's pins and the quoted second stand
+        # (see _quote): the same positions' last prices are then the ones read before.
+        stamp: tuple[int, datetime] | None = (self.market.revision, self._second_ends)
+        if (
+            isinstance(previous, _Valuation)
+            and previous.stamp == stamp
+            and previous.positions == positions
+        ):
+            lasts = previous.lasts
+        else:
+            lasts = tuple([self.last_price(position) for position in positions])
+            quoted = self.market.quoted_per_second
+            if not all(quoted(position.symbol) for position in positions):
+                stamp = None  # an option's value follows the moment: read it afresh
+        fields = tuple(map(VALUED_FIELDS, positions))
+        if (
+            kept is not None
+            and isinstance(previous, _Valuation)
+            and previous.account_type == account.account_type
+            and previous.fields == fields
+            and previous.lasts == lasts
+        ):
+            if previous.stamp != stamp:
+                self._holdings[account.account_id] = (
+                    _Valuation(account.account_type, fields, lasts, stamp, positions),
+                    kept[1],
+                )
             return kept[1]
         priced = zip(positions, lasts, strict=True)
         margin = account.account_type == "margin"
         holdings = accounting.value_holdings(margin, priced, self.market.strike_of)
-        self._holdings[account.account_id] = (key, holdings)
+        valuation = _Valuation(account.account_type, fields, lasts, stamp, positions)
+        self._holdings[account.account_id] = (valuation, holdings)
         return holdings
 
     def _reserve_entry(self, order: Order) -> accounting.Reserve:

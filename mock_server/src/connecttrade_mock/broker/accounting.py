@@ -403,12 +403,15 @@ class ReserveBook:
         total = self._fixed.get(account_id, ZERO)
         sides = self._sides.get(account_id)
         if sides:
+            # A sum of nothing adds nothing (every figure made from the total is quantized
+            # or compared, so a zero's exponent never shows); a Decimal compares quickest
+            # with a Decimal.
             for symbol, (buys, sells) in sides.items():
                 position = positions.get(symbol)
                 quantity = ZERO if position is None else position.quantity
-                if quantity >= 0:
+                if buys and quantity >= ZERO:
                     total = add(total, buys)
-                if quantity <= 0:
+                if sells and quantity <= ZERO:
                     total = add(total, sells)
         left_out = None if exclude is None else self._entries.get(exclude.order_id)
         if left_out is not None and left_out.kind is not ReserveKind.PRICED:
@@ -417,8 +420,8 @@ class ReserveBook:
             quantity = ZERO if position is None else position.quantity
             if (
                 left_out.kind is ReserveKind.FIXED
-                or (left_out.kind is ReserveKind.BUY and quantity >= 0)
-                or (left_out.kind is ReserveKind.SELL and quantity <= 0)
+                or (left_out.kind is ReserveKind.BUY and quantity >= ZERO)
+                or (left_out.kind is ReserveKind.SELL and quantity <= ZERO)
             ):
                 total = _EXACT.subtract(total, left_out.amount)
         priced_orders = self._priced.get(account_id)

@@ -557,9 +557,17 @@ BROKERS: Final[Mapping[str, Broker]] = MappingProxyType({b.code: b for b in _ALL
 """Every broker by its upper-case code, in the order of the capability matrix."""
 
 
+# The same brokers in a plain dict, read by lookup() (a mapping proxy's get is a method call
+# on the dict behind it).
+_BY_CODE: Final[dict[str, Broker]] = dict(BROKERS)
+
+
 def lookup(code: str) -> Broker | None:
     """The broker for a code, ignoring case and surrounding whitespace; ``None`` if unknown."""
-    return BROKERS.get(code.strip().upper())
+    broker = _BY_CODE.get(code)  # a code as the books keep it: the key itself
+    if broker is None:
+        broker = _BY_CODE.get(code.strip().upper())
+    return broker
 
 
 def options_level(broker_code: str, account_type: str, granted: int | None) -> int:

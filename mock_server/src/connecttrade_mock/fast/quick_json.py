@@ -61,6 +61,8 @@ def _fields(value: Any, depth: int) -> int:
         return 0 if kind in _LEAVES else -1
     if depth >= QUICK_DEPTH:
         return -1
+    if _LEAVES.issuperset(map(type, items)):  # a flat object or list (most bodies)
+        return count
     for item in items:
         if type(item) not in _LEAVES:
             inner = _fields(item, depth + 1)

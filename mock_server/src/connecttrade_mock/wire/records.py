@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import threading
+from collections.abc import Hashable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from connecttrade_mock.bounded import forget_oldest
 from connecttrade_mock.broker.accounting import BalanceFigures
 from connecttrade_mock.broker.brokers import lookup, options_level
 from connecttrade_mock.broker.state import Account, Connection, Order, Position, Transaction, User
+from connecttrade_mock.lifecycle import OrderStatus
 from connecttrade_mock.market.quote import Quote
 from connecttrade_mock.wire.encoding import Rendered
 
@@ -38,13 +40,20 @@ _ZERO = Decimal(0)
 _RENDERED_LIMIT = 4096
 
 
+_NOTHING_CHECKED: frozenset[Hashable] = frozenset()
+
+
 class _RenderedOrder(Rendered):
     """An order's JSON with the order and the changing fields it was made from."""
 
     __slots__ = ("made_from", "order")
 
     def __init__(self, value: dict[str, Any], order: Order, made_from: tuple[object, ...]):
-        super().__init__(value)
+        # What Rendered.__init__ sets, set here (one made per placement: no second call).
+        self.value = value
+        self._encoded = None
+        self._fragment = None
+        self.checked = _NOTHING_CHECKED
         self.order = order
         self.made_from = made_from
 
@@ -53,9 +62,33 @@ _rendered: dict[str, _RenderedOrder] = {}
 _rendered_lock = threading.Lock()
 
 
+# The texts of decimals printed before, by value (one dict per way of printing). Equal
+# finite non-zero decimals print alike (each is quantized or normalized first, and equal
+# non-zero values share their sign); zeros are never kept (0 and -0 are equal but may
+# print "0.00" and "-0.00"), nor are infinities or NaNs.
+_TEXTS_KEPT = 4096
+_decimal_texts: dict[Decimal, str] = {}
+_quantity_texts: dict[Decimal, str] = {}
+_texts_lock = threading.Lock()
+
+
 def decimal_text(value: Decimal) -> str:
     """Cents when the value is whole cents (as brokers print money), else up to 9 places,
     never an exponent."""
+    try:
+        text = _decimal_texts.get(value)
+    except TypeError:  # a signalling NaN cannot be hashed: print it (and fail) as ever
+        text = None
+    if text is None:
+        text = _decimal_text(value)
+        if value and value.is_finite():
+            with _texts_lock:
+                _decimal_texts[value] = text
+                forget_oldest(_decimal_texts, _TEXTS_KEPT)
+    return text
+
+
+def _decimal_text(value: Decimal) -> str:
     value = value.quantize(NINE_PLACES)
     cents = value.quantize(CENTS)
     if value == cents:
@@ -65,6 +98,20 @@ def decimal_text(value: Decimal) -> str:
 
 def quantity_text(value: Decimal) -> str:
     """Quantities print without padding: 10, 2.5, 0.000123."""
+    try:
+        text = _quantity_texts.get(value)
+    except TypeError:  # a signalling NaN cannot be hashed: print it (and fail) as ever
+        text = None
+    if text is None:
+        text = _quantity_text(value)
+        if value and value.is_finite():
+            with _texts_lock:
+                _quantity_texts[value] = text
+                forget_oldest(_quantity_texts, _TEXTS_KEPT)
+    return text
+
+
+def _quantity_text(value: Decimal) -> str:
     text = format(value.quantize(NINE_PLACES).normalize(), "f")
     return "0" if text in ("-0", "") else text
 
@@ -189,6 +236,8 @@ def order_json(order: Order) -> dict[str, Any]:
     }
 
 
+# Each status's text (an enum member's value is a property: a dict read is quicker).
+_STATUS_TEXT: dict[OrderStatus, str] = {status: status.value for status in OrderStatus}
 _ORDER_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Order)))
 
 
@@ -239,6 +288,7 @@ def _render_order(order: Order) -> dict[str, Any]:
     remaining = None if order_qty is None else order_qty - filled  # as Order.remaining_qty
     if remaining is not None and not order.is_open:
         remaining = _ZERO
+    status = _STATUS_TEXT[order.status]
     created_at = time_text(order.created_at)
     # A new order was created and last updated at the same moment (the same object).
     updated_at = created_at if order.updated_at is order.created_at else time_text(order.updated_at)
@@ -263,11 +313,9 @@ def _render_order(order: Order) -> dict[str, Any]:
         )
         if order.legs
         else (),
-        "status": order.status.value,
+        "status": status,
         "broker_status": (
-            broker.broker_status(order.status, queued=order.queued)
-            if broker
-            else order.status.value
+            broker.broker_status(order.status, queued=order.queued) if broker else status
         ),
         "reject_reason": order.reject_reason,
         "filled_qty": quantity_text(filled) if fills else "0",
