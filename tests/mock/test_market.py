@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connecttrade_mock.clock import NEW_YORK, ClockMode, Session, VirtualClock
 from connecttrade_mock import exchange_calendar as _calendar
+from connecttrade_mock.clock import NEW_YORK, ClockMode, Session, VirtualClock
 from connecttrade_mock.market.instrument import AssetClass, OptionContract, UnknownSymbol
 from connecttrade_mock.market.market import Market
 from connecttrade_mock.market.options_math import OptionRight

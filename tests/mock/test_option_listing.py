@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from connecttrade_mock.clock import NEW_YORK, ClockMode, VirtualClock
 from connecttrade_mock import exchange_calendar as _calendar
+from connecttrade_mock.clock import NEW_YORK, ClockMode, VirtualClock
 from connecttrade_mock.market import _listing
 from connecttrade_mock.market.instrument import OptionContract
 from connecttrade_mock.market.market import Market
