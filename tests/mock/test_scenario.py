@@ -97,8 +97,10 @@ def test_halt_reopens_by_its_percent_from_where_it_stopped() -> None:
 
 def test_option_of_a_halted_underlying_is_halted() -> None:
     market = market_with(HALT)
-    option = "TSLA  261218C00400000"
-    assert market.halted(option.replace(" ", ""), at("10:20")) or market.halted(option, at("10:20"))
+    option = "TSLA261218C00400000"
+    assert market.halted(option, at("10:20"))
+    assert not market.halted(option, at("10:30"))
+    assert not market.halted("AAPL261218C00200000", at("10:20"))
 
 
 def test_market_order_during_a_halt_waits_and_fills_at_the_reopening() -> None:
@@ -139,7 +141,6 @@ def test_fast_market_amplifies_moves_and_widens_the_spread() -> None:
 
     assert width(fast) >= 3 * width(plain) - Decimal("0.01")
     after = at("11:45")
-    assert width(fast) != 0
     assert fast.quote("NVDA", after).ask - fast.quote("NVDA", after).bid == (
         plain.quote("NVDA", after).ask - plain.quote("NVDA", after).bid
     )

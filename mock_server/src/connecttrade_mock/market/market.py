@@ -165,7 +165,6 @@ class Market:
         self._seconds: _LRU[tuple[str, int], list[_Node]] = _LRU(8192)
         self._trades: _LRU[tuple[str, int], list[tuple[int, int]]] = _LRU(8192)
         self._overrides: dict[str, list[_Override]] = {}
-        self._halts: dict[str, list[tuple[int, int]]] = {}  # [start, end) grid seconds
         self._replays: dict[str, ReplaySeries] = {}
         self._option_pins: dict[str, _Pin] = {}
         # The last quote computed per symbol and the second it is for: a second's quote is
@@ -562,13 +561,17 @@ class Market:
         bid = max(_round_to(value - width / 2, tick), tick)
         return bid, bid + width
 
+    def _halted_at(self, symbol: str, second: int) -> bool:
+        override = self._override_at(symbol, second)
+        return override is not None and override.halted
+
     def _printed(self, spec: _Spec, minute: int) -> list[tuple[int, int]]:
         """The trades a minute printed: its walk's trades but those inside a halt."""
         trades = self._minute_trades(spec, minute)
-        halts = self._halts.get(spec.instrument.symbol)
-        if not halts or not trades:
+        symbol = spec.instrument.symbol
+        if not trades or not any(o.halted for o in self._overrides.get(symbol, ())):
             return trades
-        return [t for t in trades if not any(lo <= t[0] < hi for lo, hi in halts)]
+        return [t for t in trades if not self._halted_at(symbol, t[0])]
 
     def _last_trade(self, spec: _Spec, second: int) -> tuple[int, int] | None:
         minute = second // 60
@@ -940,9 +943,8 @@ class Market:
         overrides = [o for o in self._overrides.get(symbol, []) if o.at < first]
         self._overrides[symbol] = overrides
         self._forget(symbol)
-        halts = [h for h in self._halts.get(symbol, []) if h[1] <= first]
         current = overrides[-1] if overrides else _Override(first, None)
-        reopen, halted_from = 0.0, 0
+        reopen = 0.0
         for step in steps:
             second, raw, pin = step.second, self._raw(spec, step.second), current.pin
             level = math.log((pin.bid + pin.ask) / 2) if pin is not None else current.level(raw)
@@ -959,10 +961,9 @@ class Market:
             elif step.step is Step.HALT_START and pin is None:
                 bid, ask = self._spread_around(spec, level, spread)
                 last = self._trade_price(spec, second - 1)
-                pin, halted_from = _Pin(bid, ask, min(max(last, bid), ask)), second
+                pin = _Pin(bid, ask, min(max(last, bid), ask))
             elif step.step is Step.HALT_END and pin is not None:
                 level, pin, reopen = level + reopen + step.jump, None, 0.0
-                halts.append((halted_from, second))
             if pin is not None:
                 current = _Override(second, pin, scale=scale, spread=spread, halted=True)
             else:
@@ -972,7 +973,6 @@ class Market:
             else:
                 overrides.append(current)
             self._quotes.pop(symbol, None)  # _trade_price above must see the new overrides
-        self._halts[symbol] = halts
         self._forget(symbol)
 
     def _forget(self, symbol: str) -> None:
@@ -983,16 +983,14 @@ class Market:
 
     def halted(self, symbol: str, at: datetime | None = None) -> bool:
         """Whether trading in ``symbol`` (an option: its underlying) is halted now or at ``at``."""
-        if not self._halts:
-            return False  # the common case: no scenario halts anything
-        halts = self._halts.get(symbol)
-        if halts is None:
-            contract = OptionContract.parse(symbol) if symbol not in _SPECS else None
-            halts = self._halts.get(contract.root) if contract is not None else None
-            if halts is None:
+        if not self._overrides:
+            return False  # the common case: nothing laid over the walk
+        if symbol not in _SPECS:
+            contract = OptionContract.parse(symbol)
+            if contract is None:
                 return False
-        second = _grid(self._now(at))
-        return any(lo <= second < hi for lo, hi in halts)
+            symbol = contract.root
+        return symbol in self._overrides and self._halted_at(symbol, _grid(self._now(at)))
 
     def reference_price(self, symbol: str, at: datetime | None = None) -> Decimal:
         """The previous regular-session close, or the latest pinned last if set since, as

@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 _COLUMNS: Final = ("timestamp", "open", "high", "low", "close", "volume")
-_INTERVALS: Final = {_MINUTE: "1m", _HOUR: "1h", _DAY: "1d"}
 
 
 class BarFileError(ValueError):
@@ -65,8 +64,6 @@ class ReplaySeries:
 
     symbol: str
     interval: int  # seconds: 60, 3600 or 86400
-    first: datetime
-    last: datetime
     _slots: dict[int, _Node]
     _keys: list[int] = field(default_factory=list)
     _aggregates: dict[tuple[int, int], _Node] = field(default_factory=dict)
@@ -93,12 +90,7 @@ class ReplaySeries:
                 math.log(bar.close),
                 volume,
             )
-        starts = [bar.start for bar in bars]
-        return cls(symbol, interval, min(starts), max(starts), slots)
-
-    @property
-    def interval_name(self) -> str:
-        return _INTERVALS[self.interval]
+        return cls(symbol, interval, slots)
 
     def covers(self, size: int) -> bool:
         """Whether candles of ``size`` seconds come from the file (directly or summed)."""
