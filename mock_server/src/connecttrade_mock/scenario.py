@@ -165,7 +165,7 @@ def parse_scenario(
         )
     reader = _Reader(source, base or Path.cwd())
     seed = reader.integer(data, "seed", "top level") if "seed" in data else None
-    start = reader.moment(data["start"], "start", None) if "start" in data else None
+    start = reader.moment(data["start"], f"{source}: start", None) if "start" in data else None
     day = reader.day(data.get("day"), start)
     events: list[PriceEvent] = []
     for entry, where in reader.entries(data, "gap", {"symbol", "at", "percent"}):
@@ -313,8 +313,7 @@ class _Reader:
             raise ScenarioError(f"{where}: {key} must be a whole number, not {value!r}")
         return value
 
-    def moment(self, value: Any, key: str, day: date | None) -> datetime:
-        where = f"{self.source}: {key}"
+    def moment(self, value: Any, where: str, day: date | None) -> datetime:
         if isinstance(value, datetime):
             moment = value
         elif isinstance(value, time) or (isinstance(value, str) and len(value.strip()) <= 8):
@@ -340,11 +339,7 @@ class _Reader:
         return moment
 
     def at(self, entry: Mapping[str, Any], key: str, where: str, day: date | None) -> datetime:
-        value = self._required(entry, key, where)
-        try:
-            return self.moment(value, key, day)
-        except ScenarioError as exc:
-            raise ScenarioError(f"{where}: {exc}".replace(f"{self.source}: ", "", 1)) from exc
+        return self.moment(self._required(entry, key, where), f"{where}: {key}", day)
 
     def day(self, value: Any, start: datetime | None) -> date | None:
         if value is None:
