@@ -33,7 +33,7 @@ BROWSER_JUNIT_REPORT = ROOT / ".nox" / "junit-browser.xml"
 LOCK = ROOT / "uv.lock"
 BOOTSTRAP = ROOT / ".ci" / "bootstrap.txt"
 # The distributions, as `tests_latest` installs them from their folders (ranges, no lock).
-PACKAGE_PATHS = ["./generated_client", "./ergonomic[mcp]", "./mock_server"]
+PACKAGE_PATHS = ["./generated_client", "./ergonomic[mcp]", "./mock_server[parquet]"]
 # Built afresh on every install: uv's cache would keep a wheel whose sources changed.
 DISTRIBUTIONS = ["connecttrade-client", "connecttrade", "connecttrade-mock"]
 HANDWRITTEN = [
@@ -483,15 +483,7 @@ def contract_cli(session: nox.Session) -> None:
         ]
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base_url}/_mock/state", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    session.error("the mock broker did not start")
-                time.sleep(0.2)
+        _wait_for(session, server, base_url)
         session.run(
             "schemathesis",
             "--config-file",

@@ -78,7 +78,7 @@ def test_wait_returns_when_a_human_approves_from_another_thread(
     waiter = threading.Thread(target=agent)
     waiter.start()
     assert polling.wait(10), "the agent's wait never polled"
-    assert waiter.is_alive()  # still waiting: nobody has decided
+    assert not outcome  # still waiting: nobody has decided
     env.guard.supervisor("alice").approve(staged.confirmation_id, note="size checked")
     decided.set()
     waiter.join(10)

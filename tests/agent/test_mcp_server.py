@@ -7,6 +7,7 @@ The guard comes from the agent tests' ``make_env`` (mock broker, fake guard cloc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -194,6 +195,8 @@ async def test_wait_for_approval_tool_waits_for_the_human_then_confirm_sends(
         )
     assert undecided[0]
     assert "approval_wait_timeout" in undecided[1]
+    confirm_before = dt.datetime.fromisoformat(approved[1].pop("confirm_before"))
+    assert confirm_before > env.clock()  # the window to confirm in is still open
     assert approved == (
         False,
         {
@@ -201,7 +204,6 @@ async def test_wait_for_approval_tool_waits_for_the_human_then_confirm_sends(
             "status": "approved",
             "approved_by": "alice",
             "note": "ok",
-            "confirm_before": approved[1]["confirm_before"],
         },
     )
     assert sent[1]["status"] == "submitted"

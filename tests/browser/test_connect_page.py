@@ -194,7 +194,7 @@ def test_read_only_broker_on_a_trade_link_is_refused(
     page: Page, links: Links, mock_broker: MockBrokerFixture, shoot: Shoot
 ) -> None:
     """A trade link lists Fidelity without a login link, and opening its login anyway
-    shows the list with the reason; POST /connections refuses a trade link to it (400),
+    shows the list with the reason; POST /connections refuses a trade link to it (401),
     and a readonly link connects it read-only."""
     page.goto(links.url())
     fidelity = page.locator("#brokers li", has_text="Fidelity")

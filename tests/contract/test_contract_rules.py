@@ -117,19 +117,10 @@ def test_stream_entity_schemas_must_be_the_rest_ones(name: str) -> None:
     ]
 
 
-def _shared_schemas() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("shared", OPENAPI_DIR / "shared_schemas.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_a_renamed_rest_field_is_copied_into_asyncapi_by_spec_sync() -> None:
     """After the vendor renames `unrealized_pl` in openapi.json, the check names the field
     and `spec_sync`'s rewrite makes the copy the REST schema again."""
-    shared = _shared_schemas()
+    shared = validate._load_shared_schemas()
     openapi, asyncapi = copy.deepcopy(OPENAPI), copy.deepcopy(ASYNCAPI)
     position = openapi["components"]["schemas"]["Position"]
     position["properties"]["unrealized_pnl"] = position["properties"].pop("unrealized_pl")
@@ -149,7 +140,7 @@ def test_a_renamed_rest_field_is_copied_into_asyncapi_by_spec_sync() -> None:
 def test_a_new_rest_reference_brings_its_schema_along_and_a_lost_one_is_named() -> None:
     """A REST schema that a copy starts to refer to is copied too; a copy whose REST schema
     is gone (the vendor's spec names it otherwise) is reported with who refers to it."""
-    shared = _shared_schemas()
+    shared = validate._load_shared_schemas()
     openapi, asyncapi = copy.deepcopy(OPENAPI), copy.deepcopy(ASYNCAPI)
     rest = openapi["components"]["schemas"]
     rest["Order"]["properties"]["transaction"] = {"$ref": "#/components/schemas/Transaction"}

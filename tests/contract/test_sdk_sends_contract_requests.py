@@ -52,6 +52,8 @@ ACCOUNT, BROKER, ORDER_ID = "acc_demo_margin", "ALPACA", "ord_9Xk2Lp7QwE"
 OPTION, FUTURE, COIN = "SPY261218C00600000", "ESZ6", "BTC/USD"
 SIDES = {"STK": "BUY", "OPT": "BUY_TO_OPEN", "FUT": "BUY", "CRYPTO": "BUY"}
 SYMBOLS = {"STK": "AAPL", "OPT": OPTION, "FUT": FUTURE, "CRYPTO": COIN}
+#: Builder and instrument pairs the SDK refuses before sending anything.
+REFUSED = {("market notional", "OPT"), ("market notional", "FUT")}
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ class SdkRequest:
 
 
 def _orders() -> Iterator[tuple[str, OrderRequest]]:
-    """Every order shape the SDK's order builders make, per instrument; a combination the
-    SDK refuses (a notional option order) is left out, as users cannot send it either."""
+    """Every order shape the SDK's order builders make, per instrument. The combinations
+    the SDK refuses (``REFUSED``: notional orders are for stocks and crypto only) are left
+    out, as users cannot send them either; any other refusal fails the test."""
     builders: dict[str, Callable[[str, str, str], OrderRequest]] = {
         "market qty": lambda s, d, i: ct.market(s, 1, side=d, instrument=i),
         "market notional": lambda s, d, i: ct.market(s, side=d, notional="250", instrument=i),
@@ -77,11 +80,11 @@ def _orders() -> Iterator[tuple[str, OrderRequest]]:
     }
     for instrument, symbol in SYMBOLS.items():
         for label, build in builders.items():
-            try:
-                order = build(symbol, SIDES[instrument], instrument)
-            except InvalidOrder:
+            if (label, instrument) in REFUSED:
+                with pytest.raises(InvalidOrder):
+                    build(symbol, SIDES[instrument], instrument)
                 continue
-            yield f"{label} {instrument}", order
+            yield f"{label} {instrument}", build(symbol, SIDES[instrument], instrument)
     legs = [
         Leg(ct.OptionSymbol.parse("SPY261218C00600000"), ct.LegAction.BUY_TO_OPEN, 1),
         Leg(ct.OptionSymbol.parse("SPY261218C00610000"), ct.LegAction.SELL_TO_OPEN, 1),

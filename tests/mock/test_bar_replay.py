@@ -131,8 +131,8 @@ def test_daily_bars_replay_with_bare_dates(tmp_path: Path) -> None:
 
 
 def test_parquet_and_csv_replay_the_same_prices(tmp_path: Path) -> None:
-    pyarrow = pytest.importorskip("pyarrow")
-    parquet = pytest.importorskip("pyarrow.parquet")
+    import pyarrow  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    from pyarrow import parquet  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     rows = minute_bars()
     table = pyarrow.table(

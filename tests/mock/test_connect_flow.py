@@ -451,7 +451,8 @@ def test_odd_forms_never_crash(api: Api, form: dict[str, str]) -> None:
     path = api.connect_request("TRADESTATION")
     answer = api.client.post(path, data=form, follow_redirects=False)
     if answer.status_code == 303:
-        query_of(answer.headers["location"])
+        query = query_of(answer.headers["location"])
+        assert "connection_id" in query or "error" in query, query
     else:
         assert answer.status_code == 400, answer.text
         assert "There is a problem:" in answer.text

@@ -3,11 +3,10 @@ its start, new connections are closed with 1012 until it ends, then the API is b
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from mock_api import START
-from stream_client import Closed, authenticated_brokerage, brokerage_client, stream_server
+from stream_client import authenticated_brokerage, brokerage_client, stream_server
 
 from connecttrade_mock.scenario import parse_scenario
 
@@ -16,29 +15,17 @@ OUTAGE = parse_scenario(
 )
 
 
-def _closed_within(client: object, seconds: float = 5.0) -> Closed:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            client.recv(timeout=0.5)  # type: ignore[attr-defined]
-        except Closed as closed:
-            return closed
-        except TimeoutError:
-            continue
-    raise AssertionError("the session stayed open through the outage")
-
-
 def test_brokerage_outage_closes_sessions_refuses_new_ones_then_ends() -> None:
     with stream_server(scenario=OUTAGE, clock_start=START + timedelta(minutes=4)) as server:
         control = server.control
         assert control is not None
         with authenticated_brokerage(server) as before:
             control.advance(61)  # 10:05:01: the outage is on
-            closed = _closed_within(before)
+            closed = before.until_closed(timeout=5)
             assert closed.code == 1012
             assert "stream outage" in closed.reason
         with brokerage_client(server) as during:
-            refused = _closed_within(during)
+            refused = during.until_closed(timeout=5)
             assert refused.code == 1012
         control.advance(30)  # 10:05:31: back
         with authenticated_brokerage(server) as after:

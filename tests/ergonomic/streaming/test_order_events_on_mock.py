@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -202,10 +201,8 @@ def test_sync_iteration_is_fed_by_a_sync_view_across_a_reconnect(live_mock: Mock
             ct.orders.place(connecttrade.market(PARTIAL, 3, side="BUY"), account_id=CASH)
         )
         events: list[OrderEvent] = []
-        started = time.monotonic()
-        for event in handle.events(timeout=30, poll_interval=3600):
+        for event in handle.events(timeout=30, poll_interval=3600):  # raises if not done
             events.append(event)
             if len(events) == 2:
                 live_mock.control.drop_streams("brokerage")
-        assert time.monotonic() - started < 30
     assert _kinds(events) == PARTIAL_EVENTS
