@@ -4,7 +4,7 @@ quotes, trades and bars of every interval derived from them."""
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -128,6 +128,39 @@ def test_daily_bars_replay_with_bare_dates(tmp_path: Path) -> None:
     assert [(b.open, b.high, b.low, b.close, b.volume) for b in bars] == [
         tuple(Decimal(v) for v in row) for row in expected
     ]
+
+
+def test_daily_bars_stamped_with_a_time_are_daily(tmp_path: Path) -> None:
+    """Vendors stamp daily bars at 00:00Z or the open: bars a whole number of days apart
+    are each the candle of their day, not an hour at midnight."""
+    rows = [
+        {
+            "timestamp": "2026-11-16T00:00:00Z",
+            "open": "100",
+            "high": "104",
+            "low": "99",
+            "close": "103",
+            "volume": "50000",
+        },
+        {
+            "timestamp": "2026-11-17T00:00:00Z",
+            "open": "103.5",
+            "high": "108",
+            "low": "103",
+            "close": "107",
+            "volume": "60000",
+        },
+    ]
+    market = replayed(write_csv(tmp_path / "daily.csv", rows), now=START)
+    bars = market.bars("AAPL", "1d", START - timedelta(days=3), START)
+    assert [(b.start.date(), b.close, b.volume) for b in bars] == [
+        (date(2026, 11, 16), Decimal(103), Decimal(50000)),
+        (date(2026, 11, 17), Decimal(107), Decimal(60000)),
+    ]
+    day = datetime(2026, 11, 17, 5, tzinfo=UTC)  # that day on the grid: New York midnight
+    hours = market.bars("AAPL", "1h", day, day + timedelta(days=1))
+    assert sum(b.volume for b in hours) == Decimal(60000)
+    assert max(b.volume for b in hours) < Decimal(60000)  # spread over the day's sessions
 
 
 def test_parquet_and_csv_replay_the_same_prices(tmp_path: Path) -> None:

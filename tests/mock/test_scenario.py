@@ -220,6 +220,17 @@ def test_yaml_and_toml_scenarios_are_the_same_day(tmp_path: Path) -> None:
         ('[[gap]]\nsymbol = "MSFT"\nat = "10:30"\npercent = -100\n', "zero or below"),
         ('[[stream_outage]]\nstream = "rest"\nat = "10:05"\nseconds = 5\n', "stream must be"),
         ("seed = \n", "not valid TOML"),
+        (
+            '[[fast_market]]\nsymbol = "NVDA"\nat = "10:30"\nuntil = "11:00"\nfactor = 1e9\n',
+            "at most 100",
+        ),
+        ('[[gap]]\nsymbol = "MSFT"\nat = "10:30"\npercent = 1e300\n', "beyond the 1000%"),
+        ('[[stream_outage]]\nstream = "all"\nat = "10:05"\nseconds = 1e30\n', "a week"),
+        (
+            '[[halt]]\nsymbol = "TSLA"\nat = "10:00"\nuntil = "10:30"\n'
+            '[[halt]]\nsymbol = "TSLA"\nat = "10:15"\nuntil = "10:45"\n',
+            "two windows overlap",
+        ),
     ],
 )
 def test_a_bad_scenario_names_what_is_wrong(text: str, named: str) -> None:

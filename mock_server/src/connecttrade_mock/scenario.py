@@ -51,6 +51,7 @@ an offset. Unknown keys are refused, so a typo never goes unnoticed.
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ __all__ = [
 ]
 
 _STREAMS: Final = ("brokerage", "market_data", "all")
+_MAX_OUTAGE_SECONDS: Final = 7 * 24 * 3600
 _SECTIONS: Final = {
     "seed",
     "start",
@@ -212,20 +214,44 @@ def parse_scenario(
             raise ScenarioError(f"{where}: stream must be one of {', '.join(_STREAMS)}")
         begin = reader.at(entry, "at", where, day)
         seconds = reader.decimal(entry, "seconds", where)
-        if seconds <= 0:
-            raise ScenarioError(f"{where}: seconds must be positive, not {seconds}")
+        if not 0 < seconds <= _MAX_OUTAGE_SECONDS:
+            raise ScenarioError(
+                f"{where}: seconds must be above 0 and at most {_MAX_OUTAGE_SECONDS} (a week), "
+                f"not {seconds}"
+            )
         outages.append(StreamOutage(stream, begin, begin + timedelta(seconds=float(seconds))))
     bars: list[ReplayBar] = []
     for entry, where in reader.entries(data, "bars", {"file", "symbol"}):
         bars.extend(reader.bars(entry, where))
     for event in events:
         try:
-            event.boundaries()  # windows that end before they start, moves through zero
+            event.boundaries()  # windows that end before they start, moves out of bounds
         except ValueError as exc:
             raise ScenarioError(f"{source}: {type(event).__name__} {event.symbol}: {exc}") from exc
+    _refuse_overlaps(source, events)
     return Scenario(
         source, seed, start, tuple(events), tuple(bars), tuple(refusals), tuple(outages)
     )
+
+
+def _refuse_overlaps(source: str, events: list[PriceEvent]) -> None:
+    """Two halts, or two fast markets, of one symbol may not overlap: the second would
+    start inside the first, and which of them ends the state would be a guess."""
+    windows: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+    for event in events:
+        if isinstance(event, Halt | FastMarket):
+            windows.setdefault((type(event).__name__, event.symbol), []).append(
+                (event.start, event.end)
+            )
+    for (kind, symbol), spans in windows.items():
+        spans.sort()
+        for (_, first_end), (second_start, _) in itertools.pairwise(spans):
+            if second_start < first_end:
+                raise ScenarioError(
+                    f"{source}: {kind} {symbol}: two windows overlap (one starts at "
+                    f"{second_start.isoformat()}, before the other ends at "
+                    f"{first_end.isoformat()}); make them one"
+                )
 
 
 def _document(text: str, kind: str, source: str) -> Mapping[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Final
 
 from connecttrade_mock.market._units import _GRID_EPOCH
 
@@ -52,9 +53,16 @@ def _second(moment: datetime) -> int:
     return int((moment - _GRID_EPOCH).total_seconds())
 
 
+_MAX_MOVE: Final = Decimal(1000)  # percent: a tenfold move, beyond any real gap
+_MAX_FACTOR: Final = Decimal(100)
+_MAX_SPREAD: Final = 100
+
+
 def _jump(percent: Decimal) -> float:
     if percent <= -100:
         raise ValueError(f"a move of {percent}% would take the price to zero or below")
+    if percent > _MAX_MOVE:
+        raise ValueError(f"a move of {percent}% is beyond the {_MAX_MOVE}% the mock allows")
     return math.log1p(float(percent) / 100)
 
 
@@ -107,10 +115,15 @@ class FastMarket:
     spread: int = 3
 
     def boundaries(self) -> list[Boundary]:
-        if self.factor <= 0:
-            raise ValueError(f"a fast market's factor must be positive, not {self.factor}")
-        if self.spread < 1:
-            raise ValueError(f"a fast market's spread must be at least 1, not {self.spread}")
+        if not 0 < self.factor <= _MAX_FACTOR:
+            raise ValueError(
+                f"a fast market's factor must be above 0 and at most {_MAX_FACTOR}, "
+                f"not {self.factor}"
+            )
+        if not 1 <= self.spread <= _MAX_SPREAD:
+            raise ValueError(
+                f"a fast market's spread must be 1 to {_MAX_SPREAD}, not {self.spread}"
+            )
         lo, hi = _window(self.start, self.end)
         return [
             Boundary(lo, Step.FAST_START, factor=float(self.factor), widen=self.spread),

@@ -4,7 +4,8 @@ A bar file (CSV, or Parquet when ``pyarrow`` is installed) holds one row per bar
 columns ``timestamp, open, high, low, close, volume`` and, optionally, ``symbol``. All bars
 of one symbol share one interval: one minute, one hour or one day. Timestamps carry their
 offset (``2024-03-01T09:30:00-05:00`` or ``...Z``) so no machine's time zone is involved;
-daily bars may give a bare date, the New York trading day. An hour bar must start on a
+daily bars may give a bare date, the New York trading day, or a timestamp (bars a whole
+number of days apart are daily, each the day of its UTC date). An hour bar must start on a
 whole UTC hour (vendors' 09:30-aligned hours do not: give minute bars instead).
 
 The market takes each bar as the candle of its grid slot and builds everything finer
@@ -22,7 +23,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
@@ -133,6 +134,8 @@ def _aggregate(nodes: Sequence[_Node]) -> _Node:
 
 
 def _slot(start: datetime, interval: int) -> int:
+    if interval == _DAY:  # a daily bar is its day, however the file stamps it
+        return (start.astimezone(UTC).date() - _GRID_EPOCH.date()).days
     return int((start - _GRID_EPOCH).total_seconds()) // interval
 
 
@@ -144,6 +147,8 @@ def _interval_of(symbol: str, bars: Sequence[ReplayBar]) -> int:
     starts = sorted({bar.start for bar in bars})
     gaps = [int((b - a).total_seconds()) for a, b in itertools.pairwise(starts)]
     step = min(gaps, default=_MINUTE)
+    if gaps and all(gap % _DAY == 0 for gap in gaps):
+        return _DAY  # daily bars stamped with a time (00:00Z, the open or the close)
     offsets = [int((start - _GRID_EPOCH).total_seconds()) for start in starts]
     if step % _HOUR == 0 and all(offset % _HOUR == 0 for offset in offsets):
         return _HOUR
