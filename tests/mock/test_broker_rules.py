@@ -300,6 +300,18 @@ def test_futures_trade_in_whole_contracts(api: Api) -> None:
     rejected(order, "Order rejected - reason: order_qty 0.5: options and futures trade in whole")
 
 
+def test_a_futures_sell_with_nothing_held_opens_a_short(api: Api) -> None:
+    """Futures are sold, not borrowed: a plain SELL of a contract with none held opens a
+    short position in a margin account (no SELL_SHORT, no borrow)."""
+    account = open_account(api, "INTERACTIVEBROKERS")
+    order = api.placed(
+        account_id=account, broker="INTERACTIVEBROKERS", instrument="FUT", symbol="ESZ6",
+        side="SELL", order_qty="1",
+    )  # fmt: skip
+    assert order["status"] == "filled", order["reject_reason"]
+    assert api.positions(account)["ESZ6"]["quantity"] == "-1"
+
+
 def test_alpaca_fractional_share_below_its_one_dollar_minimum_is_refused(api: Api) -> None:
     """Alpaca trades fractions of a share worth at least $1: a billionth of a share is
     refused ("cost basis must be >= 1") and the cash stays to the cent."""

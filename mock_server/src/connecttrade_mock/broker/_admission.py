@@ -385,6 +385,8 @@ class _Admission(_EngineCore):
             return self._borrow_problem(broker, account, order)
         if side not in SELLING_SIDES:
             return None
+        if order.instrument == "FUT" and not cash_account:
+            return None  # a futures SELL opens a short: a contract is sold, not borrowed
         # What the account holds, less what resting sells already promised, is all it may
         # sell (notional sells count at the bid).
         selling = order.order_qty if order.order_qty is not None else self._notional_quantity(order)
