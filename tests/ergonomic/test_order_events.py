@@ -261,3 +261,16 @@ def test_after_a_rebase_a_lower_version_is_taken_and_old_fills_stay_reported() -
         "OrderFilled",
     ]
     assert not tracker.apply(_order(1, "working"))
+
+
+def test_after_a_rebase_a_done_order_does_not_go_back_to_working() -> None:
+    """A snapshot taken before the server restarted may arrive after the rebase: a filled
+    order stays filled, and no second OrderFilled is reported."""
+    tracker = OrderTracker(_order(1, "working"))
+    seen: list[OrderEvent] = []
+    tracker.on(OrderEvent, seen.append)
+    tracker.apply(_order(5, "filled", 3))
+    tracker.rebase()
+    assert not tracker.apply(_order(3, "working", 0))
+    assert tracker.order.status == "filled"
+    assert sum(isinstance(e, OrderFilled) for e in seen) == 1

@@ -259,3 +259,16 @@ def test_a_server_restart_that_changed_nothing_reports_nothing() -> None:
     assert state.finish_sync(same) == []
     assert _held_position(state) == Decimal(90)
     assert _held_cash(state) == Decimal(1200)
+
+
+def test_a_restart_whose_versions_started_over_is_no_change_either() -> None:
+    """The restarted server numbers versions from 1 again: the same state under new
+    versions is still no change."""
+    state = connecttrade.AccountState()
+    before = parse.position({**POSITION, "version": "9", "quantity": "90"})
+    state.finish_sync(connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(before,)))
+    state.begin_sync(restart=True)
+    after = parse.position({**POSITION, "version": "1", "quantity": "90"})
+    snapshot = connecttrade.AccountSnapshot(account_ids=("acc_1",), positions=(after,))
+    assert state.finish_sync(snapshot) == []
+    assert state.version_of("position", "acc_1/AAPL") == 1

@@ -90,8 +90,9 @@ _MAX_APPROVAL_WAIT_SECONDS = 600
 _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
 _STAGES = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
 _CHANGES = ToolAnnotations(read_only_hint=False, destructive_hint=True, open_world_hint=True)
-# Waiting for a human reads the guard's own state only.
-_WAITS = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+# Waiting for a human reads the guard's own state, and writes its audit entry (and retires
+# an approval whose window closed): not read-only, not destructive.
+_WAITS = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
 
 # Exact numbers only: a decimal string ("12.50") or an integer; JSON floats are inexact.
 ExactNumber = str | int

@@ -116,6 +116,8 @@ class OrderTracker:
         with self._lock:
             if order.version <= self._order.version and not self._rebased:
                 return False
+            if self._rebased and self._order.is_done and not order.is_done:
+                return False  # a snapshot from before the restart: a done order stays done
             self._rebased = False
             events = order_events(self._order, order, self._seen_fills)
             self._seen_fills.update(fill.fill_id for fill in order.fills)

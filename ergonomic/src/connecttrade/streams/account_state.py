@@ -28,7 +28,7 @@ it had buffered.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeAlias
 
 from connecttrade.types.brokerage_events import BalanceUpdate, OrderUpdate, PositionUpdate
@@ -200,25 +200,20 @@ class AccountState:
 
     def _forget_all(self) -> dict[tuple[str, str], AccountChange]:
         """Drop every entity and version (the server restarted, so its versions may start
-        over); returns what was held, as the removal each would be, by (kind, key)."""
-        held: dict[tuple[str, str], AccountChange] = {}
-        for o in self._orders.values():
-            held["order", o.order_id] = AccountChange(
-                "order", o.account_id, o.order_id, o, None, "snapshot"
-            )
-        for (account_id, symbol), position in self._positions.items():
-            held["position", f"{account_id}\0{symbol}"] = AccountChange(
-                "position", account_id, symbol, position, None, "snapshot"
-            )
-        for account_id, balance in self._balances.items():
-            held["balance", account_id] = AccountChange(
-                "balance", account_id, account_id, balance, None, "snapshot"
-            )
+        over); returns what was held, by :func:`_identity`."""
+        held = [
+            *(AccountChange("order", o.account_id, o.order_id, o, None, "snapshot")
+              for o in self._orders.values()),
+            *(AccountChange("position", a, symbol, p, None, "snapshot")
+              for (a, symbol), p in self._positions.items()),
+            *(AccountChange("balance", a, a, b, None, "snapshot")
+              for a, b in self._balances.items()),
+        ]  # fmt: skip
         self._orders.clear()
         self._positions.clear()
         self._balances.clear()
         self._versions = _Versions()
-        return held
+        return {_identity(change): change for change in held}
 
     def _apply(self, update: AccountUpdate) -> AccountChange | None:
         if isinstance(update, OrderUpdate):
@@ -313,7 +308,7 @@ def _since(
         identity = _identity(change)
         seen.add(identity)
         before = held.get(identity)
-        if before is None or before.value != change.value:
+        if before is None or _unversioned(before.value) != _unversioned(change.value):
             result.append(change)
     for identity, before in held.items():
         if identity not in seen:
@@ -321,3 +316,8 @@ def _since(
                 AccountChange(before.kind, before.account_id, before.key, None, None, "snapshot")
             )
     return result
+
+
+def _unversioned(value: Order | Position | Balance | None) -> object:
+    """An entity as a restart compares it: its versions may have started over."""
+    return None if value is None else replace(value, version=0)

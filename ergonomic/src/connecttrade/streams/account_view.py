@@ -315,10 +315,8 @@ class LiveAccountView:
         for change in changes:
             if change.kind == "order":
                 for tracker in self._tracked.get(change.key, ()):
-                    if isinstance(change.value, Order):
+                    if isinstance(change.value, Order):  # (a restart rebased them already)
                         tracker.apply(change.value)
-                    else:  # forgotten: the server restarted and its versions start over
-                        tracker.rebase()
             for listener in list(self._listeners):
                 try:
                     listener(change)

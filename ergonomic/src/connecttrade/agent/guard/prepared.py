@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -48,14 +48,15 @@ class ExecutionResult:
 
     ``handle`` (submitted orders only) follows the order without looking it up again:
     ``result.handle.wait()`` until it is filled, ``result.handle.cancel()``, both
-    through the guard.
+    through the guard. It is a live object, not part of the value: equality and the repr
+    leave it out, and it cannot be copied or pickled (keep ``order`` for that).
     """
 
     confirmation_id: str
     status: Literal["submitted", "pending_approval"]
     message: str
     order: Order | None = None
-    handle: GuardedOrderHandle | None = None
+    handle: GuardedOrderHandle | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_rejected(self) -> bool:
