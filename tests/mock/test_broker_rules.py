@@ -402,6 +402,8 @@ def test_covered_call_needs_level_1_and_100_shares_per_contract(api: Api) -> Non
     rejected(api.placed(**sell_call), "uncovered (naked) calls: option level 1, level 4 required")
     api.placed(account_id=account, broker="TRADIER", order_qty="1")
     assert api.placed(**sell_call)["status"] == "filled"
+    # Those 100 shares cover that one call: a second written on them is uncovered.
+    rejected(api.placed(**sell_call), "uncovered (naked) calls: option level 1, level 4 required")
 
 
 def test_long_options_need_level_2(api: Api) -> None:

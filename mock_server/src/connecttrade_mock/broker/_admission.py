@@ -358,13 +358,42 @@ class _Admission(_EngineCore):
         return None
 
     def _covered(self, account: Account, order: Order) -> bool:
-        """Whether the account holds the 100 shares per contract a written call needs."""
+        """Whether the account holds the 100 shares per contract a written call needs, once
+        the calls it has already written on them (held short, or in open orders) are
+        counted: one lot of shares covers one contract, not each new one."""
         assert order.symbol is not None
         underlying = self.market.underlying_of(order.symbol)
         if underlying is None:
             return False
+
+        def call_on_underlying(symbol: str | None) -> bool:
+            return (
+                symbol is not None
+                and not _is_put(symbol)
+                and self.market.underlying_of(symbol) == underlying
+            )
+
+        held_short = sum(
+            (
+                -position.quantity
+                for (account_id, symbol), position in self.store.positions.items()
+                if account_id == account.account_id
+                and position.quantity < 0
+                and call_on_underlying(symbol)
+            ),
+            ZERO,
+        )
+        writing = sum(
+            (
+                o.remaining_qty or ZERO
+                for o in self.store.open_orders_of(account.account_id)
+                if o is not order and o.side == "SELL_TO_OPEN" and call_on_underlying(o.symbol)
+            ),
+            ZERO,
+        )
+        contracts = (order.order_qty or ZERO) + held_short + writing
         shares = self._position_qty(account.account_id, underlying)
-        return shares >= (order.order_qty or ZERO) * self._multiplier(order)
+        return shares >= contracts * self._multiplier(order)
 
     def _selling_problem(self, broker: Broker, account: Account, order: Order) -> str | None:
         """A sell sells what is held (less what open sells already promised). Beyond that,
@@ -465,7 +494,7 @@ class _Admission(_EngineCore):
                 )
         elif order.order_type == "MKT" and order.side is not None:
             if order.queued:
-                return None  # held for the open: the band of that moment applies then
+                return None  # held for the open, where the auction sets its price
             quote = self._quote(order.symbol)
             buying = order.side in accounting.BUY_SIDES
             touch = quote.ask if buying else quote.bid
