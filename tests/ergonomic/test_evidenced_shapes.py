@@ -219,3 +219,22 @@ def test_a_broker_code_newer_than_this_release_stays_readable() -> None:
     assert not isinstance(connection.broker, Broker)
     (known,) = _answering(200, [CONNECTION]).connections.list()
     assert known.broker is Broker.ALPACA
+
+
+def test_a_settled_409_carries_the_same_masked_message_as_a_raised_error() -> None:
+    """A status the operation resolves itself (a placement's 409) reads its message the way
+    raised errors do: a text body kept, secrets masked."""
+    from connecttrade._http.calls import Auth, HttpCall, Retry
+    from connecttrade._http.protocol import interpret
+    from connecttrade._http.settings import Settings
+    from connecttrade.types.secret import Secret
+
+    settings = Settings(
+        BASE_URL, CLIENT_ID, Secret(CLIENT_SECRET), USER_ID, Secret(USER_SECRET), None, 0
+    )
+    call = HttpCall("POST", "/orders", Auth.USER, Retry.UNSENT, settled=frozenset({409}))
+    answer = httpx.Response(409, text=f"duplicate cl_order_id for {USER_SECRET}")
+    result = interpret(call, answer, 1, settings)
+    assert result.status_code == 409
+    assert result.message == "duplicate cl_order_id for ****"
+    assert interpret(call, httpx.Response(201, json={}), 1, settings).message == ""

@@ -72,15 +72,9 @@ class HttpResult:
     body: object
     request_id: str | None
     attempt: int
-
-    @property
-    def message(self) -> str:
-        """The error body's ``message`` (for settled statuses), or an empty string."""
-        if isinstance(self.body, dict):
-            message = self.body.get("message")
-            if isinstance(message, str):
-                return message
-        return ""
+    #: For a settled error status, its message as raised errors carry it (``message``, else
+    #: the body's text; secrets masked); empty for a 2xx.
+    message: str = ""
 
 
 Operation: TypeAlias = Generator[HttpCall, HttpResult, _T]

@@ -174,7 +174,8 @@ def interpret(
         or (attempt > 1 and status in call.settled_on_retry)
         or status in call.settled
     ):
-        return HttpResult(status_code=status, body=body, request_id=request_id, attempt=attempt)
+        message = "" if 200 <= status < 300 else error_message(response, body, settings.redact)
+        return HttpResult(status, body, request_id, attempt, message)
     raise error_for_status(
         status,
         error_message(response, body, settings.redact),

@@ -494,7 +494,7 @@ class _Admission(_EngineCore):
                 )
         elif order.order_type == "MKT" and order.side is not None:
             if order.queued:
-                return None  # held for the open, where the auction sets its price
+                return None  # held for the open and filled at its first quote, unprotected
             quote = self._quote(order.symbol)
             buying = order.side in accounting.BUY_SIDES
             touch = quote.ask if buying else quote.bid
